@@ -1,0 +1,49 @@
+from django.contrib.auth.models import AbstractUser
+from django.db import models
+from django.urls import reverse
+from django.utils.translation import gettext_lazy as _
+
+from accounts.querysets import UserManagerWithQuerySet
+from accounts.validators import AvatarValidator
+
+
+def avatar_upload_to(instance, filename):
+    extension = filename.rsplit(".", 1)[-1].lower() if "." in filename else "img"
+    return f"avatars/{instance.pk or 'new'}/{instance.username}.{extension}"
+
+
+class User(AbstractUser):
+    """A member of the community; staff are members in the Moderators or Editors group."""
+
+    display_name = models.CharField(
+        _("display name"),
+        max_length=80,
+        blank=True,
+        help_text=_("How your name appears on your posts. Leave empty to use your username."),
+    )
+    bio = models.TextField(_("short bio"), max_length=500, blank=True)
+    avatar = models.ImageField(
+        _("avatar"),
+        upload_to=avatar_upload_to,
+        blank=True,
+        validators=[AvatarValidator()],
+        help_text=_("JPEG, PNG or WebP, at most 1 MB."),
+    )
+
+    objects = UserManagerWithQuerySet()
+
+    class Meta(AbstractUser.Meta):
+        swappable = "AUTH_USER_MODEL"
+        verbose_name = _("user")
+        verbose_name_plural = _("users")
+        permissions = [("moderate_community", _("Can post official replies and moderate"))]
+
+    def __str__(self):
+        return self.public_name
+
+    @property
+    def public_name(self) -> str:
+        return self.display_name or self.username
+
+    def get_absolute_url(self):
+        return reverse("accounts:profile_detail", kwargs={"username": self.username})

@@ -1,0 +1,23 @@
+"""The roles of the community, as the rest of the code asks about them.
+
+Roles are Django groups created by a data migration. A role is checked through
+the permission the group carries, so a superuser holds every role, and a role can
+be granted to another group in the admin without touching code.
+"""
+
+MODERATORS_GROUP = "Moderators"
+EDITORS_GROUP = "Editors"
+STAFF_GROUPS = (MODERATORS_GROUP, EDITORS_GROUP)
+
+MODERATE_PERMISSION = "accounts.moderate_community"
+ADMIN_ACCESS_PERMISSION = "wagtailadmin.access_admin"
+
+
+def is_moderator(user) -> bool:
+    """May post official replies and use the moderation tools."""
+    return bool(user.is_authenticated and user.is_active and user.has_perm(MODERATE_PERMISSION))
+
+
+def is_editor(user) -> bool:
+    """May work in the Wagtail admin."""
+    return bool(user.is_authenticated and user.is_active and user.has_perm(ADMIN_ACCESS_PERMISSION))

@@ -1,0 +1,10 @@
+from django.urls import path
+
+from accounts import views
+
+app_name = "accounts"
+
+urlpatterns = [
+    path("accounts/profile/", views.profile_edit, name="profile_edit"),
+    path("u/<str:username>/", views.profile_detail, name="profile_detail"),
+]

@@ -1,0 +1,43 @@
+from django.db import models
+from django.db.models import Count, Prefetch, Q
+
+from accounts.querysets import staff_flag_expression
+
+
+class CategoryQuerySet(models.QuerySet):
+    def with_thread_counts(self):
+        return self.annotate(
+            visible_thread_count=Count("threads", filter=Q(threads__visibility="visible"))
+        )
+
+
+class ReplyQuerySet(models.QuerySet):
+    def visible(self):
+        return self.filter(visibility="visible")
+
+    def with_author(self):
+        return self.select_related("author").annotate(
+            author_is_staff=staff_flag_expression("author")
+        )
+
+
+class ThreadQuerySet(models.QuerySet):
+    def visible(self):
+        return self.filter(visibility="visible")
+
+    def with_author(self):
+        return self.select_related("author").annotate(
+            author_is_staff=staff_flag_expression("author")
+        )
+
+    def for_list(self):
+        """Visible threads with what a list row shows, newest activity first."""
+        from taggit.models import Tag
+
+        return (
+            self.visible()
+            .with_author()
+            .select_related("category")
+            .prefetch_related(Prefetch("tags", queryset=Tag.objects.order_by("name")))
+            .order_by("-last_activity_at", "-pk")
+        )
