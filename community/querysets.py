@@ -1,5 +1,5 @@
 from django.db import models
-from django.db.models import Count, Prefetch, Q
+from django.db.models import Count, Q
 
 from accounts.querysets import staff_flag_expression
 
@@ -32,12 +32,10 @@ class ThreadQuerySet(models.QuerySet):
 
     def for_list(self):
         """Visible threads with what a list row shows, newest activity first."""
-        from taggit.models import Tag
-
         return (
             self.visible()
             .with_author()
             .select_related("category")
-            .prefetch_related(Prefetch("tags", queryset=Tag.objects.order_by("name")))
+            .prefetch_related("tags")
             .order_by("-last_activity_at", "-pk")
         )

@@ -1,3 +1,5 @@
+from urllib.parse import urlencode
+
 from django.db import DatabaseError, connection
 from django.http import HttpResponsePermanentRedirect, JsonResponse
 from django.shortcuts import render
@@ -20,25 +22,30 @@ def healthz(request):
     return JsonResponse({"status": "ok", "database": "ok"})
 
 
-@require_GET
-def thread_list(request):
-    page = selectors.thread_list(page_number=request.GET.get("page", 1))
+def _render_thread_list(request, category=None):
+    tag = selectors.tag_get(slug=request.GET.get("tag", "")[:100])
+    page = selectors.thread_list(category=category, tag=tag, page_number=request.GET.get("page", 1))
     return render(
         request,
         "community/thread_list.html",
-        {"page": page, "categories": selectors.category_list(), "category": None},
+        {
+            "page": page,
+            "categories": selectors.category_list(),
+            "category": category,
+            "tag": tag,
+            "query": urlencode({"tag": tag.slug}) if tag else "",
+        },
     )
+
+
+@require_GET
+def thread_list(request):
+    return _render_thread_list(request)
 
 
 @require_GET
 def category_detail(request, slug):
-    category = selectors.category_get(slug=slug)
-    page = selectors.thread_list(category=category, page_number=request.GET.get("page", 1))
-    return render(
-        request,
-        "community/thread_list.html",
-        {"page": page, "categories": selectors.category_list(), "category": category},
-    )
+    return _render_thread_list(request, category=selectors.category_get(slug=slug))
 
 
 @require_GET

@@ -1,0 +1,55 @@
+# Relais: the two commands of the README's quick start, and a few helpers.
+# Needs only Python >= 3.11 (and make): everything else goes into .venv.
+
+PYTHON ?= python3
+VENV := .venv
+BIN := $(VENV)/bin
+PORT ?= 8000
+SUDO := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
+
+.PHONY: run test install install-test chromium translations lint format clean
+
+$(BIN)/python:
+	@$(PYTHON) -c 'import sys; sys.exit(0 if sys.version_info >= (3, 11) else "Relais needs Python 3.11 or newer; set PYTHON=python3.11 (or newer).")'
+	$(PYTHON) -m venv $(VENV)
+	$(BIN)/python -m pip install --quiet --upgrade pip
+
+install: $(BIN)/python
+	$(BIN)/python -m pip install --quiet -e .
+	$(BIN)/python manage.py compile_translations
+
+# Install, migrate, load the demo community and serve it at http://127.0.0.1:8000
+run: install
+	DEBUG=1 $(BIN)/python manage.py migrate --noinput
+	DEBUG=1 $(BIN)/python manage.py seed_demo
+	DEBUG=1 $(BIN)/python manage.py runserver 127.0.0.1:$(PORT)
+
+install-test: install
+	$(BIN)/python -m pip install --quiet -e ".[test]"
+
+# The browser tests drive Debian's Chromium; install it when it is missing.
+chromium:
+	@command -v chromium >/dev/null 2>&1 || command -v chromium-browser >/dev/null 2>&1 || [ -n "$$CHROMIUM_PATH" ] || { \
+		echo "Installing Debian's chromium for the browser tests..."; \
+		$(SUDO) apt-get update -qq && $(SUDO) DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium >/dev/null; }
+
+# The whole suite: unit, integration and browser tests.
+test: install-test chromium
+	$(BIN)/python -m pytest
+
+# Refresh the French catalogue after changing user-facing strings (needs GNU gettext).
+translations: $(BIN)/python
+	DEBUG=1 $(BIN)/python manage.py makemessages --locale fr --ignore ".venv/*" --ignore "tests/*" --no-obsolete
+	DEBUG=1 $(BIN)/python manage.py makemessages --locale fr --domain djangojs --ignore ".venv/*" --ignore "staticfiles/*" --ignore "static/js/htmx.min.js" --no-obsolete
+	$(BIN)/python manage.py compile_translations
+
+lint: install-test
+	$(BIN)/ruff check .
+	$(BIN)/ruff format --check .
+
+format: install-test
+	$(BIN)/ruff check --fix .
+	$(BIN)/ruff format .
+
+clean:
+	rm -rf $(VENV) staticfiles .pytest_cache .ruff_cache

@@ -1,0 +1,917 @@
+"""Fill the database with a small, believable demo community and print its logins.
+
+The demo brand is Maison Brio, a (fictional) maker of coffee machines and small
+kitchen appliances; the community itself is named by settings.WAGTAIL_SITE_NAME.
+
+Running the command again changes nothing: every row is looked up by a stable
+natural key (username, category slug, thread title, page slug) and only created
+when it is missing. Accounts and pages that already exist are left as they are,
+so a second run never resets a password or overwrites an editor's work.
+"""
+
+from datetime import timedelta
+from textwrap import dedent
+
+from allauth.account.models import EmailAddress
+from django.conf import settings
+from django.contrib.auth import get_user_model
+from django.contrib.auth.hashers import make_password
+from django.contrib.auth.models import Group
+from django.core.management.base import BaseCommand, CommandError
+from django.db import transaction
+from django.utils import timezone
+
+from accounts.roles import EDITORS_GROUP, MODERATORS_GROUP
+from community.models import Category, ContentPage, HomePage, Reply, Thread
+from community.services import reply_create, thread_create
+
+# Public on purpose: the command prints it so that anyone can try the demo.
+DEMO_PASSWORD = "relais-demo-2026"  # noqa: S105
+EMAIL_DOMAIN = "maisonbrio.example"
+
+ROLE_GROUPS = {"moderator": MODERATORS_GROUP, "editor": EDITORS_GROUP}
+
+# "try" is what the login table suggests doing with the account; accounts
+# without it are listed only as a count.
+ACCOUNTS = [
+    {
+        "username": "admin",
+        "role": "admin",
+        "display_name": "Site admin",
+        "bio": "Keeps the lights on.",
+        "try": "superuser: /django-admin/ and /admin/",
+    },
+    {
+        "username": "editor",
+        "role": "editor",
+        "display_name": "Inès from Maison Brio",
+        "bio": "Content team at Maison Brio: help articles, guides and the home page.",
+        "try": "Wagtail admin at /admin/: home page, help pages, categories",
+    },
+    {
+        "username": "moderator",
+        "role": "moderator",
+        "display_name": "Camille from Maison Brio",
+        "bio": "Customer care at Maison Brio. I answer here every weekday, in English and French.",
+        "try": "posts official replies; threads awaiting one are in /moderation/",
+    },
+    {
+        "username": "oliver",
+        "role": "member",
+        "display_name": "Oliver Bennett",
+        "bio": "Two espressos before nine. Bristol, UK.",
+        "try": "a customer who asks and replies in English",
+    },
+    {
+        "username": "claire",
+        "role": "member",
+        "display_name": "Claire Dubois",
+        "bio": "Lyonnaise, fan de café filtre et de pâtisserie.",
+        "try": "a customer who asks and replies in French",
+    },
+    {
+        "username": "emma",
+        "role": "member",
+        "display_name": "Emma Clarke",
+        "bio": "Home barista in training. Oat milk everything.",
+    },
+    {
+        "username": "raj",
+        "role": "member",
+        "display_name": "Raj Patel",
+        "bio": "Smoothies after the gym, coffee before it. Leicester.",
+    },
+    {
+        "username": "hannah",
+        "role": "member",
+        "display_name": "Hannah Moore",
+        "bio": "Meal-prep Sundays and a blender that works hard for it.",
+    },
+    {
+        "username": "daniel",
+        "role": "member",
+        "display_name": "Daniel Kim",
+        "bio": "Software tester by day, so I break my appliances' apps for fun.",
+    },
+    {
+        "username": "grace",
+        "role": "member",
+        "display_name": "Grace O'Neill",
+        "bio": "Dublin. Cold brew in summer, flat whites the rest of the year.",
+    },
+    {
+        "username": "julien",
+        "role": "member",
+        "display_name": "Julien Moreau",
+        "bio": "Bricoleur du dimanche, je démonte tout ce qui fait du bruit.",
+    },
+    {
+        "username": "amelie",
+        "role": "member",
+        "display_name": "Amélie Laurent",
+        "bio": "Nantes. Deux enfants, un chat et beaucoup trop de café.",
+    },
+    {
+        "username": "thomas",
+        "role": "member",
+        "display_name": "Thomas Girard",
+        "bio": "Cuisinier amateur, adepte des soupes et des smoothies.",
+    },
+    {
+        "username": "nadia",
+        "role": "member",
+        "display_name": "Nadia Benali",
+        "bio": "Jus pressés à froid tous les matins, Marseille.",
+    },
+    {
+        "username": "lucas",
+        "role": "member",
+        "display_name": "Lucas Fontaine",
+        "bio": "Tout est connecté chez moi, même la machine à café.",
+    },
+]
+
+# Descriptions in both languages: French-speaking members post in the same categories.
+CATEGORIES = [
+    {
+        "slug": "coffee-machines",
+        "name": "Coffee machines",
+        "description": (
+            "Espresso, bean-to-cup and filter machines: brewing, descaling, error codes. "
+            "· Machines à café : préparation, détartrage, codes d'erreur."
+        ),
+        "colour": "#7A4B2A",
+        "first_response_hours": 8,
+    },
+    {
+        "slug": "blenders-juicers",
+        "name": "Blenders & juicers",
+        "description": (
+            "Blenders, slow juicers and their accessories. "
+            "· Blenders, extracteurs de jus et accessoires."
+        ),
+        "colour": "#2E7D4F",
+        "first_response_hours": 12,
+    },
+    {
+        "slug": "orders-delivery",
+        "name": "Orders & delivery",
+        "description": (
+            "Orders from the online shop, delivery, returns and refunds. "
+            "· Commandes, livraison, retours et remboursements."
+        ),
+        "colour": "#2F5D8A",
+        "first_response_hours": 4,
+    },
+    {
+        "slug": "warranty-repairs",
+        "name": "Warranty & repairs",
+        "description": (
+            "What the warranty covers, repairs and spare parts. "
+            "· Garantie, réparations et pièces détachées."
+        ),
+        "colour": "#B23A48",
+        "first_response_hours": 8,
+    },
+    {
+        "slug": "app-connected-devices",
+        "name": "App & connected devices",
+        "description": (
+            "The Brio Home app, Wi-Fi pairing and firmware updates. "
+            "· L'application Brio Home, l'appairage Wi-Fi et les mises à jour."
+        ),
+        "colour": "#6A4C93",
+        "first_response_hours": 12,
+    },
+    {
+        "slug": "tips-recipes",
+        "name": "Tips & recipes",
+        "description": (
+            "Share your recipes and the tricks that make your appliances shine. "
+            "· Vos recettes et astuces."
+        ),
+        "colour": "#B0650F",
+        "first_response_hours": 24,
+    },
+]
+
+# Times are relative to the moment the command runs, so the demo always looks
+# recent: a thread was asked `days_ago`, each reply came `after_hours` later.
+# Replies by "moderator" become official through reply_create, as in real use.
+# Threads whose replies are all by members (or that have none) are the ones
+# waiting in the moderation queue, some already past their category's target.
+THREADS = [
+    {
+        "language": "en",
+        "title": "Barista 3 shows error E04 right after descaling",
+        "category": "coffee-machines",
+        "author": "oliver",
+        "tags": ["barista-3", "descaling", "error-codes"],
+        "days_ago": 19.4,
+        "body": """\
+            I ran the descaling programme on my Barista 3 last night, following the
+            booklet step by step. Since then the display blinks `E04` as soon as I
+            press the espresso button.
+
+            What I've tried so far:
+
+            - switching it off at the wall for ten minutes
+            - refilling the tank with fresh water
+            - running the rinse cycle twice
+
+            The pump hums for a second, then stops. Any ideas?
+            """,
+        "replies": [
+            {
+                "author": "emma",
+                "after_hours": 1.5,
+                "body": """\
+                    Same thing happened to me once. I had put the tank back slightly
+                    crooked, so it wasn't sitting on the valve. Press it down firmly
+                    until it clicks.
+                    """,
+            },
+            {
+                "author": "moderator",
+                "after_hours": 4,
+                "body": """\
+                    Hello Oliver, thank you for the clear description, and sorry for
+                    the trouble. `E04` means the pump cannot draw water: after a
+                    descale there is often a bubble of air left in the circuit.
+
+                    1. Put a cup under the steam wand and open the steam knob.
+                    2. Hold the hot-water button for 10 seconds, until water flows
+                       steadily.
+                    3. Close the knob and switch the machine off and on again.
+
+                    If `E04` comes back, tell me here and we will arrange a repair
+                    under warranty.
+                    """,
+            },
+            {
+                "author": "oliver",
+                "after_hours": 6,
+                "body": "That did it, first try. Thanks Camille, and thanks Emma too!",
+            },
+        ],
+    },
+    {
+        "language": "en",
+        "title": "Vortex blender stops after 10 seconds on the smoothie programme",
+        "category": "blenders-juicers",
+        "author": "hannah",
+        "tags": ["vortex", "smoothies", "overheating"],
+        "days_ago": 12.2,
+        "body": """\
+            My Vortex (bought in March) stops after about 10 seconds on the
+            **smoothie** programme. The light turns red, and after a few minutes
+            it works again, for another 10 seconds.
+
+            Usual recipe: a banana, a cup of frozen berries, 200 ml of oat milk.
+            """,
+        "replies": [
+            {
+                "author": "raj",
+                "after_hours": 3,
+                "body": """\
+                    The red light is the overheat protection. Frozen fruit straight
+                    from the freezer is hard work for the motor: try putting the
+                    liquid in first and letting the fruit thaw for five minutes.
+                    """,
+            },
+            {
+                "author": "hannah",
+                "after_hours": 20,
+                "body": """\
+                    Thanks Raj, liquid first helps a bit, but it still cuts out on
+                    the second run. That can't be normal for a "smoothie" programme?
+                    """,
+            },
+        ],
+    },
+    {
+        "language": "en",
+        "title": "Order tracking hasn't moved in five days",
+        "category": "orders-delivery",
+        "author": "raj",
+        "tags": ["delivery", "tracking"],
+        "days_ago": 3.3,
+        "body": """\
+            I ordered a Brio Presse juicer from the online shop last week. The
+            tracking page has said *"Parcel received at depot"* for five days now.
+            Is there anything I can do?
+            """,
+        "replies": [
+            {
+                "author": "moderator",
+                "after_hours": 2.5,
+                "body": """\
+                    Hi Raj, sorry for the wait, five days is too long. I looked up your
+                    order with the e-mail address on your account (no need to post
+                    your order number here): the parcel was held at the carrier's
+                    depot after a scanning error. It left this morning and should
+                    reach you on Thursday. I'll keep an eye on it until it does.
+                    """,
+            },
+            {
+                "author": "raj",
+                "after_hours": 50,
+                "body": "Arrived today. Thanks for chasing it!",
+            },
+        ],
+    },
+    {
+        "language": "en",
+        "title": "Is the Mousse milk frother dishwasher safe?",
+        "category": "coffee-machines",
+        "author": "emma",
+        "tags": ["milk-frother", "cleaning"],
+        "days_ago": 8.1,
+        "body": """\
+            Quick one: can the jug of the Mousse milk frother go in the
+            dishwasher? The box shows a dishwasher symbol but the quick-start
+            leaflet says to rinse it by hand.
+            """,
+        "replies": [
+            {
+                "author": "grace",
+                "after_hours": 0.8,
+                "body": "I've put mine on the top rack for a year with no problem.",
+            },
+            {
+                "author": "daniel",
+                "after_hours": 2,
+                "body": """\
+                    The jug yes, the base definitely not (it has the heating
+                    element). Not sure about the whisk though, mine lost its
+                    magnet after a few washes.
+                    """,
+            },
+        ],
+    },
+    {
+        "language": "en",
+        "title": "Brio Home app can't find my Duo on a 5 GHz Wi-Fi network",
+        "category": "app-connected-devices",
+        "author": "daniel",
+        "tags": ["brio-home-app", "wifi", "pairing", "brio-duo"],
+        "days_ago": 6.4,
+        "body": """\
+            Pairing my Brio Duo with the app (Android 14, app version 3.2.1) fails
+            every time at the "Looking for your machine" step:
+
+            ```
+            Error: DEVICE_NOT_FOUND (code 0x31)
+            ```
+
+            My router broadcasts a single network name on both 2.4 and 5 GHz.
+            I've checked the [pairing guide](https://example.com/brio-duo/pairing)
+            and Bluetooth is on.
+            """,
+        "replies": [
+            {
+                "author": "oliver",
+                "after_hours": 2,
+                "body": """\
+                    I think the machines only speak 2.4 GHz. With one name for both
+                    bands, the phone may hand over the 5 GHz details.
+                    """,
+            },
+            {
+                "author": "moderator",
+                "after_hours": 3.5,
+                "body": """\
+                    Oliver is right, thank you! The Duo's Wi-Fi module works on
+                    2.4 GHz only. Two ways round it:
+
+                    - in your router settings, give the 2.4 GHz band its own name
+                      for the time of the pairing, or
+                    - switch the phone to mobile data, start the pairing, and pick
+                      the network by hand when the app asks.
+
+                    We're adding a clear message for `0x31` in the next app update.
+                    """,
+            },
+            {
+                "author": "daniel",
+                "after_hours": 26,
+                "body": "Separate name for 2.4 GHz worked. Paired in a minute, thanks.",
+            },
+        ],
+    },
+    {
+        "language": "en",
+        "title": "How long does a warranty repair usually take?",
+        "category": "warranty-repairs",
+        "author": "grace",
+        "tags": ["warranty", "repair"],
+        "days_ago": 1.5,
+        "body": """\
+            My Barista 3 leaks from under the group head and I'm about to send it
+            in under warranty. Before I do: roughly how long will I be without
+            it, and do you lend a machine in the meantime?
+            """,
+        "replies": [],
+    },
+    {
+        "language": "en",
+        "title": "My iced latte recipe for the Barista 3",
+        "category": "tips-recipes",
+        "author": "grace",
+        "tags": ["recipes", "iced-coffee", "barista-3"],
+        "days_ago": 15.6,
+        "body": """\
+            Summer is coming, so here is my go-to:
+
+            1. Pull a double shot straight onto 2 tsp of brown sugar, stir.
+            2. Fill a tall glass with ice and 150 ml of cold milk.
+            3. Pour the espresso over the milk, slowly.
+
+            Frothing the cold milk on the *cold foam* setting first makes it extra nice.
+            """,
+        "replies": [
+            {
+                "author": "oliver",
+                "after_hours": 5,
+                "body": "Tried it with oat milk this morning. Dangerously good.",
+            },
+            {
+                "author": "moderator",
+                "after_hours": 9,
+                "body": """\
+                    Thank you for sharing this, Grace! Our team tried it in the
+                    office kitchen and it's now pinned on the fridge.
+                    """,
+            },
+        ],
+    },
+    {
+        "language": "fr",
+        "title": "Ma Barista 3 affiche « Détartrer » en permanence",
+        "category": "coffee-machines",
+        "author": "claire",
+        "tags": ["detartrage", "barista-3"],
+        "days_ago": 17.3,
+        "body": """\
+            Bonjour à tous,
+
+            J'ai fait un détartrage complet il y a trois jours, mais le voyant
+            **Détartrer** reste allumé. J'ai utilisé le détartrant de la marque et
+            suivi la notice. Est-ce que j'ai raté une étape ?
+            """,
+        "replies": [
+            {
+                "author": "julien",
+                "after_hours": 2,
+                "body": """\
+                    Chez moi il fallait maintenir le bouton « 2 tasses » pendant
+                    5 secondes pour remettre le compteur à zéro.
+                    """,
+            },
+            {
+                "author": "moderator",
+                "after_hours": 5,
+                "body": """\
+                    Bonjour Claire, merci pour votre message. Julien a raison : le
+                    compteur se remet à zéro seulement à la fin du cycle complet. Si
+                    le cycle a été interrompu, faites ceci :
+
+                    1. Machine allumée, maintenez « 2 tasses » 5 secondes.
+                    2. Le voyant clignote trois fois puis s'éteint.
+
+                    S'il reste allumé, dites-le-moi ici et nous chercherons ensemble.
+                    """,
+            },
+            {
+                "author": "claire",
+                "after_hours": 7,
+                "body": "Ça marche, merci Camille et Julien !",
+            },
+        ],
+    },
+    {
+        "language": "fr",
+        "title": "Le blender Vortex fait un bruit de grincement",
+        "category": "blenders-juicers",
+        "author": "thomas",
+        "tags": ["vortex", "bruit"],
+        "days_ago": 9.2,
+        "body": """\
+            Depuis une semaine mon Vortex grince fort au démarrage, surtout à
+            vitesse 1. Il mixe toujours correctement. Le bol a environ un an.
+            """,
+        "replies": [
+            {
+                "author": "lucas",
+                "after_hours": 4,
+                "body": """\
+                    Vérifie le joint sous les lames : s'il est sec ou mal placé, ça
+                    grince. Un peu d'huile alimentaire peut aider.
+                    """,
+            },
+            {
+                "author": "nadia",
+                "after_hours": 8,
+                "body": "J'ai le même souci depuis peu, je suis la discussion.",
+            },
+            {
+                "author": "thomas",
+                "after_hours": 30,
+                "body": """\
+                    Joint vérifié et remis en place, le bruit est toujours là. Est-ce
+                    que l'ensemble lames se commande comme pièce détachée ?
+                    """,
+            },
+        ],
+    },
+    {
+        "language": "fr",
+        "title": "Colis livré endommagé : comment faire un retour ?",
+        "category": "orders-delivery",
+        "author": "amelie",
+        "tags": ["livraison", "retour"],
+        "days_ago": 5.1,
+        "body": """\
+            Mon extracteur Presse est arrivé avec le carton écrasé et le couvercle
+            fendu. Je n'ai rien trouvé sur la procédure de retour dans l'e-mail de
+            confirmation.
+            """,
+        "replies": [
+            {
+                "author": "moderator",
+                "after_hours": 1.5,
+                "body": """\
+                    Bonjour Amélie, désolée pour ce mauvais départ ! Voici la marche
+                    à suivre :
+
+                    - prenez deux ou trois photos du carton et du couvercle ;
+                    - remplissez le [formulaire de retour](https://example.com/retours)
+                      avec votre numéro de commande (inutile de le publier ici) ;
+                    - nous vous envoyons une étiquette prépayée et un appareil neuf
+                      part dès réception des photos.
+                    """,
+            },
+            {
+                "author": "amelie",
+                "after_hours": 6,
+                "body": "Merci Camille, c'est fait. Réponse très rapide !",
+            },
+        ],
+    },
+    {
+        "language": "fr",
+        "title": "Extracteur de jus Presse : la pulpe passe dans le jus",
+        "category": "blenders-juicers",
+        "author": "nadia",
+        "tags": ["presse", "extracteur"],
+        "days_ago": 20.5,
+        "body": """\
+            Avec mon extracteur Presse, j'ai beaucoup de pulpe dans le jus de
+            carottes et de pommes. Y a-t-il un réglage pour un jus plus lisse ?
+            """,
+        "replies": [
+            {
+                "author": "lucas",
+                "after_hours": 1,
+                "body": "Tu utilises bien le tamis fin (celui avec les petits trous) ?",
+            },
+            {
+                "author": "claire",
+                "after_hours": 3,
+                "body": "Et couper les pommes en quartiers aide aussi, chez moi.",
+            },
+            {
+                "author": "moderator",
+                "after_hours": 6,
+                "body": """\
+                    Bonjour Nadia, merci Lucas et Claire pour vos conseils ! Pour un
+                    jus lisse : tamis fin, levier sur `FIN`, et alternez fruits durs
+                    et fruits tendres. Le tamis large sert aux smoothies et sorbets.
+                    """,
+            },
+            {
+                "author": "nadia",
+                "after_hours": 24,
+                "body": "J'étais sur le tamis large depuis le début… Merci à tous !",
+            },
+            {
+                "author": "lucas",
+                "after_hours": 26,
+                "body": "Ça arrive à tout le monde 😄",
+            },
+        ],
+    },
+    {
+        "language": "fr",
+        "title": "Garantie : j'ai perdu ma facture, suis-je couvert ?",
+        "category": "warranty-repairs",
+        "author": "julien",
+        "tags": ["garantie", "facture"],
+        "days_ago": 2.1,
+        "body": """\
+            Ma machine Filtre 12 ne chauffe plus, elle a un an et demi. J'ai perdu
+            la facture (achat en magasin). La garantie s'applique-t-elle quand même ?
+            """,
+        "replies": [
+            {
+                "author": "thomas",
+                "after_hours": 6,
+                "body": """\
+                    Il me semble que le numéro de série suffit pour dater l'appareil,
+                    mais j'attendrais la confirmation de l'équipe.
+                    """,
+            },
+        ],
+    },
+    {
+        "language": "fr",
+        "title": "Application Brio Home : les notifications de détartrage n'arrivent plus",
+        "category": "app-connected-devices",
+        "author": "lucas",
+        "tags": ["brio-home-app", "notifications", "android"],
+        "days_ago": 0.4,
+        "body": """\
+            Depuis la mise à jour 3.2 de l'application, je ne reçois plus les
+            rappels de détartrage. Les notifications sont autorisées dans les
+            réglages d'Android. Quelqu'un d'autre a le problème ?
+            """,
+        "replies": [],
+    },
+    {
+        "language": "fr",
+        "title": "Recette : cold brew maison avec la Filtre 12",
+        "category": "tips-recipes",
+        "author": "amelie",
+        "tags": ["recettes", "cold-brew", "filtre-12"],
+        "days_ago": 13.7,
+        "body": """\
+            Pour ceux qui veulent du café froid sans acheter d'appareil :
+
+            - 80 g de café moulu gros dans la verseuse de la Filtre 12 ;
+            - 1 litre d'eau froide, on mélange ;
+            - 14 h au réfrigérateur, puis on filtre avec un filtre papier.
+
+            Se garde une semaine au frais.
+            """,
+        "replies": [
+            {
+                "author": "claire",
+                "after_hours": 10,
+                "body": "Je ne savais pas qu'on pouvait utiliser la verseuse comme ça !",
+            },
+            {
+                "author": "julien",
+                "after_hours": 22,
+                "body": "Testé avec un café éthiopien, excellent.",
+            },
+            {
+                "author": "moderator",
+                "after_hours": 27,
+                "body": """\
+                    Merci Amélie pour cette recette ! Petite précision : la verseuse
+                    en verre supporte très bien le froid, évitez seulement de la
+                    remettre sur la plaque chauffante juste après le réfrigérateur.
+                    """,
+            },
+        ],
+    },
+]
+
+HOME_HERO_TEXT = "How can we help you today?"
+HOME_INTRO = (
+    "<p>Ask a question, share a tip or follow up on a repair. Other owners and our "
+    "customer care team answer here, in public, and every question gets an official "
+    'reply from the team. New here? Start with the <a linktype="page" id="{help_id}">'
+    "help centre</a>.</p>"
+)
+
+# The guidelines come first so that the help centre can link to them by page id,
+# a link that survives a change of slug.
+CONTENT_PAGES = [
+    {
+        "slug": "guidelines",
+        "title": "Community guidelines",
+        "intro": "A few simple rules that keep {site_name} friendly and useful for everyone.",
+        "body": """\
+            <h2>Be kind</h2>
+            <p>Everyone here was a beginner once. Thank people who help you, assume
+            good intent, and disagree with ideas, never with people.</p>
+            <h2>Stay on topic</h2>
+            <p>Keep each thread about one problem, in the category that fits it.
+            Search before you ask: someone may already have solved it.</p>
+            <h2>Keep personal data private</h2>
+            <p>Never post your address, phone number, order or serial number in
+            public. When our team needs them, they will ask you through a private
+            channel.</p>
+            <h2>How moderation works</h2>
+            <p>Moderators can hide, move, lock or merge threads. Hidden posts are
+            kept, never deleted, and every moderation action is logged, so it can be
+            reviewed and undone. If you see a post that breaks these rules, report it
+            rather than replying to it.</p>
+            """,
+    },
+    {
+        "slug": "help",
+        "title": "Help centre",
+        "intro": "How to get answers on {site_name}, from other members and from our team.",
+        "body": """\
+            <h2>Getting started</h2>
+            <p>Browse the categories on the home page, or search for your product and
+            the symptom you see. To ask a question or reply, create an account and
+            confirm your e-mail address.</p>
+            <h2>How to ask a good question</h2>
+            <ul>
+            <li>Name the product and model, for example “Barista 3”.</li>
+            <li>Describe what you see, including any error code shown on the display.</li>
+            <li>Say what you have already tried.</li>
+            <li>Add a few tags, so that others with the same problem find your thread.</li>
+            </ul>
+            <h2>Official replies explained</h2>
+            <p>Replies from our customer care team carry an <b>official</b> badge. The
+            site sets it from the author's role when the reply is posted: formatting
+            cannot imitate it. Every question gets an official reply, even when other
+            members have already answered it. Team members can also recommend a
+            helpful answer from another member.</p>
+            <p>Please read our <a linktype="page" id="{guidelines_id}">community
+            guidelines</a> before you post.</p>
+            """,
+    },
+]
+
+
+def _text(source: str) -> str:
+    # The constants are indented to read well in this file; Markdown would take
+    # that indentation for code blocks.
+    return dedent(source).strip()
+
+
+class Command(BaseCommand):
+    help = "Create a demo community (accounts, categories, threads, pages). Safe to run twice."
+
+    def handle(self, *args, **options):
+        # All or nothing: a half-built demo would make the next run skip what is missing.
+        with transaction.atomic():
+            home = HomePage.objects.first()
+            if home is None:
+                raise CommandError("No home page: run `manage.py migrate` first.")
+            accounts, created_usernames = _ensure_accounts()
+            categories_created = _ensure_categories()
+            threads_created, replies_created = _ensure_threads(accounts, now=timezone.now())
+            pages_written = _ensure_pages(home)
+
+        # Reported after the commit, so a closed output pipe cannot undo the work.
+        if options["verbosity"] >= 1:
+            self._report(
+                accounts_created=len(created_usernames),
+                categories_created=categories_created,
+                threads_created=threads_created,
+                replies_created=replies_created,
+                pages_written=pages_written,
+                existing_accounts=len(ACCOUNTS) - len(created_usernames),
+            )
+
+    def _report(self, *, existing_accounts: int, **created: int):
+        summary = ", ".join(f"{name.replace('_', ' ')}: {n}" for name, n in created.items())
+        if any(created.values()):
+            self.stdout.write(self.style.SUCCESS(f"Demo community ready ({summary})."))
+        else:
+            self.stdout.write(self.style.SUCCESS("Demo community already in place."))
+
+        rows = [("role", "username", "password", "try")]
+        rows += [
+            (spec["role"], spec["username"], DEMO_PASSWORD, spec["try"])
+            for spec in ACCOUNTS
+            if "try" in spec
+        ]
+        widths = [max(len(row[column]) for row in rows) for column in range(3)]
+        self.stdout.write("")
+        for row in rows:
+            cells = [cell.ljust(width) for cell, width in zip(row[:3], widths, strict=True)]
+            self.stdout.write("  ".join([*cells, row[3]]))
+        others = sum(1 for spec in ACCOUNTS if "try" not in spec)
+        self.stdout.write(f"... and {others} more members with the same password.")
+        if existing_accounts:
+            # An account made before the demo (say, by createsuperuser) keeps its own password.
+            self.stdout.write("Accounts that existed before this run were left unchanged.")
+
+
+def _ensure_accounts():
+    """Return the demo accounts by username, and the usernames created by this run."""
+    User = get_user_model()
+    # One hash for all: hashing is slow on purpose, and the password is public anyway.
+    password_hash = make_password(DEMO_PASSWORD)
+    groups = {role: Group.objects.get(name=name) for role, name in ROLE_GROUPS.items()}
+    accounts, created_usernames = {}, []
+    for spec in ACCOUNTS:
+        email = f"{spec['username']}@{EMAIL_DOMAIN}"
+        is_admin = spec["role"] == "admin"
+        user, created = User.objects.get_or_create(
+            username=spec["username"],
+            defaults={
+                "email": email,
+                "password": password_hash,
+                "display_name": spec["display_name"],
+                "bio": spec["bio"],
+                "is_staff": is_admin,
+                "is_superuser": is_admin,
+            },
+        )
+        if created:
+            # allauth lets only verified addresses log in (ACCOUNT_EMAIL_VERIFICATION).
+            EmailAddress.objects.create(user=user, email=email, verified=True, primary=True)
+            if spec["role"] in groups:
+                user.groups.add(groups[spec["role"]])
+            created_usernames.append(user.username)
+        accounts[user.username] = user
+    # Fetched again so that no permission cache from before the group changes
+    # decides whether the moderator's replies are official.
+    return User.objects.in_bulk(accounts, field_name="username"), created_usernames
+
+
+def _ensure_categories() -> int:
+    created_count = 0
+    for position, spec in enumerate(CATEGORIES):
+        _, created = Category.objects.get_or_create(
+            slug=spec["slug"],
+            defaults={
+                "name": spec["name"],
+                "description": spec["description"],
+                "colour": spec["colour"],
+                "position": position,
+                "first_response_hours": spec["first_response_hours"],
+            },
+        )
+        created_count += created
+    return created_count
+
+
+def _ensure_threads(accounts, *, now) -> tuple[int, int]:
+    categories = Category.objects.in_bulk({spec["category"] for spec in THREADS}, field_name="slug")
+    existing = set(
+        Thread.objects.filter(title__in=[spec["title"] for spec in THREADS]).values_list(
+            "title", flat=True
+        )
+    )
+    threads_created = replies_created = 0
+    for spec in THREADS:
+        if spec["title"] in existing:
+            continue
+        _create_thread(spec, accounts=accounts, category=categories[spec["category"]], now=now)
+        threads_created += 1
+        replies_created += len(spec["replies"])
+    return threads_created, replies_created
+
+
+def _create_thread(spec, *, accounts, category, now):
+    """Post a thread and its replies through the services, then move them back in time."""
+    thread = thread_create(
+        author=accounts[spec["author"]],
+        category=category,
+        title=spec["title"],
+        body=_text(spec["body"]),
+        tags=spec["tags"],
+    )
+    asked_at = now - timedelta(days=spec["days_ago"])
+    last_activity_at, first_official_reply_at = asked_at, None
+    for reply_spec in spec["replies"]:
+        reply = reply_create(
+            author=accounts[reply_spec["author"]], thread=thread, body=_text(reply_spec["body"])
+        )
+        posted_at = asked_at + timedelta(hours=reply_spec["after_hours"])
+        # The services stamp "now"; the demo needs a past that reads like a real one.
+        Reply.objects.filter(pk=reply.pk).update(created_at=posted_at, updated_at=posted_at)
+        last_activity_at = max(last_activity_at, posted_at)
+        if reply.is_official and first_official_reply_at is None:
+            first_official_reply_at = posted_at
+    Thread.objects.filter(pk=thread.pk).update(
+        created_at=asked_at,
+        updated_at=asked_at,
+        last_activity_at=last_activity_at,
+        first_official_reply_at=first_official_reply_at,
+    )
+
+
+def _ensure_pages(home: HomePage) -> int:
+    """Create the help pages if missing and fill in the home page if no one has yet."""
+    site_name = settings.WAGTAIL_SITE_NAME
+    pages, written = {}, 0
+    for spec in CONTENT_PAGES:
+        page = home.get_children().filter(slug=spec["slug"]).first()
+        if page is None:
+            page = ContentPage(
+                title=spec["title"],
+                slug=spec["slug"],
+                intro=spec["intro"].format(site_name=site_name),
+                body=_text(spec["body"]).format(**{f"{s}_id": p.pk for s, p in pages.items()}),
+            )
+            home.add_child(instance=page)
+            page.save_revision().publish()
+            written += 1
+        pages[spec["slug"]] = page
+    # An intro means an editor (or an earlier run) has written the home page: keep it.
+    if not home.intro:
+        home.hero_text = HOME_HERO_TEXT
+        home.intro = HOME_INTRO.format(help_id=pages["help"].pk)
+        home.save_revision().publish()
+        written += 1
+    return written

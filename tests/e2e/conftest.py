@@ -1,0 +1,128 @@
+"""Browser tests: Chromium driven by Playwright against pytest-django's live server.
+
+Every test here is marked ``e2e``. Tests take the ``page`` (1280 px) or
+``mobile_page`` (360 px) fixture and mark themselves with
+``@pytest.mark.django_db(transaction=True, serialized_rollback=True)``: the live
+server answers from another thread, so the data must be committed, and the
+serialized rollback restores what the migrations created (home page, groups)
+after each test's flush. A failed test leaves a full-page screenshot in
+test-artifacts/e2e/.
+"""
+
+import os
+import re
+import shutil
+from pathlib import Path
+
+import pytest
+from playwright.sync_api import sync_playwright
+
+E2E_DIR = Path(__file__).resolve().parent
+REPO_ROOT = E2E_DIR.parent.parent
+ARTIFACTS_DIR = REPO_ROOT / "test-artifacts" / "e2e"
+
+CHROMIUM_ARGS = [
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+    "--no-first-run",
+    "--disable-quic",
+]
+DESKTOP_VIEWPORT = {"width": 1280, "height": 900}
+MOBILE_VIEWPORT = {"width": 360, "height": 740}
+LOCALE = "en-US"
+# Generous for a cold first request, short enough that a hung page fails quickly.
+DEFAULT_TIMEOUT_MS = 10_000
+
+
+def pytest_collection_modifyitems(config, items):
+    for item in items:
+        if E2E_DIR in Path(str(item.path)).resolve().parents:
+            item.add_marker(pytest.mark.e2e)
+
+
+@pytest.hookimpl(wrapper=True, tryfirst=True)
+def pytest_runtest_makereport(item, call):
+    # Keep each phase's report on the item, so fixtures can tell a failed test at teardown.
+    report = yield
+    setattr(item, f"rep_{report.when}", report)
+    return report
+
+
+def chromium_path() -> str:
+    candidates = [
+        os.environ.get("CHROMIUM_PATH"),
+        shutil.which("chromium"),
+        shutil.which("chromium-browser"),
+        "/usr/bin/chromium",
+    ]
+    for candidate in candidates:
+        if candidate and Path(candidate).is_file():
+            return candidate
+    pytest.fail(
+        "No Chromium found for the browser tests. Install Debian's chromium "
+        "(apt-get install -y chromium) or set CHROMIUM_PATH to a Chromium binary. "
+        "Do not run `playwright install`.",
+        pytrace=False,
+    )
+
+
+@pytest.fixture(scope="package")
+def browser():
+    """One Chromium for all of tests/e2e.
+
+    Playwright's sync API keeps an asyncio loop marked as running in the main
+    thread while it is started, so Django would refuse ORM calls from test
+    bodies and fixtures (SynchronousOnlyOperation). The documented way out for
+    Playwright with pytest-django is DJANGO_ALLOW_ASYNC_UNSAFE; it is set only
+    while Playwright runs (package scope), so the rest of the suite keeps
+    Django's check.
+    """
+    path = chromium_path()
+    previous = os.environ.get("DJANGO_ALLOW_ASYNC_UNSAFE")
+    os.environ["DJANGO_ALLOW_ASYNC_UNSAFE"] = "true"
+    try:
+        with sync_playwright() as playwright:
+            chromium = playwright.chromium.launch(executable_path=path, args=CHROMIUM_ARGS)
+            yield chromium
+            chromium.close()
+    finally:
+        if previous is None:
+            os.environ.pop("DJANGO_ALLOW_ASYNC_UNSAFE", None)
+        else:
+            os.environ["DJANGO_ALLOW_ASYNC_UNSAFE"] = previous
+
+
+def _screenshot_on_failure(request, page):
+    report = getattr(request.node, "rep_call", None)
+    if report is None or not report.failed:
+        return
+    ARTIFACTS_DIR.mkdir(parents=True, exist_ok=True)
+    name = re.sub(r"[^A-Za-z0-9_.-]+", "_", request.node.name)
+    try:
+        page.screenshot(path=str(ARTIFACTS_DIR / f"{name}.png"), full_page=True)
+    except Exception as error:  # a broken page must not hide the test's own failure
+        print(f"Could not save a screenshot for {request.node.nodeid}: {error}")
+
+
+def _new_page(request, browser, live_server, viewport):
+    context = browser.new_context(viewport=viewport, locale=LOCALE, base_url=live_server.url)
+    context.set_default_timeout(DEFAULT_TIMEOUT_MS)
+    page = context.new_page()
+    yield page
+    _screenshot_on_failure(request, page)
+    context.close()
+
+
+@pytest.fixture
+def page(request, browser, live_server):
+    """A fresh browser context and page, 1280 × 900, base URL the live server."""
+    yield from _new_page(request, browser, live_server, DESKTOP_VIEWPORT)
+
+
+@pytest.fixture
+def mobile_page(request, browser, live_server):
+    """A fresh browser context and page, 360 × 740 (a small phone)."""
+    yield from _new_page(request, browser, live_server, MOBILE_VIEWPORT)

@@ -1,0 +1,79 @@
+"""A visitor becomes a member: sign up, confirm the e-mail, sign in, switch to French, sign out."""
+
+import re
+
+import pytest
+from playwright.sync_api import expect
+
+from accounts.models import User
+
+pytestmark = pytest.mark.django_db(transaction=True, serialized_rollback=True)
+
+PASSWORD = "a-long-and-unusual-passphrase-42"
+CONFIRMATION_LINK = re.compile(r"https?://[^\s/]+/accounts/confirm-email/[^\s/]+/")
+
+
+def _label(text: str) -> re.Pattern:
+    # Django's label_tag ends labels with a colon; match the words, not the punctuation.
+    return re.compile(rf"^{re.escape(text)}:?$")
+
+
+def _confirmation_link(mailoutbox, address: str) -> str:
+    messages = [message for message in mailoutbox if address in message.to]
+    assert len(messages) == 1, [message.subject for message in mailoutbox]
+    match = CONFIRMATION_LINK.search(messages[0].body)
+    assert match, messages[0].body
+    return match.group(0)
+
+
+def test_account_journey_sign_up_confirm_sign_in_switch_language_sign_out(page, mailoutbox):
+    page.goto("/")
+    expect(page.locator("html")).to_have_attribute("lang", "en")
+
+    page.get_by_role("banner").get_by_role("link", name="Sign up").click()
+    expect(page).to_have_url(re.compile(r"/accounts/signup/$"))
+    page.get_by_label(_label("Email")).fill("camille@example.com")
+    page.get_by_label(_label("Username")).fill("camille")
+    page.get_by_label(_label("Display name")).fill("Camille Martin")
+    page.get_by_label(_label("Password")).fill(PASSWORD)
+    page.get_by_label(_label("Password (again)")).fill(PASSWORD)
+    page.get_by_role("main").get_by_role("button", name="Sign Up").click()
+
+    expect(page).to_have_url(re.compile(r"/accounts/confirm-email/$"))
+    expect(page.get_by_role("heading", level=1)).to_have_text("Verify Your Email Address")
+    assert User.objects.get(username="camille").display_name == "Camille Martin"
+
+    page.goto(_confirmation_link(mailoutbox, "camille@example.com"))
+    page.get_by_role("main").get_by_role("button", name="Confirm").click()
+
+    expect(page).to_have_url(re.compile(r"/accounts/login/"))
+    page.get_by_label(_label("Login")).fill("camille")
+    page.get_by_label(_label("Password")).fill(PASSWORD)
+    page.get_by_role("main").get_by_role("button", name="Sign In").click()
+
+    expect(page).to_have_url(re.compile(r"/$"))
+    expect(page.get_by_test_id("header-user-name")).to_have_text("Camille Martin")
+
+    page.get_by_role("contentinfo").locator('button[name="language"][value="fr"]').click()
+    expect(page.locator("html")).to_have_attribute("lang", "fr")
+    expect(page.get_by_test_id("header-user-name")).to_have_text("Camille Martin")
+
+    # The menu and its button are found by structure, so signing out works in any language.
+    page.locator("details.account-menu > summary").click()
+    page.locator('details.account-menu form[action="/accounts/logout/"] button').click()
+
+    account_nav = page.get_by_role("banner").locator(".account-nav")
+    expect(account_nav.locator('a[href^="/accounts/login/"]')).to_be_visible()
+    expect(page.get_by_test_id("header-user-name")).to_have_count(0)
+    expect(page.locator("html")).to_have_attribute("lang", "fr")
+    # Our own strings, in French (locale/fr must be compiled).
+    expect(page.get_by_role("banner").get_by_role("link", name="Communauté")).to_be_visible()
+    expect(account_nav.get_by_role("link", name="Se connecter")).to_be_visible()
+
+
+@pytest.mark.parametrize("path", ["/", "/accounts/signup/"])
+def test_small_screen_has_no_horizontal_scroll(mobile_page, path):
+    mobile_page.goto(path)
+    expect(mobile_page.get_by_role("heading", level=1)).to_be_visible()
+    scroll_width = mobile_page.evaluate("document.documentElement.scrollWidth")
+    assert scroll_width <= 360, f"{path} is {scroll_width}px wide on a 360px screen"

@@ -1,0 +1,58 @@
+"""Start-up refuses unsafe production configuration; production settings pass --deploy."""
+
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+
+
+def run_manage(*args, **env_overrides):
+    env = {
+        key: value
+        for key, value in os.environ.items()
+        if key
+        not in {"SECRET_KEY", "ALLOWED_HOSTS", "DEBUG", "SECURE_SSL_REDIRECT", "SECURE_COOKIES"}
+    }
+    env.update(env_overrides)
+    return subprocess.run(  # noqa: S603 - fixed arguments, our own manage.py
+        [sys.executable, "manage.py", *args],
+        cwd=ROOT,
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=120,
+        check=False,
+    )
+
+
+def test_debug_off_without_secret_key_refuses_to_start():
+    result = run_manage("check", DEBUG="0", ALLOWED_HOSTS="example.com")
+    assert result.returncode != 0
+    assert "SECRET_KEY is not set" in result.stderr
+
+
+def test_debug_off_without_allowed_hosts_refuses_to_start():
+    result = run_manage("check", DEBUG="0", SECRET_KEY="x" * 60)
+    assert result.returncode != 0
+    assert "ALLOWED_HOSTS is not set" in result.stderr
+
+
+def test_debug_on_starts_with_local_defaults():
+    result = run_manage("check", DEBUG="1")
+    assert result.returncode == 0, result.stderr
+
+
+def test_production_settings_pass_deploy_checks_without_warnings():
+    result = run_manage(
+        "check",
+        "--deploy",
+        "--fail-level",
+        "WARNING",
+        DEBUG="0",
+        SECRET_KEY="a-long-random-production-secret-" + "k7Qz" * 12,
+        ALLOWED_HOSTS="community.example.com",
+    )
+    assert result.returncode == 0, result.stdout + result.stderr
+    assert "WARNINGS" not in result.stdout + result.stderr
