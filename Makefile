@@ -16,7 +16,7 @@ $(BIN)/python:
 
 install: $(BIN)/python
 	$(BIN)/python -m pip install --quiet -e .
-	$(BIN)/python manage.py compile_translations
+	DEBUG=1 $(BIN)/python manage.py compile_translations
 
 # Install, migrate, load the demo community and serve it at http://127.0.0.1:8000
 run: install
@@ -41,7 +41,7 @@ test: install-test chromium
 translations: $(BIN)/python
 	DEBUG=1 $(BIN)/python manage.py makemessages --locale fr --ignore ".venv/*" --ignore "tests/*" --no-obsolete
 	DEBUG=1 $(BIN)/python manage.py makemessages --locale fr --domain djangojs --ignore ".venv/*" --ignore "staticfiles/*" --ignore "static/js/htmx.min.js" --no-obsolete
-	$(BIN)/python manage.py compile_translations
+	DEBUG=1 $(BIN)/python manage.py compile_translations
 
 lint: install-test
 	$(BIN)/ruff check .

@@ -103,7 +103,7 @@ class Category(models.Model):
         return reverse("community:category_detail", kwargs={"slug": self.slug})
 
 
-class Thread(models.Model):
+class Thread(index.Indexed, models.Model):
     category = models.ForeignKey(
         Category, on_delete=models.PROTECT, related_name="threads", verbose_name=_("category")
     )
@@ -140,6 +140,15 @@ class Thread(models.Model):
     tags = TaggableManager(_("tags"), blank=True)
 
     objects = ThreadQuerySet.as_manager()
+
+    search_fields = [
+        index.SearchField("title", boost=3),
+        index.AutocompleteField("title"),
+        index.SearchField("body"),
+        index.FilterField("visibility"),
+        index.FilterField("category_id"),
+        index.FilterField("last_activity_at"),
+    ]
 
     class Meta:
         verbose_name = _("thread")

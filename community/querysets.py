@@ -1,5 +1,6 @@
 from django.db import models
 from django.db.models import Count, Q
+from wagtail.search.queryset import SearchableQuerySetMixin
 
 from accounts.querysets import staff_flag_expression
 
@@ -21,7 +22,7 @@ class ReplyQuerySet(models.QuerySet):
         )
 
 
-class ThreadQuerySet(models.QuerySet):
+class ThreadQuerySet(SearchableQuerySetMixin, models.QuerySet):
     def visible(self):
         return self.filter(visibility="visible")
 

@@ -1,5 +1,7 @@
 """What the community pages read, each in a fixed number of queries."""
 
+import re
+
 from django.core.paginator import Page, Paginator
 from django.shortcuts import get_object_or_404
 from taggit.models import Tag
@@ -39,3 +41,26 @@ def thread_get(*, pk: int) -> Thread:
 def reply_list(*, thread: Thread, page_number=1) -> Page:
     replies = Reply.objects.visible().filter(thread=thread).with_author()
     return Paginator(replies.order_by("created_at", "pk"), REPLIES_PER_PAGE).get_page(page_number)
+
+
+def search_terms(query: str) -> str:
+    """The words of a typed query, without the characters full-text engines read as syntax.
+
+    Members type error codes, quotes and punctuation; the search backends would
+    take an unbalanced quote or a stray operator as a malformed query.
+    """
+    words = re.findall(r"\w+", query)
+    return " ".join(word for word in words if word.upper() not in {"AND", "OR", "NOT", "NEAR"})
+
+
+def search_threads(*, query: str, page_number=1) -> Page:
+    """Visible threads matching `query`, best match first."""
+    results = Thread.objects.for_list().search(query)
+    return Paginator(results, THREADS_PER_PAGE).get_page(page_number)
+
+
+def search_pages(*, query: str, limit: int = 5):
+    """Live editor pages (help, guidelines) matching `query`."""
+    from wagtail.models import Page as WagtailPage
+
+    return WagtailPage.objects.live().public().specific().search(query)[:limit]

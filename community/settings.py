@@ -200,9 +200,9 @@ DEFAULT_FROM_EMAIL = os.environ.get("DEFAULT_FROM_EMAIL", "Relais <community@loc
 SERVER_EMAIL = DEFAULT_FROM_EMAIL
 
 # Background work through Django's task API (django-tasks): a database-backed
-# queue by default (worker: `manage.py db_worker`); TASKS_BACKEND=immediate runs
-# tasks in the request, as the tests do.
-if os.environ.get("TASKS_BACKEND", "database") == "immediate":
+# queue in production (worker: `manage.py db_worker`); TASKS_BACKEND=immediate
+# runs tasks inside the request, as the tests and a local DEBUG run do.
+if os.environ.get("TASKS_BACKEND", "immediate" if DEBUG else "database") == "immediate":
     TASKS = {"default": {"BACKEND": "django_tasks.backends.immediate.ImmediateBackend"}}
 else:
     TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend"}}
@@ -265,5 +265,9 @@ LOGGING = {
     "disable_existing_loggers": False,
     "handlers": {"console": {"class": "logging.StreamHandler"}},
     "root": {"handlers": ["console"], "level": os.environ.get("LOG_LEVEL", "INFO")},
-    "loggers": {"django.db.backends": {"level": "INFO"}},
+    "loggers": {
+        "django.db.backends": {"level": "INFO"},
+        # Wagtail logs every page save at INFO; keep the console for what matters.
+        "wagtail": {"level": os.environ.get("WAGTAIL_LOG_LEVEL", "WARNING")},
+    },
 }

@@ -48,6 +48,23 @@ def category_detail(request, slug):
     return _render_thread_list(request, category=selectors.category_get(slug=slug))
 
 
+SEARCH_QUERY_MAX_LENGTH = 200
+
+
+@require_GET
+def search(request):
+    query = " ".join(request.GET.get("q", "").split())[:SEARCH_QUERY_MAX_LENGTH]
+    terms = selectors.search_terms(query)
+    context = {"query": query, "page": None, "pages": [], "query_string": ""}
+    if terms:
+        context["page"] = selectors.search_threads(
+            query=terms, page_number=request.GET.get("page", 1)
+        )
+        context["pages"] = selectors.search_pages(query=terms)
+        context["query_string"] = urlencode({"q": query})
+    return render(request, "community/search.html", context)
+
+
 @require_GET
 def thread_detail(request, pk, slug=None):
     thread = selectors.thread_get(pk=pk)

@@ -53,7 +53,7 @@ ACCOUNTS = [
         "role": "moderator",
         "display_name": "Camille from Maison Brio",
         "bio": "Customer care at Maison Brio. I answer here every weekday, in English and French.",
-        "try": "posts official replies; threads awaiting one are in /moderation/",
+        "try": "replies carry the 'Official reply' badge",
     },
     {
         "username": "oliver",
