@@ -12,6 +12,11 @@ def avatar_upload_to(instance, filename):
     return f"avatars/{instance.pk or 'new'}/{instance.username}.{extension}"
 
 
+class EmailNotifications(models.TextChoices):
+    EVERY_EVENT = "all", _("Every event")
+    NONE = "none", _("None")
+
+
 class User(AbstractUser):
     """A member of the community; staff are members in the Moderators or Editors group."""
 
@@ -28,6 +33,14 @@ class User(AbstractUser):
         blank=True,
         validators=[AvatarValidator()],
         help_text=_("JPEG, PNG or WebP, at most 1 MB."),
+    )
+
+    email_notifications = models.CharField(
+        _("e-mail notifications"),
+        max_length=8,
+        choices=EmailNotifications,
+        default=EmailNotifications.EVERY_EVENT,
+        help_text=_("We also show every notification in the bell at the top of the page."),
     )
 
     objects = UserManagerWithQuerySet()

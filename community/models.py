@@ -6,12 +6,18 @@ from django.utils import timezone
 from django.utils.text import slugify
 from django.utils.translation import gettext_lazy as _
 from taggit.managers import TaggableManager
+from taggit.models import TaggedItemBase
 from wagtail.admin.panels import FieldPanel
 from wagtail.fields import RichTextField
 from wagtail.models import Page
 from wagtail.search import index
 
-from community.querysets import CategoryQuerySet, ReplyQuerySet, ThreadQuerySet
+from community.querysets import (
+    CategoryQuerySet,
+    NotificationQuerySet,
+    ReplyQuerySet,
+    ThreadQuerySet,
+)
 
 TITLE_MIN_LENGTH = 10
 TITLE_MAX_LENGTH = 150
@@ -136,8 +142,28 @@ class Thread(index.Indexed, models.Model):
     first_official_reply_at = models.DateTimeField(
         _("first official reply at"), null=True, blank=True, editable=False
     )
+    solution = models.ForeignKey(
+        "Reply",
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        editable=False,
+        related_name="+",
+        verbose_name=_("accepted solution"),
+    )
+    solution_marked_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        editable=False,
+        related_name="+",
+        verbose_name=_("solution marked by"),
+    )
+    solved_at = models.DateTimeField(_("solved at"), null=True, blank=True, editable=False)
+    edited_at = models.DateTimeField(_("edited at"), null=True, blank=True, editable=False)
 
-    tags = TaggableManager(_("tags"), blank=True)
+    tags = TaggableManager(_("tags"), blank=True, through="community.TaggedThread")
 
     objects = ThreadQuerySet.as_manager()
 
@@ -162,6 +188,22 @@ class Thread(index.Indexed, models.Model):
                 fields=["category", "visibility", "-last_activity_at"],
                 name="thread_category_activity",
             ),
+            models.Index(fields=["visibility", "-me_too_count"], name="thread_visible_votes"),
+            models.Index(
+                fields=["visibility", "-last_activity_at"],
+                condition=models.Q(reply_count=0),
+                name="thread_unanswered_activity",
+            ),
+            models.Index(
+                fields=["visibility", "-last_activity_at"],
+                condition=models.Q(first_official_reply_at__isnull=True),
+                name="thread_awaiting_activity",
+            ),
+            models.Index(
+                fields=["visibility", "-last_activity_at"],
+                condition=models.Q(solution__isnull=False),
+                name="thread_solved_activity",
+            ),
         ]
 
     def __str__(self):
@@ -174,6 +216,14 @@ class Thread(index.Indexed, models.Model):
 
     def get_absolute_url(self):
         return reverse("community:thread_detail", kwargs={"pk": self.pk, "slug": self.slug})
+
+    @property
+    def is_solved(self) -> bool:
+        return self.solution_id is not None
+
+    @property
+    def is_visible(self) -> bool:
+        return self.visibility == Visibility.VISIBLE
 
 
 class Reply(models.Model):
@@ -196,6 +246,19 @@ class Reply(models.Model):
     created_at = models.DateTimeField(_("posted at"), default=timezone.now)
     updated_at = models.DateTimeField(_("updated at"), auto_now=True)
     helpful_count = models.PositiveIntegerField(_("helpful"), default=0, editable=False)
+    recommended_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        editable=False,
+        related_name="+",
+        verbose_name=_("recommended by"),
+    )
+    recommended_at = models.DateTimeField(
+        _("recommended at"), null=True, blank=True, editable=False
+    )
+    edited_at = models.DateTimeField(_("edited at"), null=True, blank=True, editable=False)
 
     objects = ReplyQuerySet.as_manager()
 
@@ -209,3 +272,129 @@ class Reply(models.Model):
 
     def __str__(self):
         return _("Reply #%(number)s") % {"number": self.pk}
+
+    @property
+    def is_recommended(self) -> bool:
+        return self.recommended_at is not None
+
+    def get_absolute_url(self):
+        return reverse("community:reply_permalink", kwargs={"pk": self.pk})
+
+
+class TaggedThread(TaggedItemBase):
+    content_object = models.ForeignKey(Thread, on_delete=models.CASCADE)
+
+    class Meta:
+        verbose_name = _("thread tag")
+        verbose_name_plural = _("thread tags")
+
+
+class HelpfulVote(models.Model):
+    """A member found a reply helpful (one per member and reply)."""
+
+    reply = models.ForeignKey(Reply, on_delete=models.CASCADE, related_name="helpful_votes")
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="helpful_votes"
+    )
+    created_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["reply", "user"], name="helpful_once_per_member")
+        ]
+
+
+class MeToo(models.Model):
+    """A member has this problem too (one per member and thread; the asker counts first)."""
+
+    thread = models.ForeignKey(Thread, on_delete=models.CASCADE, related_name="me_toos")
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="me_toos"
+    )
+    created_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        constraints = [models.UniqueConstraint(fields=["thread", "user"], name="me_too_once")]
+
+
+class Follow(models.Model):
+    """A member is told about new replies on a thread."""
+
+    thread = models.ForeignKey(Thread, on_delete=models.CASCADE, related_name="follows")
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="follows"
+    )
+    created_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        constraints = [models.UniqueConstraint(fields=["thread", "user"], name="follow_once")]
+
+
+class Revision(models.Model):
+    """What a thread or reply said before an edit: edits never lose the earlier text."""
+
+    thread = models.ForeignKey(
+        Thread, on_delete=models.CASCADE, null=True, blank=True, related_name="revisions"
+    )
+    reply = models.ForeignKey(
+        Reply, on_delete=models.CASCADE, null=True, blank=True, related_name="revisions"
+    )
+    editor = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
+    )
+    title = models.CharField(max_length=TITLE_MAX_LENGTH, blank=True)
+    body = models.TextField(max_length=BODY_MAX_LENGTH)
+    body_html = models.TextField()
+    created_at = models.DateTimeField(
+        _("replaced at"), default=timezone.now, help_text=_("When an edit replaced this text.")
+    )
+
+    class Meta:
+        ordering = ["-created_at", "-pk"]
+        constraints = [
+            models.CheckConstraint(
+                condition=models.Q(thread__isnull=False, reply__isnull=True)
+                | models.Q(thread__isnull=True, reply__isnull=False),
+                name="revision_of_one_post",
+            )
+        ]
+
+
+class Notification(models.Model):
+    class Kind(models.TextChoices):
+        REPLY = "reply", _("New reply on a thread you follow")
+        OFFICIAL_REPLY = "official_reply", _("Official reply on your thread")
+        SOLUTION = "solution", _("A solution was accepted")
+        ACCEPTED = "accepted", _("Your reply was accepted as the solution")
+        RECOMMENDED = "recommended", _("Your reply was recommended")
+        MENTION = "mention", _("You were mentioned")
+
+    recipient = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="notifications"
+    )
+    kind = models.CharField(max_length=20, choices=Kind)
+    actor = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+"
+    )
+    thread = models.ForeignKey(Thread, on_delete=models.CASCADE, related_name="+")
+    reply = models.ForeignKey(Reply, on_delete=models.CASCADE, null=True, related_name="+")
+    created_at = models.DateTimeField(default=timezone.now)
+    read_at = models.DateTimeField(null=True, blank=True)
+
+    objects = NotificationQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["-created_at", "-pk"]
+        indexes = [
+            models.Index(fields=["recipient", "-created_at"], name="notification_inbox"),
+            models.Index(
+                fields=["recipient"],
+                condition=models.Q(read_at__isnull=True),
+                name="notification_unread",
+            ),
+        ]
+
+    def get_absolute_url(self):
+        if self.reply_id:
+            return reverse("community:reply_permalink", kwargs={"pk": self.reply_id})
+        return reverse("community:thread_detail_short", kwargs={"pk": self.thread_id})

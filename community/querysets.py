@@ -40,3 +40,14 @@ class ThreadQuerySet(SearchableQuerySetMixin, models.QuerySet):
             .prefetch_related("tags")
             .order_by("-last_activity_at", "-pk")
         )
+
+
+class NotificationQuerySet(models.QuerySet):
+    def for_recipient(self, user):
+        return self.filter(recipient=user)
+
+    def unread(self):
+        return self.filter(read_at__isnull=True)
+
+    def for_inbox(self):
+        return self.select_related("actor", "thread").order_by("-created_at", "-pk")

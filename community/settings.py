@@ -269,5 +269,6 @@ LOGGING = {
         "django.db.backends": {"level": "INFO"},
         # Wagtail logs every page save at INFO; keep the console for what matters.
         "wagtail": {"level": os.environ.get("WAGTAIL_LOG_LEVEL", "WARNING")},
+        "django_tasks": {"level": os.environ.get("TASKS_LOG_LEVEL", "WARNING")},
     },
 }
