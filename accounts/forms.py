@@ -25,5 +25,8 @@ class SignupForm(forms.Form):
 class ProfileForm(forms.ModelForm):
     class Meta:
         model = User
-        fields = ["display_name", "bio", "avatar"]
-        widgets = {"bio": forms.Textarea(attrs={"rows": 4, "maxlength": 500})}
+        fields = ["display_name", "bio", "avatar", "email_notifications"]
+        widgets = {
+            "bio": forms.Textarea(attrs={"rows": 4, "maxlength": 500}),
+            "email_notifications": forms.RadioSelect,
+        }

@@ -59,4 +59,4 @@ class User(AbstractUser):
         return self.display_name or self.username
 
     def get_absolute_url(self):
-        return reverse("accounts:profile_detail", kwargs={"username": self.username})
+        return reverse("members:profile", kwargs={"username": self.username})

@@ -6,5 +6,5 @@ app_name = "accounts"
 
 urlpatterns = [
     path("accounts/profile/", views.profile_edit, name="profile_edit"),
-    path("u/<str:username>/", views.profile_detail, name="profile_detail"),
+    path("accounts/unsubscribe/<str:token>/", views.unsubscribe, name="unsubscribe"),
 ]

@@ -1,16 +1,14 @@
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
+from django.http import Http404
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
+from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_http_methods
 
 from accounts.forms import ProfileForm
-from accounts.selectors import user_get_public
-
-
-def profile_detail(request, username):
-    member = user_get_public(username=username)
-    return render(request, "accounts/profile_detail.html", {"member": member})
+from accounts.models import EmailNotifications, User
+from accounts.tokens import read_unsubscribe_token
 
 
 @login_required
@@ -25,3 +23,20 @@ def profile_edit(request):
     else:
         form = ProfileForm(instance=request.user)
     return render(request, "accounts/profile_edit.html", {"form": form})
+
+
+# Mail clients send the one-click unsubscribe (RFC 8058) as a POST without our
+# CSRF cookie; the signed token in the URL is what proves the request.
+@csrf_exempt
+@require_http_methods(["GET", "POST"])
+def unsubscribe(request, token):
+    """Stop notification e-mails from a link in one, without signing in."""
+    data = read_unsubscribe_token(token)
+    user = User.objects.filter(pk=(data or {}).get("user"), is_active=True).first()
+    if user is None or user.email != data.get("email"):
+        raise Http404(_("This unsubscribe link is not valid."))
+    if request.method == "POST":
+        user.email_notifications = EmailNotifications.NONE
+        user.save(update_fields=["email_notifications"])
+        return render(request, "accounts/unsubscribe_done.html", {"member": user})
+    return render(request, "accounts/unsubscribe_confirm.html", {"member": user})

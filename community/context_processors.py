@@ -1,16 +1,24 @@
 from django.conf import settings
+from django.utils.functional import SimpleLazyObject
 
 from accounts.roles import is_editor, is_moderator
+from community.models import Notification
 
 
 def community(request):
-    """What the base template needs on every page: the brand's name and the viewer's roles."""
+    """What the base template needs on every page: the brand's name, the viewer's roles
+    and their unread notifications (one query, only for signed-in members)."""
     user = getattr(request, "user", None)
-    viewer_is_moderator = bool(user and is_moderator(user))
-    viewer_is_editor = bool(user and is_editor(user))
+    signed_in = bool(user and user.is_authenticated)
+    viewer_is_moderator = signed_in and is_moderator(user)
+    viewer_is_editor = signed_in and is_editor(user)
     return {
         "community_name": settings.WAGTAIL_SITE_NAME,
         "viewer_is_moderator": viewer_is_moderator,
         "viewer_is_editor": viewer_is_editor,
         "viewer_is_staff": viewer_is_moderator or viewer_is_editor,
+        # Lazy: counted only when a page shows the bell, and only once.
+        "unread_notifications": SimpleLazyObject(
+            lambda: Notification.objects.for_recipient(user).unread().count() if signed_in else 0
+        ),
     }

@@ -5,10 +5,13 @@ allow-list of elements, attributes and URL schemes, so nothing a member types ca
 reach the page as markup we did not choose (promise 5 of DESIGN.md).
 """
 
+import re
+from collections.abc import Collection
 from functools import cache
 
 import nh3
 from markdown_it import MarkdownIt
+from markdown_it.rules_inline import StateInline
 
 MAX_SOURCE_LENGTH = 20_000
 
@@ -18,7 +21,7 @@ ALLOWED_TAGS = {
     "thead", "tr", "ul",
 }  # fmt: skip
 ALLOWED_ATTRIBUTES = {
-    "a": {"href", "title"},
+    "a": {"href", "title", "class"},
     "img": {"src", "alt", "title"},
     "ol": {"start"},
     "td": {"align"},
@@ -28,27 +31,68 @@ ALLOWED_ATTRIBUTES = {
 ALLOWED_URL_SCHEMES = {"http", "https", "mailto"}
 LINK_REL = "nofollow ugc noopener"
 
+# Usernames as Django's default validator allows them: letters, digits and @.+-_
+# (a mention stops at the first character outside the set, so "@ana." links "ana.").
+MENTION_PATTERN = re.compile(r"(?<![\w@/])@([\w.+-]{1,150})")
+
+
+def mentioned_usernames(source: str) -> set[str]:
+    """The usernames `source` mentions, as typed (the caller checks which exist)."""
+    return {name.rstrip(".") for name in MENTION_PATTERN.findall(source[:MAX_SOURCE_LENGTH])}
+
+
+def _mention_rule(state: StateInline, silent: bool) -> bool:
+    known = state.env.get("mentions")
+    if not known or state.src[state.pos] != "@":
+        return False
+    if state.pos > 0 and (state.src[state.pos - 1].isalnum() or state.src[state.pos - 1] in "@/_"):
+        return False
+    match = re.match(r"@([\w.+-]{1,150})", state.src[state.pos :])
+    if not match:
+        return False
+    username = match.group(1).rstrip(".")
+    if username not in known:
+        return False
+    if not silent:
+        token = state.push("link_open", "a", 1)
+        token.attrs = {"href": f"/u/{username}/", "class": "mention"}
+        text = state.push("text", "", 0)
+        text.content = f"@{username}"
+        state.push("link_close", "a", -1)
+    state.pos += len(username) + 1
+    return True
+
 
 @cache
 def _renderer() -> MarkdownIt:
-    return MarkdownIt("commonmark", {"html": False, "linkify": True, "typographer": False}).enable(
-        ["table", "strikethrough", "linkify"]
-    )
+    md = MarkdownIt("commonmark", {"html": False, "linkify": True, "typographer": False})
+    md.enable(["table", "strikethrough", "linkify"])
+    md.inline.ruler.before("emphasis", "mention", _mention_rule)
+    return md
 
 
 def _filter_attribute(element: str, attribute: str, value: str) -> str | None:
     # Images only over https: a plain-http image would leak readers' IPs over the clear.
     if element == "img" and attribute == "src" and not value.startswith("https://"):
         return None
-    # Only the language hint markdown-it writes on fenced code blocks.
-    if element == "code" and attribute == "class" and not value.startswith("language-"):
+    # Only the classes our own renderer writes: code language hints and mentions.
+    if attribute == "class":
+        if element == "code" and re.fullmatch(r"language-[\w+-]{1,30}", value):
+            return value
+        if element == "a" and value == "mention":
+            return value
         return None
     return value
 
 
-def render_markdown(source: str) -> str:
-    """Render member-written Markdown to sanitized HTML, safe to put in a page."""
-    return sanitize_html(_renderer().render(source[:MAX_SOURCE_LENGTH]))
+def render_markdown(source: str, *, mentions: Collection[str] = ()) -> str:
+    """Render member-written Markdown to sanitized HTML, safe to put in a page.
+
+    `mentions` are the usernames that exist among those the text mentions;
+    only they become links to a profile.
+    """
+    env = {"mentions": set(mentions)}
+    return sanitize_html(_renderer().render(source[:MAX_SOURCE_LENGTH], env))
 
 
 def sanitize_html(html: str) -> str:

@@ -22,6 +22,7 @@ from community.querysets import (
 TITLE_MIN_LENGTH = 10
 TITLE_MAX_LENGTH = 150
 BODY_MAX_LENGTH = 20_000
+RESERVED_SLUGS = {"reply", "edit", "history", "me-too", "follow", "accept"}
 
 
 class Visibility(models.TextChoices):
@@ -212,6 +213,9 @@ class Thread(index.Indexed, models.Model):
     def save(self, *args, **kwargs):
         if not self.slug:
             self.slug = slugify(self.title)[:160] or "thread"
+            # /t/<id>/edit/ and friends are actions: a slug must never read as one.
+            if self.slug in RESERVED_SLUGS:
+                self.slug = f"{self.slug}-thread"
         super().save(*args, **kwargs)
 
     def get_absolute_url(self):
@@ -273,12 +277,12 @@ class Reply(models.Model):
     def __str__(self):
         return _("Reply #%(number)s") % {"number": self.pk}
 
+    def get_absolute_url(self):
+        return reverse("community:reply_permalink", kwargs={"pk": self.pk})
+
     @property
     def is_recommended(self) -> bool:
         return self.recommended_at is not None
-
-    def get_absolute_url(self):
-        return reverse("community:reply_permalink", kwargs={"pk": self.pk})
 
 
 class TaggedThread(TaggedItemBase):
@@ -303,6 +307,9 @@ class HelpfulVote(models.Model):
             models.UniqueConstraint(fields=["reply", "user"], name="helpful_once_per_member")
         ]
 
+    def __str__(self):
+        return f"helpful: reply {self.reply_id} by user {self.user_id}"
+
 
 class MeToo(models.Model):
     """A member has this problem too (one per member and thread; the asker counts first)."""
@@ -315,6 +322,9 @@ class MeToo(models.Model):
 
     class Meta:
         constraints = [models.UniqueConstraint(fields=["thread", "user"], name="me_too_once")]
+
+    def __str__(self):
+        return f"me too: thread {self.thread_id} by user {self.user_id}"
 
 
 class Follow(models.Model):
@@ -329,6 +339,9 @@ class Follow(models.Model):
     class Meta:
         constraints = [models.UniqueConstraint(fields=["thread", "user"], name="follow_once")]
 
+    def __str__(self):
+        return f"follow: thread {self.thread_id} by user {self.user_id}"
+
 
 class Revision(models.Model):
     """What a thread or reply said before an edit: edits never lose the earlier text."""
@@ -339,9 +352,7 @@ class Revision(models.Model):
     reply = models.ForeignKey(
         Reply, on_delete=models.CASCADE, null=True, blank=True, related_name="revisions"
     )
-    editor = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
-    )
+    editor = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
     title = models.CharField(max_length=TITLE_MAX_LENGTH, blank=True)
     body = models.TextField(max_length=BODY_MAX_LENGTH)
     body_html = models.TextField()
@@ -358,6 +369,10 @@ class Revision(models.Model):
                 name="revision_of_one_post",
             )
         ]
+
+    def __str__(self):
+        post = f"thread {self.thread_id}" if self.thread_id else f"reply {self.reply_id}"
+        return f"revision of {post} replaced at {self.created_at:%Y-%m-%d %H:%M}"
 
 
 class Notification(models.Model):
@@ -393,6 +408,9 @@ class Notification(models.Model):
                 name="notification_unread",
             ),
         ]
+
+    def __str__(self):
+        return f"{self.kind} for user {self.recipient_id} on thread {self.thread_id}"
 
     def get_absolute_url(self):
         if self.reply_id:

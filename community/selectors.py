@@ -1,15 +1,43 @@
 """What the community pages read, each in a fixed number of queries."""
 
 import re
+from dataclasses import dataclass, field
 
 from django.core.paginator import Page, Paginator
+from django.db.models import Count, OuterRef, Q, Subquery
+from django.db.models.functions import Coalesce
 from django.shortcuts import get_object_or_404
 from taggit.models import Tag
 
-from community.models import Category, Reply, Thread
+from accounts.models import User
+from community import permissions
+from community.models import (
+    Category,
+    Follow,
+    HelpfulVote,
+    MeToo,
+    Notification,
+    Reply,
+    Thread,
+    Visibility,
+)
 
 THREADS_PER_PAGE = 30
 REPLIES_PER_PAGE = 50
+NOTIFICATIONS_PER_PAGE = 30
+# Paginator.get_page() answers a number past the end with the last page.
+LAST_PAGE = 10**9
+
+STATUS_FILTERS = {
+    "unanswered": Q(reply_count=0),
+    "awaiting-official": Q(first_official_reply_at__isnull=True),
+    "solved": Q(solution__isnull=False),
+}
+SORTS = {
+    "activity": ("-last_activity_at", "-pk"),
+    "newest": ("-created_at", "-pk"),
+    "votes": ("-me_too_count", "-last_activity_at", "-pk"),
+}
 
 
 def category_list():
@@ -24,23 +52,178 @@ def tag_get(*, slug: str) -> Tag | None:
     return Tag.objects.filter(slug=slug).first() if slug else None
 
 
-def thread_list(*, category: Category | None = None, tag: Tag | None = None, page_number=1) -> Page:
+def thread_list(
+    *,
+    category: Category | None = None,
+    tag: Tag | None = None,
+    status: str = "",
+    sort: str = "activity",
+    page_number=1,
+) -> Page:
     threads = Thread.objects.for_list()
     if category is not None:
         threads = threads.filter(category=category)
     if tag is not None:
         threads = threads.filter(tags=tag)
+    if status in STATUS_FILTERS:
+        threads = threads.filter(STATUS_FILTERS[status])
+    threads = threads.order_by(*SORTS.get(sort, SORTS["activity"]))
     return Paginator(threads, THREADS_PER_PAGE).get_page(page_number)
 
 
 def thread_get(*, pk: int) -> Thread:
-    threads = Thread.objects.visible().with_author().select_related("category")
+    threads = (
+        Thread.objects.visible()
+        .with_author()
+        .select_related("category", "solution_marked_by")
+        .prefetch_related("tags")
+    )
     return get_object_or_404(threads, pk=pk)
 
 
-def reply_list(*, thread: Thread, page_number=1) -> Page:
-    replies = Reply.objects.visible().filter(thread=thread).with_author()
-    return Paginator(replies.order_by("created_at", "pk"), REPLIES_PER_PAGE).get_page(page_number)
+def reply_get(*, pk: int) -> Reply:
+    return get_object_or_404(
+        Reply.objects.visible().select_related("thread").filter(thread__visibility="visible"),
+        pk=pk,
+    )
+
+
+def reply_page_number(reply: Reply) -> int:
+    """The page of the thread on which `reply` stands."""
+    before = (
+        Reply.objects.visible()
+        .filter(thread_id=reply.thread_id)
+        .filter(
+            Q(created_at__lt=reply.created_at) | Q(created_at=reply.created_at, pk__lt=reply.pk)
+        )
+        .count()
+    )
+    return before // REPLIES_PER_PAGE + 1
+
+
+@dataclass
+class ThreadPage:
+    """Everything the thread page shows, read in a fixed number of queries."""
+
+    thread: Thread
+    replies: Page
+    featured: list[Reply]
+    viewer_helpful_ids: set[int] = field(default_factory=set)
+    viewer_said_me_too: bool = False
+    viewer_follows: bool = False
+    can_reply: bool = False
+    can_edit_thread: bool = False
+    can_accept: bool = False
+    can_say_me_too: bool = False
+
+
+def _with_viewer_permissions(replies, user, thread):
+    for reply in replies:
+        reply.viewer_can_edit = permissions.can_edit(user, reply)
+        reply.viewer_can_mark_helpful = permissions.can_mark_helpful(user, reply)
+        reply.viewer_can_recommend = permissions.can_recommend(user, reply)
+        reply.viewer_can_accept = permissions.can_accept(user, thread)
+        reply.is_solution = reply.pk == thread.solution_id
+
+
+def thread_page(*, thread: Thread, user, page_number=1) -> ThreadPage:
+    replies = (
+        Reply.objects.visible().filter(thread=thread).with_author().order_by("created_at", "pk")
+    )
+    page = Paginator(replies.select_related("recommended_by"), REPLIES_PER_PAGE).get_page(
+        page_number
+    )
+    featured_filter = Q(recommended_at__isnull=False)
+    if thread.solution_id:
+        featured_filter |= Q(pk=thread.solution_id)
+    featured = list(
+        Reply.objects.visible()
+        .filter(thread=thread)
+        .filter(featured_filter)
+        .with_author()
+        .select_related("recommended_by")
+        .order_by("created_at", "pk")
+    )
+    # The solution first, then the staff recommendations.
+    featured.sort(key=lambda reply: reply.pk != thread.solution_id)
+    result = ThreadPage(thread=thread, replies=page, featured=featured)
+    _with_viewer_permissions([*page.object_list, *featured], user, thread)
+    if user.is_authenticated:
+        reply_ids = [reply.pk for reply in [*page.object_list, *featured]]
+        result.viewer_helpful_ids = set(
+            HelpfulVote.objects.filter(user=user, reply_id__in=reply_ids).values_list(
+                "reply_id", flat=True
+            )
+        )
+        states = Thread.objects.filter(pk=thread.pk).aggregate(
+            me_too=Count("me_toos", filter=Q(me_toos__user=user), distinct=True),
+            follows=Count("follows", filter=Q(follows__user=user), distinct=True),
+        )
+        result.viewer_said_me_too = bool(states["me_too"])
+        result.viewer_follows = bool(states["follows"])
+    result.can_reply = permissions.can_reply(user, thread)
+    result.can_edit_thread = permissions.can_edit(user, thread)
+    result.can_accept = permissions.can_accept(user, thread)
+    result.can_say_me_too = permissions.can_say_me_too(user, thread)
+    return result
+
+
+def viewer_thread_state(*, thread: Thread, user) -> dict:
+    """The viewer's own marks on a thread (for the htmx fragments)."""
+    return {
+        "viewer_said_me_too": MeToo.objects.filter(thread=thread, user=user).exists(),
+        "viewer_follows": Follow.objects.filter(thread=thread, user=user).exists(),
+    }
+
+
+def revision_list(*, post):
+    return post.revisions.select_related("editor").order_by("-created_at", "-pk")
+
+
+def notification_list(*, user, page_number=1) -> Page:
+    notifications = Notification.objects.for_recipient(user).for_inbox()
+    return Paginator(notifications, NOTIFICATIONS_PER_PAGE).get_page(page_number)
+
+
+def unread_notification_count(*, user) -> int:
+    return Notification.objects.for_recipient(user).unread().count()
+
+
+def _count_of(queryset, field_name: str = "author"):
+    counts = queryset.filter(**{field_name: OuterRef("pk")}).values(field_name)
+    return Coalesce(Subquery(counts.annotate(n=Count("pk")).values("n")[:1]), 0)
+
+
+def member_profile(*, username: str) -> User:
+    """A member with the counts their profile shows, in one query."""
+    visible_threads = Thread.objects.filter(visibility=Visibility.VISIBLE)
+    visible_replies = Reply.objects.filter(
+        visibility=Visibility.VISIBLE, thread__visibility=Visibility.VISIBLE
+    )
+    members = (
+        User.objects.active()
+        .with_staff_flag()
+        .annotate(
+            thread_total=_count_of(visible_threads),
+            reply_total=_count_of(visible_replies),
+            solution_total=_count_of(
+                visible_replies.filter(pk__in=Thread.objects.values("solution_id"))
+            ),
+            recommended_total=_count_of(visible_replies.filter(recommended_at__isnull=False)),
+        )
+    )
+    return get_object_or_404(members, username=username)
+
+
+def member_recent_activity(*, member: User, limit: int = 10):
+    threads = list(Thread.objects.for_list().filter(author=member).order_by("-created_at")[:limit])
+    replies = list(
+        Reply.objects.visible()
+        .filter(author=member, thread__visibility=Visibility.VISIBLE)
+        .select_related("thread")
+        .order_by("-created_at")[:limit]
+    )
+    return threads, replies
 
 
 def search_terms(query: str) -> str:

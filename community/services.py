@@ -1,42 +1,138 @@
 """What members and staff change in the community: each write is one function here.
 
-Services take keyword-only arguments, run in a transaction, keep the counters in
-step with the rows they count (promise 4) and decide the official flag from the
-author's role at the moment of posting (promise 2).
+Services take keyword-only arguments, re-check permissions, run in a transaction,
+keep counters in step with the rows they count (promise 4), decide the official
+flag from the author's role at the moment of posting (promise 2), keep the
+earlier text of every edit (promise 3) and send notifications after commit.
 """
 
-from django.db import transaction
-from django.db.models import F
-from django.db.models.functions import Coalesce
-from django.utils import timezone
+from collections.abc import Iterable
 
+from django.core.exceptions import ValidationError
+from django.db import IntegrityError, transaction
+from django.db.models import F
+from django.db.models.functions import Coalesce, Greatest
+from django.utils import timezone
+from django.utils.text import slugify
+from django.utils.translation import gettext as _
+
+from accounts.models import User
 from accounts.roles import is_moderator
-from community.markdown import render_markdown
-from community.models import Category, Reply, Thread
+from community import permissions
+from community.markdown import mentioned_usernames, render_markdown
+from community.models import (
+    Category,
+    Follow,
+    HelpfulVote,
+    MeToo,
+    Notification,
+    Reply,
+    Revision,
+    Thread,
+    Visibility,
+)
+from community.notifications import notify
+
+MAX_TAGS = 5
+TAG_MAX_LENGTH = 40
+
+
+def normalize_tags(raw: str | Iterable[str]) -> list[str]:
+    """Lower-cased, de-duplicated tags (at most five), from "a, b" or a list.
+
+    Tags that differ only by case or spacing are the same tag.
+    """
+    items = raw.split(",") if isinstance(raw, str) else list(raw)
+    tags: list[str] = []
+    seen_slugs: set[str] = set()
+    for item in items:
+        name = " ".join(str(item).split()).lower()
+        if not name:
+            continue
+        if len(name) > TAG_MAX_LENGTH:
+            raise ValidationError(
+                _("A tag has at most %(limit)s characters."),
+                code="tag_too_long",
+                params={"limit": TAG_MAX_LENGTH},
+            )
+        slug = slugify(name)
+        if not slug:
+            raise ValidationError(
+                _("Tags need letters or digits: “%(tag)s” has none."),
+                code="tag_empty",
+                params={"tag": name},
+            )
+        if slug not in seen_slugs:
+            seen_slugs.add(slug)
+            tags.append(name)
+    if len(tags) > MAX_TAGS:
+        raise ValidationError(
+            _("Use at most %(limit)s tags."), code="too_many_tags", params={"limit": MAX_TAGS}
+        )
+    return tags
+
+
+def _rendered(body: str) -> tuple[str, list[int]]:
+    """The body's HTML, and the ids of the existing members it mentions."""
+    names = mentioned_usernames(body)
+    mentioned = dict(
+        User.objects.filter(username__in=names, is_active=True).values_list("username", "pk")
+    )
+    return render_markdown(body, mentions=mentioned.keys()), list(mentioned.values())
+
+
+def _follow(user, thread) -> None:
+    Follow.objects.get_or_create(thread=thread, user=user)
+
+
+def _set_tags(thread: Thread, tags: list[str]) -> None:
+    from taggit.models import Tag
+
+    # Reuse an existing tag whatever its case, so "WiFi" and "wifi" stay one tag.
+    existing = {tag.slug: tag for tag in Tag.objects.filter(slug__in=[slugify(t) for t in tags])}
+    thread.tags.set([existing.get(slugify(name), name) for name in tags])
 
 
 @transaction.atomic
-def thread_create(*, author, category: Category, title: str, body: str, tags=()) -> Thread:
+def thread_create(
+    *, author, category: Category, title: str, body: str, tags: Iterable[str] = ()
+) -> Thread:
+    permissions.check_ask(author)
+    tags = normalize_tags(tags)
+    body_html, mentioned_ids = _rendered(body)
     thread = Thread.objects.create(
         author=author,
         category=category,
-        title=title.strip(),
+        title=" ".join(title.split()),
         body=body,
-        body_html=render_markdown(body),
+        body_html=body_html,
+        me_too_count=1,
     )
+    # The asker is the first member with the problem, and follows their thread.
+    MeToo.objects.create(thread=thread, user=author)
+    _follow(author, thread)
     if tags:
-        thread.tags.set(list(tags))
+        _set_tags(thread, tags)
+    notify(recipient_ids=mentioned_ids, kind=Notification.Kind.MENTION, actor=author, thread=thread)
     return thread
+
+
+def _locked_thread(thread: Thread) -> Thread:
+    """The thread's row, locked until the transaction ends, with fresh values."""
+    return Thread.objects.select_for_update().get(pk=thread.pk)
 
 
 @transaction.atomic
 def reply_create(*, author, thread: Thread, body: str) -> Reply:
+    thread = _locked_thread(thread)
+    permissions.check_reply(author, thread)
     now = timezone.now()
+    body_html, mentioned_ids = _rendered(body)
     reply = Reply.objects.create(
         thread=thread,
         author=author,
         body=body,
-        body_html=render_markdown(body),
+        body_html=body_html,
         is_official=is_moderator(author),
         created_at=now,
     )
@@ -44,4 +140,208 @@ def reply_create(*, author, thread: Thread, body: str) -> Reply:
     if reply.is_official:
         changes["first_official_reply_at"] = Coalesce(F("first_official_reply_at"), now)
     Thread.objects.filter(pk=thread.pk).update(**changes)
+
+    follower_ids = set(Follow.objects.filter(thread=thread).values_list("user_id", flat=True))
+    _follow(author, thread)
+    told: set[int] = set()
+    if reply.is_official:
+        # The asker and everyone with the same problem hear from the brand.
+        waiting = set(MeToo.objects.filter(thread=thread).values_list("user_id", flat=True))
+        waiting.add(thread.author_id)
+        notify(
+            recipient_ids=waiting,
+            kind=Notification.Kind.OFFICIAL_REPLY,
+            actor=author,
+            thread=thread,
+            reply=reply,
+        )
+        told |= waiting
+    notify(
+        recipient_ids=set(mentioned_ids) - told,
+        kind=Notification.Kind.MENTION,
+        actor=author,
+        thread=thread,
+        reply=reply,
+    )
+    told |= set(mentioned_ids)
+    notify(
+        recipient_ids=follower_ids - told,
+        kind=Notification.Kind.REPLY,
+        actor=author,
+        thread=thread,
+        reply=reply,
+    )
     return reply
+
+
+@transaction.atomic
+def thread_edit(
+    *, editor, thread: Thread, title: str, body: str, tags: Iterable[str] | None = None
+) -> Thread:
+    thread = _locked_thread(thread)
+    permissions.check_edit(editor, thread)
+    title = " ".join(title.split())
+    new_tags = normalize_tags(tags) if tags is not None else None
+    if title != thread.title or body != thread.body:
+        Revision.objects.create(
+            thread=thread,
+            editor=editor,
+            title=thread.title,
+            body=thread.body,
+            body_html=thread.body_html,
+        )
+        body_html, _mentioned = _rendered(body)
+        thread.title, thread.body, thread.body_html = title, body, body_html
+        thread.edited_at = timezone.now()
+        thread.save(update_fields=["title", "body", "body_html", "edited_at", "updated_at"])
+    if new_tags is not None:
+        _set_tags(thread, new_tags)
+    return thread
+
+
+@transaction.atomic
+def reply_edit(*, editor, reply: Reply, body: str) -> Reply:
+    reply = Reply.objects.select_for_update().get(pk=reply.pk)
+    permissions.check_edit(editor, reply)
+    if body != reply.body:
+        Revision.objects.create(
+            reply=reply, editor=editor, body=reply.body, body_html=reply.body_html
+        )
+        reply.body = body
+        reply.body_html, _mentioned = _rendered(body)
+        reply.edited_at = timezone.now()
+        reply.save(update_fields=["body", "body_html", "edited_at", "updated_at"])
+    return reply
+
+
+def _set_membership(model, counter_model, counter: str, *, owner_field: str, owner, user, on):
+    """Add or remove the (owner, user) row and move the owner's counter with it.
+
+    Idempotent: asking for the state that already holds changes nothing, so a
+    double submit or two racing requests leave one row and a true count.
+    Returns whether the row exists afterwards.
+    """
+    lookup = {owner_field: owner, "user": user}
+    if on:
+        try:
+            with transaction.atomic():
+                model.objects.create(**lookup)
+        except IntegrityError:
+            return True  # already there (a double submit or a concurrent request)
+        counter_model.objects.filter(pk=owner.pk).update(**{counter: F(counter) + 1})
+        return True
+    deleted, _rows = model.objects.filter(**lookup).delete()
+    if deleted:
+        counter_model.objects.filter(pk=owner.pk).update(**{counter: Greatest(F(counter) - 1, 0)})
+    return False
+
+
+@transaction.atomic
+def reply_set_helpful(*, user, reply: Reply, helpful: bool) -> bool:
+    permissions.check_mark_helpful(user, reply)
+    return _set_membership(
+        HelpfulVote, Reply, "helpful_count", owner_field="reply", owner=reply, user=user, on=helpful
+    )
+
+
+@transaction.atomic
+def thread_set_me_too(*, user, thread: Thread, me_too: bool) -> bool:
+    permissions.check_say_me_too(user, thread)
+    result = _set_membership(
+        MeToo, Thread, "me_too_count", owner_field="thread", owner=thread, user=user, on=me_too
+    )
+    if me_too:
+        _follow(user, thread)
+    return result
+
+
+@transaction.atomic
+def thread_set_follow(*, user, thread: Thread, following: bool) -> bool:
+    permissions.check_follow(user)
+    if following:
+        _follow(user, thread)
+        return True
+    Follow.objects.filter(thread=thread, user=user).delete()
+    return False
+
+
+@transaction.atomic
+def thread_accept_reply(*, user, thread: Thread, reply: Reply | None) -> Thread:
+    """Mark `reply` as the thread's solution, or undo the solution with reply=None."""
+    thread = _locked_thread(thread)
+    permissions.check_accept(user, thread)
+    if reply is None:
+        thread.solution, thread.solution_marked_by, thread.solved_at = None, None, None
+        thread.save(update_fields=["solution", "solution_marked_by", "solved_at", "updated_at"])
+        return thread
+    if reply.thread_id != thread.pk or reply.visibility != Visibility.VISIBLE:
+        raise ValidationError(_("That reply is not part of this thread."), code="wrong_reply")
+    if thread.solution_id == reply.pk:
+        return thread  # already the solution: a double submit changes nothing
+    thread.solution, thread.solution_marked_by, thread.solved_at = reply, user, timezone.now()
+    thread.save(update_fields=["solution", "solution_marked_by", "solved_at", "updated_at"])
+    notify(
+        recipient_ids=[reply.author_id],
+        kind=Notification.Kind.ACCEPTED,
+        actor=user,
+        thread=thread,
+        reply=reply,
+    )
+    waiting = set(MeToo.objects.filter(thread=thread).values_list("user_id", flat=True))
+    waiting.add(thread.author_id)
+    notify(
+        recipient_ids=waiting - {reply.author_id},
+        kind=Notification.Kind.SOLUTION,
+        actor=user,
+        thread=thread,
+        reply=reply,
+    )
+    return thread
+
+
+@transaction.atomic
+def reply_set_recommended(*, moderator, reply: Reply, recommended: bool) -> Reply:
+    reply = Reply.objects.select_for_update().get(pk=reply.pk)
+    permissions.check_recommend(moderator, reply)
+    if recommended == reply.is_recommended:
+        return reply
+    if recommended:
+        reply.recommended_by, reply.recommended_at = moderator, timezone.now()
+    else:
+        reply.recommended_by, reply.recommended_at = None, None
+    reply.save(update_fields=["recommended_by", "recommended_at", "updated_at"])
+    if recommended:
+        notify(
+            recipient_ids=[reply.author_id],
+            kind=Notification.Kind.RECOMMENDED,
+            actor=moderator,
+            thread=reply.thread,
+            reply=reply,
+        )
+    return reply
+
+
+def notification_mark_read(*, user, notification_id: int) -> int:
+    return Notification.objects.filter(
+        pk=notification_id, recipient=user, read_at__isnull=True
+    ).update(read_at=timezone.now())
+
+
+def notifications_mark_all_read(*, user) -> int:
+    return Notification.objects.filter(recipient=user, read_at__isnull=True).update(
+        read_at=timezone.now()
+    )
+
+
+def thread_recount(thread: Thread) -> dict[str, int]:
+    """Recompute a thread's counters from the rows (the repair path for promise 4)."""
+    counts = {
+        "reply_count": Reply.objects.filter(thread=thread, visibility=Visibility.VISIBLE).count(),
+        "me_too_count": MeToo.objects.filter(thread=thread).count(),
+    }
+    Thread.objects.filter(pk=thread.pk).update(**counts)
+    for reply_id in Reply.objects.filter(thread=thread).values_list("pk", flat=True):
+        Reply.objects.filter(pk=reply_id).update(
+            helpful_count=HelpfulVote.objects.filter(reply_id=reply_id).count()
+        )
+    return counts

@@ -15,6 +15,7 @@ urlpatterns = [
     path("documents/", include(wagtaildocs_urls)),
     path("accounts/", include("allauth.urls")),
     path("community/", include("community.forum_urls")),
+    path("u/", include("community.member_urls")),
     path("", include("accounts.urls")),
 ]
 

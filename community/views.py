@@ -1,12 +1,29 @@
+"""Community pages and actions. Views parse input, check, call one service or selector.
+
+Every action is a plain POST form that redirects (works without JavaScript);
+with htmx the same view answers with the fragment the page includes.
+"""
+
 from urllib.parse import urlencode
 
+from django.conf import settings
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import DatabaseError, connection
 from django.http import HttpResponsePermanentRedirect, JsonResponse
-from django.shortcuts import render
+from django.shortcuts import get_object_or_404, redirect, render, resolve_url
+from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
-from django.views.decorators.http import require_GET
+from django.views.decorators.http import require_GET, require_http_methods, require_POST
+from django_htmx.http import HttpResponseClientRedirect
 
-from community import selectors
+from community import permissions, selectors, services
+from community.forms import AskForm, PreviewForm, ReplyForm, ThreadEditForm
+from community.markdown import render_markdown
+from community.models import Notification
+
+SEARCH_QUERY_MAX_LENGTH = 200
 
 
 @never_cache
@@ -22,9 +39,27 @@ def healthz(request):
     return JsonResponse({"status": "ok", "database": "ok"})
 
 
+# Lists -----------------------------------------------------------------------
+
+
 def _render_thread_list(request, category=None):
     tag = selectors.tag_get(slug=request.GET.get("tag", "")[:100])
-    page = selectors.thread_list(category=category, tag=tag, page_number=request.GET.get("page", 1))
+    status = request.GET.get("status", "")
+    status = status if status in selectors.STATUS_FILTERS else ""
+    sort = request.GET.get("sort", "activity")
+    sort = sort if sort in selectors.SORTS else "activity"
+    page = selectors.thread_list(
+        category=category,
+        tag=tag,
+        status=status,
+        sort=sort,
+        page_number=request.GET.get("page", 1),
+    )
+    filters = {
+        key: value
+        for key, value in {"tag": tag.slug if tag else "", "status": status, "sort": sort}.items()
+        if value and not (key == "sort" and value == "activity")
+    }
     return render(
         request,
         "community/thread_list.html",
@@ -33,7 +68,10 @@ def _render_thread_list(request, category=None):
             "categories": selectors.category_list(),
             "category": category,
             "tag": tag,
-            "query": urlencode({"tag": tag.slug}) if tag else "",
+            "status": status,
+            "sort": sort,
+            "query": urlencode(filters),
+            "filters": filters,
         },
     )
 
@@ -46,9 +84,6 @@ def thread_list(request):
 @require_GET
 def category_detail(request, slug):
     return _render_thread_list(request, category=selectors.category_get(slug=slug))
-
-
-SEARCH_QUERY_MAX_LENGTH = 200
 
 
 @require_GET
@@ -65,6 +100,57 @@ def search(request):
     return render(request, "community/search.html", context)
 
 
+# Asking and replying -----------------------------------------------------------
+
+
+def _preview(request, form) -> str:
+    """Rendered Markdown of the form's body, for the preview the member asked for."""
+    body = form.data.get("body", "")
+    return render_markdown(body) if body.strip() else ""
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def ask(request):
+    permissions.check_ask(request.user)
+    form = AskForm(request.POST or None)
+    preview_html = ""
+    if request.method == "POST":
+        if "preview" in request.POST:
+            preview_html = _preview(request, form)
+        elif form.is_valid():
+            try:
+                thread = services.thread_create(author=request.user, **form.cleaned_data)
+            except ValidationError as error:
+                form.add_error(None, error)
+            else:
+                messages.success(
+                    request, _("Your question is posted. We will tell you when someone answers.")
+                )
+                return redirect(thread)
+    return render(request, "community/ask.html", {"form": form, "preview_html": preview_html})
+
+
+@login_required
+@require_POST
+def preview(request):
+    """The rendered body, for the htmx preview of the ask, reply and edit forms."""
+    form = PreviewForm(request.POST)
+    html = render_markdown(form.data.get("body", "")) if form.is_valid() else ""
+    return render(request, "community/_preview_fragment.html", {"preview_html": html})
+
+
+def _thread_context(request, thread, page_number=1, reply_form=None, preview_html=""):
+    view = selectors.thread_page(thread=thread, user=request.user, page_number=page_number)
+    return {
+        "thread": thread,
+        "view": view,
+        "replies": view.replies,
+        "reply_form": reply_form or ReplyForm(),
+        "preview_html": preview_html,
+    }
+
+
 @require_GET
 def thread_detail(request, pk, slug=None):
     thread = selectors.thread_get(pk=pk)
@@ -72,5 +158,266 @@ def thread_detail(request, pk, slug=None):
         # One address per thread, so links and search engines agree.
         query = f"?{request.GET.urlencode()}" if request.GET else ""
         return HttpResponsePermanentRedirect(thread.get_absolute_url() + query)
-    replies = selectors.reply_list(thread=thread, page_number=request.GET.get("page", 1))
-    return render(request, "community/thread_detail.html", {"thread": thread, "replies": replies})
+    context = _thread_context(request, thread, page_number=request.GET.get("page", 1))
+    return render(request, "community/thread_detail.html", context)
+
+
+@require_GET
+def reply_permalink(request, pk):
+    reply = selectors.reply_get(pk=pk)
+    page = selectors.reply_page_number(reply)
+    query = f"?page={page}" if page > 1 else ""
+    return redirect(f"{reply.thread.get_absolute_url()}{query}#reply-{reply.pk}")
+
+
+@require_POST
+def reply_create(request, pk):
+    thread = selectors.thread_get(pk=pk)
+    if not request.user.is_authenticated:
+        return redirect(f"{_login_url()}?{urlencode({'next': thread.get_absolute_url()})}")
+    permissions.check_reply(request.user, thread)
+    form = ReplyForm(request.POST)
+    if "preview" not in request.POST and form.is_valid():
+        reply = services.reply_create(
+            author=request.user, thread=thread, body=form.cleaned_data["body"]
+        )
+        return redirect(reply)
+    # The form comes back with what was typed: a preview, or errors to fix.
+    context = _thread_context(
+        request,
+        thread,
+        page_number=selectors.LAST_PAGE,
+        reply_form=form,
+        preview_html=_preview(request, form) if "preview" in request.POST else "",
+    )
+    return render(request, "community/thread_detail.html", context)
+
+
+def _login_url() -> str:
+    return resolve_url(settings.LOGIN_URL)
+
+
+# Editing and history -------------------------------------------------------------
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def thread_edit(request, pk):
+    thread = selectors.thread_get(pk=pk)
+    permissions.check_edit(request.user, thread)
+    initial = {"title": thread.title, "body": thread.body, "tags": ", ".join(thread.tags.names())}
+    form = ThreadEditForm(request.POST or None, initial=initial)
+    preview_html = ""
+    if request.method == "POST":
+        if "preview" in request.POST:
+            preview_html = _preview(request, form)
+        elif form.is_valid():
+            services.thread_edit(editor=request.user, thread=thread, **form.cleaned_data)
+            messages.success(request, _("Your changes are saved; the earlier version is kept."))
+            return redirect(thread.get_absolute_url())
+    return render(
+        request,
+        "community/post_edit.html",
+        {"form": form, "thread": thread, "post": thread, "preview_html": preview_html},
+    )
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def reply_edit(request, pk):
+    reply = selectors.reply_get(pk=pk)
+    permissions.check_edit(request.user, reply)
+    form = ReplyForm(request.POST or None, initial={"body": reply.body})
+    preview_html = ""
+    if request.method == "POST":
+        if "preview" in request.POST:
+            preview_html = _preview(request, form)
+        elif form.is_valid():
+            services.reply_edit(editor=request.user, reply=reply, body=form.cleaned_data["body"])
+            messages.success(request, _("Your changes are saved; the earlier version is kept."))
+            return redirect(reply)
+    return render(
+        request,
+        "community/post_edit.html",
+        {"form": form, "thread": reply.thread, "post": reply, "preview_html": preview_html},
+    )
+
+
+@login_required
+@require_GET
+def thread_history(request, pk):
+    thread = selectors.thread_get(pk=pk)
+    permissions.check_view_history(request.user, thread)
+    return render(
+        request,
+        "community/post_history.html",
+        {"thread": thread, "post": thread, "revisions": selectors.revision_list(post=thread)},
+    )
+
+
+@login_required
+@require_GET
+def reply_history(request, pk):
+    reply = selectors.reply_get(pk=pk)
+    permissions.check_view_history(request.user, reply)
+    return render(
+        request,
+        "community/post_history.html",
+        {"thread": reply.thread, "post": reply, "revisions": selectors.revision_list(post=reply)},
+    )
+
+
+# Marks: helpful, me too, follow, accept, recommend ---------------------------------
+
+
+def _wants_on(request) -> bool:
+    return request.POST.get("value", "on") != "off"
+
+
+def _action_response(request, redirect_to: str, template: str, context: dict):
+    if request.htmx:
+        return render(request, template, context)
+    return redirect(redirect_to)
+
+
+def _members_only(request, next_url: str):
+    if request.user.is_authenticated:
+        return None
+    if request.htmx:
+        return HttpResponseClientRedirect(f"{_login_url()}?{urlencode({'next': next_url})}")
+    return redirect(f"{_login_url()}?{urlencode({'next': next_url})}")
+
+
+@require_POST
+def reply_helpful(request, pk):
+    reply = selectors.reply_get(pk=pk)
+    if response := _members_only(request, reply.get_absolute_url()):
+        return response
+    permissions.check_mark_helpful(request.user, reply)
+    services.reply_set_helpful(user=request.user, reply=reply, helpful=_wants_on(request))
+    reply.refresh_from_db(fields=["helpful_count"])
+    voted = reply.helpful_votes.filter(user=request.user).exists()
+    reply.viewer_can_mark_helpful = True
+    return _action_response(
+        request,
+        reply.get_absolute_url(),
+        "community/_helpful_fragment.html",
+        {"reply": reply, "voted": voted},
+    )
+
+
+@require_POST
+def thread_me_too(request, pk):
+    thread = selectors.thread_get(pk=pk)
+    if response := _members_only(request, thread.get_absolute_url()):
+        return response
+    permissions.check_say_me_too(request.user, thread)
+    services.thread_set_me_too(user=request.user, thread=thread, me_too=_wants_on(request))
+    thread.refresh_from_db(fields=["me_too_count"])
+    return _action_response(
+        request,
+        thread.get_absolute_url(),
+        "community/_thread_actions_fragment.html",
+        {"thread": thread, "can_say_me_too": True, **_thread_state(request, thread)},
+    )
+
+
+@require_POST
+def thread_follow(request, pk):
+    thread = selectors.thread_get(pk=pk)
+    if response := _members_only(request, thread.get_absolute_url()):
+        return response
+    permissions.check_follow(request.user)
+    services.thread_set_follow(user=request.user, thread=thread, following=_wants_on(request))
+    return _action_response(
+        request,
+        thread.get_absolute_url(),
+        "community/_thread_actions_fragment.html",
+        {
+            "thread": thread,
+            "can_say_me_too": permissions.can_say_me_too(request.user, thread),
+            **_thread_state(request, thread),
+        },
+    )
+
+
+def _thread_state(request, thread):
+    return selectors.viewer_thread_state(thread=thread, user=request.user)
+
+
+@require_POST
+def thread_accept(request, pk):
+    thread = selectors.thread_get(pk=pk)
+    if response := _members_only(request, thread.get_absolute_url()):
+        return response
+    permissions.check_accept(request.user, thread)
+    reply = None
+    if reply_id := request.POST.get("reply", ""):
+        if not reply_id.isdigit():
+            raise PermissionDenied(_("Choose a reply of this thread."))
+        reply = get_object_or_404(thread.replies.visible(), pk=int(reply_id))
+    try:
+        services.thread_accept_reply(user=request.user, thread=thread, reply=reply)
+    except ValidationError as error:
+        messages.error(request, " ".join(error.messages))
+    target = reply.get_absolute_url() if reply else thread.get_absolute_url()
+    if request.htmx:
+        # The solution moves to the top of the page: reload it rather than patch pieces.
+        return HttpResponseClientRedirect(target)
+    return redirect(target)
+
+
+@require_POST
+def reply_recommend(request, pk):
+    reply = selectors.reply_get(pk=pk)
+    if response := _members_only(request, reply.get_absolute_url()):
+        return response
+    permissions.check_recommend(request.user, reply)
+    services.reply_set_recommended(
+        moderator=request.user, reply=reply, recommended=_wants_on(request)
+    )
+    if request.htmx:
+        return HttpResponseClientRedirect(reply.get_absolute_url())
+    return redirect(reply)
+
+
+# Notifications ---------------------------------------------------------------------
+
+
+@login_required
+@require_GET
+def notification_list(request):
+    page = selectors.notification_list(user=request.user, page_number=request.GET.get("page", 1))
+    return render(request, "community/notification_list.html", {"page": page})
+
+
+@login_required
+@require_POST
+def notification_open(request, pk):
+    notification = get_object_or_404(Notification, pk=pk, recipient=request.user)
+    services.notification_mark_read(user=request.user, notification_id=notification.pk)
+    return redirect(notification.get_absolute_url())
+
+
+@login_required
+@require_POST
+def notifications_read_all(request):
+    services.notifications_mark_all_read(user=request.user)
+    if request.htmx:
+        return render(request, "community/_bell_fragment.html", {"unread_notifications": 0})
+    messages.success(request, _("All notifications are marked as read."))
+    return redirect("community:notification_list")
+
+
+# Profiles ----------------------------------------------------------------------------
+
+
+@require_GET
+def profile_detail(request, username):
+    member = selectors.member_profile(username=username)
+    threads, replies = selectors.member_recent_activity(member=member)
+    return render(
+        request,
+        "community/profile_detail.html",
+        {"member": member, "recent_threads": threads, "recent_replies": replies},
+    )

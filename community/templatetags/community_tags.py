@@ -15,3 +15,8 @@ def sanitized(html: str):
     the services still cannot put markup of its own in the page.
     """
     return mark_safe(sanitize_html(html or ""))  # noqa: S308 - allow-list applied on this line
+
+
+@register.filter
+def in_set(value, collection) -> bool:
+    return value in collection

@@ -48,12 +48,18 @@ def test_editing_the_profile_needs_sign_in(client):
 def test_member_edits_own_profile_with_an_avatar(member_client, member):
     response = member_client.post(
         "/accounts/profile/",
-        {"display_name": "New Name", "bio": "Hello", "avatar": image_file()},
+        {
+            "display_name": "New Name",
+            "bio": "Hello",
+            "avatar": image_file(),
+            "email_notifications": "none",
+        },
     )
 
     assert response.status_code == 302
     member.refresh_from_db()
     assert member.display_name == "New Name"
+    assert member.email_notifications == "none"
     assert member.avatar.name.startswith(f"avatars/{member.pk}/")
 
 
@@ -75,7 +81,8 @@ def test_avatar_limits_give_a_form_error_and_keep_the_other_fields(
     member_client, member, upload, message
 ):
     response = member_client.post(
-        "/accounts/profile/", {"display_name": "Kept", "bio": "Kept bio", "avatar": upload}
+        "/accounts/profile/",
+        {"display_name": "Kept", "bio": "Kept bio", "avatar": upload, "email_notifications": "all"},
     )
 
     assert response.status_code == 200
@@ -94,7 +101,9 @@ def test_avatar_over_one_megabyte_is_refused(member_client, member):
     assert buffer.tell() > 1024 * 1024
     big = SimpleUploadedFile("big.png", buffer.getvalue(), "image/png")
 
-    response = member_client.post("/accounts/profile/", {"display_name": "x", "avatar": big})
+    response = member_client.post(
+        "/accounts/profile/", {"display_name": "x", "avatar": big, "email_notifications": "all"}
+    )
 
     assert response.status_code == 200
     assert "the limit is 1024 KB" in response.content.decode()

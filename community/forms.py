@@ -1,0 +1,90 @@
+from django import forms
+from django.core.exceptions import ValidationError
+from django.utils.translation import gettext_lazy as _
+
+from community.models import BODY_MAX_LENGTH, TITLE_MAX_LENGTH, TITLE_MIN_LENGTH, Category
+from community.services import MAX_TAGS, normalize_tags
+
+MARKDOWN_HELP = _(
+    "Markdown works: **bold**, *italic*, lists, `code`, links; @name mentions a member."
+)
+
+
+def _clean_text(value: str) -> str:
+    # NUL characters cannot be stored by PostgreSQL and mean nothing in a post.
+    if "\x00" in value:
+        raise ValidationError(_("The text holds a character that cannot be saved."), code="nul")
+    return value
+
+
+class BodyField(forms.CharField):
+    def __init__(self, **kwargs):
+        kwargs.setdefault("label", _("Details"))
+        kwargs.setdefault("max_length", BODY_MAX_LENGTH)
+        kwargs.setdefault("help_text", MARKDOWN_HELP)
+        kwargs.setdefault("strip", False)
+        kwargs.setdefault("widget", forms.Textarea(attrs={"rows": 10}))
+        super().__init__(**kwargs)
+
+    def clean(self, value):
+        value = super().clean(value)
+        if not value.strip():
+            raise ValidationError(self.error_messages["required"], code="required")
+        return _clean_text(value)
+
+
+class TitleField(forms.CharField):
+    def __init__(self, **kwargs):
+        kwargs.setdefault("label", _("Title"))
+        kwargs.setdefault("min_length", TITLE_MIN_LENGTH)
+        kwargs.setdefault("max_length", TITLE_MAX_LENGTH)
+        kwargs.setdefault(
+            "help_text", _("Say what goes wrong, with the product name: 10 to 150 characters.")
+        )
+        super().__init__(**kwargs)
+
+    def to_python(self, value):
+        # A title is one line, whatever was pasted into it.
+        return " ".join(super().to_python(value).split())
+
+    def clean(self, value):
+        return _clean_text(super().clean(value))
+
+
+class TagsField(forms.CharField):
+    def __init__(self, **kwargs):
+        kwargs.setdefault("label", _("Tags"))
+        kwargs.setdefault("required", False)
+        kwargs.setdefault("max_length", 300)
+        kwargs.setdefault(
+            "help_text",
+            _("Up to %(limit)s, separated by commas: e.g. espresso, descaling")
+            % {"limit": MAX_TAGS},
+        )
+        super().__init__(**kwargs)
+
+    def clean(self, value):
+        return normalize_tags(_clean_text(super().clean(value)))
+
+
+class AskForm(forms.Form):
+    title = TitleField()
+    body = BodyField(help_text=MARKDOWN_HELP)
+    category = forms.ModelChoiceField(
+        label=_("Category"), queryset=Category.objects.all(), empty_label=_("Choose a category")
+    )
+    tags = TagsField()
+
+
+class ThreadEditForm(forms.Form):
+    title = TitleField()
+    body = BodyField()
+    tags = TagsField()
+
+
+class ReplyForm(forms.Form):
+    body = BodyField(label=_("Your reply"), widget=forms.Textarea(attrs={"rows": 6}))
+
+
+class PreviewForm(forms.Form):
+    body = forms.CharField(max_length=BODY_MAX_LENGTH, required=False, strip=False)

@@ -1,0 +1,105 @@
+"""Who may do what in the community: one can_* answer and one check_* per action.
+
+Views call check_* before acting and services call it again inside their
+transaction, so a rule lives here once. Checks compare ids and use the roles
+cached on the user object, so a page can ask them per row without queries.
+"""
+
+from django.core.exceptions import PermissionDenied
+from django.utils.translation import gettext as _
+
+from accounts.roles import is_moderator
+
+
+def _is_member(user) -> bool:
+    return bool(user and user.is_authenticated and user.is_active)
+
+
+def can_ask(user) -> bool:
+    return _is_member(user)
+
+
+def check_ask(user) -> None:
+    if not can_ask(user):
+        raise PermissionDenied(_("Sign in to ask a question."))
+
+
+def can_reply(user, thread) -> bool:
+    if not _is_member(user) or not thread.is_visible:
+        return False
+    return not thread.is_locked or is_moderator(user)
+
+
+def check_reply(user, thread) -> None:
+    if not _is_member(user):
+        raise PermissionDenied(_("Sign in to reply."))
+    if thread.is_locked and not is_moderator(user):
+        raise PermissionDenied(_("This thread is locked: it no longer takes replies."))
+    if not can_reply(user, thread):
+        raise PermissionDenied(_("You cannot reply to this thread."))
+
+
+def can_edit(user, post) -> bool:
+    """The author edits their own thread or reply; moderators edit any."""
+    return _is_member(user) and (post.author_id == user.pk or is_moderator(user))
+
+
+def check_edit(user, post) -> None:
+    if not can_edit(user, post):
+        raise PermissionDenied(_("Only the author or a moderator can edit this."))
+
+
+# Whoever may edit a post may read what it said before.
+can_view_history = can_edit
+check_view_history = check_edit
+
+
+def can_mark_helpful(user, reply) -> bool:
+    return _is_member(user) and reply.author_id != user.pk
+
+
+def check_mark_helpful(user, reply) -> None:
+    if not _is_member(user):
+        raise PermissionDenied(_("Sign in to mark replies as helpful."))
+    if not can_mark_helpful(user, reply):
+        raise PermissionDenied(_("You cannot mark your own reply as helpful."))
+
+
+def can_say_me_too(user, thread) -> bool:
+    # The asker already counts as the first member with the problem.
+    return _is_member(user) and thread.author_id != user.pk
+
+
+def check_say_me_too(user, thread) -> None:
+    if not _is_member(user):
+        raise PermissionDenied(_("Sign in to say you have this problem too."))
+    if not can_say_me_too(user, thread):
+        raise PermissionDenied(_("You asked this question: you already count."))
+
+
+def can_accept(user, thread) -> bool:
+    return _is_member(user) and (thread.author_id == user.pk or is_moderator(user))
+
+
+def check_accept(user, thread) -> None:
+    if not can_accept(user, thread):
+        raise PermissionDenied(_("Only the asker or a moderator can mark the solution."))
+
+
+def can_recommend(user, reply) -> bool:
+    # Official replies speak for the brand already; recommending is for peers' answers.
+    return is_moderator(user) and not reply.is_official
+
+
+def check_recommend(user, reply) -> None:
+    if not can_recommend(user, reply):
+        raise PermissionDenied(_("Only moderators can recommend a member's reply."))
+
+
+def can_follow(user) -> bool:
+    return _is_member(user)
+
+
+def check_follow(user) -> None:
+    if not can_follow(user):
+        raise PermissionDenied(_("Sign in to follow threads."))

@@ -1,0 +1,70 @@
+from django.conf import settings
+from django.core.mail import EmailMultiAlternatives
+from django.template.loader import render_to_string
+from django.urls import reverse
+from django.utils import translation
+from django_tasks import task
+
+from accounts.models import EmailNotifications
+from accounts.tokens import make_unsubscribe_token
+from community.models import Notification
+
+
+def _absolute(path: str) -> str:
+    return settings.WAGTAILADMIN_BASE_URL.rstrip("/") + path
+
+
+def _one_line(text: str) -> str:
+    # Titles never hold line breaks, but a header must not even be able to.
+    return " ".join(str(text).split())
+
+
+@task()
+def send_notification_emails_task(notification_ids: list[int]) -> int:
+    """E-mail each notification to its recipient, when they want e-mail. Returns how many."""
+    notifications = Notification.objects.filter(pk__in=notification_ids).select_related(
+        "recipient", "actor", "thread", "reply"
+    )
+    sent = 0
+    for notification in notifications:
+        recipient = notification.recipient
+        if (
+            not recipient.is_active
+            or not recipient.email
+            or recipient.email_notifications != EmailNotifications.EVERY_EVENT
+        ):
+            continue
+        _send(notification)
+        sent += 1
+    return sent
+
+
+def _send(notification: Notification) -> None:
+    unsubscribe_url = _absolute(
+        reverse(
+            "accounts:unsubscribe",
+            kwargs={"token": make_unsubscribe_token(notification.recipient)},
+        )
+    )
+    context = {
+        "notification": notification,
+        "community_name": settings.WAGTAIL_SITE_NAME,
+        "url": _absolute(notification.get_absolute_url()),
+        "unsubscribe_url": unsubscribe_url,
+        "preferences_url": _absolute(reverse("accounts:profile_edit")),
+    }
+    with translation.override(settings.LANGUAGE_CODE):
+        subject = _one_line(render_to_string("community/email/notification_subject.txt", context))
+        text = render_to_string("community/email/notification.txt", context)
+        html = render_to_string("community/email/notification.html", context)
+    message = EmailMultiAlternatives(
+        subject=f"[{settings.WAGTAIL_SITE_NAME}] {subject}",
+        body=text,
+        to=[notification.recipient.email],
+        headers={
+            "List-Unsubscribe": f"<{unsubscribe_url}>",
+            "List-Unsubscribe-Post": "List-Unsubscribe=One-Click",
+        },
+    )
+    message.attach_alternative(html, "text/html")
+    message.send()
