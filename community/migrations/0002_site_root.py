@@ -32,7 +32,6 @@ def create_home_page(apps, schema_editor):
         url_path="/home/",
         live=True,
         locale_id=root.locale_id,
-        hero_text="How can we help?",
     )
     root.numchild = Page.objects.filter(depth=2).count()
     root.save(update_fields=["numchild"])

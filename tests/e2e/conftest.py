@@ -15,6 +15,9 @@ import shutil
 from pathlib import Path
 
 import pytest
+from django.conf import settings
+from django.db import connections
+from django.test import Client
 from playwright.sync_api import sync_playwright
 
 E2E_DIR = Path(__file__).resolve().parent
@@ -70,24 +73,36 @@ def chromium_path() -> str:
 
 
 @pytest.fixture(scope="package")
-def browser():
+def browser(django_db_setup, django_db_blocker):
     """One Chromium for all of tests/e2e.
 
-    Playwright's sync API keeps an asyncio loop marked as running in the main
-    thread while it is started, so Django would refuse ORM calls from test
-    bodies and fixtures (SynchronousOnlyOperation). The documented way out for
-    Playwright with pytest-django is DJANGO_ALLOW_ASYNC_UNSAFE; it is set only
-    while Playwright runs (package scope), so the rest of the suite keeps
-    Django's check.
+    Playwright's sync API marks an asyncio loop as running in the main thread
+    from start to stop. Two things follow for Django, both undone at teardown
+    (package scope), so the rest of the suite runs as usual:
+
+    - Django refuses ORM calls from the test bodies and fixtures
+      (SynchronousOnlyOperation); the documented way out for Playwright with
+      pytest-django is DJANGO_ALLOW_ASYNC_UNSAFE.
+    - Django keeps its connections per context instead of per thread while a
+      loop runs (asgiref's thread-critical Local), so the tests get new
+      connection objects, which lack the copy of the migrated data that
+      serialized_rollback restores after each flush; it is handed over to them.
     """
     path = chromium_path()
     previous = os.environ.get("DJANGO_ALLOW_ASYNC_UNSAFE")
     os.environ["DJANGO_ALLOW_ASYNC_UNSAFE"] = "true"
+    serialized = _serialized_test_contents()
     try:
         with sync_playwright() as playwright:
+            for alias, contents in serialized.items():
+                connections[alias]._test_serialized_contents = contents
             chromium = playwright.chromium.launch(executable_path=path, args=CHROMIUM_ARGS)
-            yield chromium
-            chromium.close()
+            try:
+                yield chromium
+            finally:
+                chromium.close()
+                with django_db_blocker.unblock():
+                    connections.close_all()
     finally:
         if previous is None:
             os.environ.pop("DJANGO_ALLOW_ASYNC_UNSAFE", None)
@@ -95,14 +110,32 @@ def browser():
             os.environ["DJANGO_ALLOW_ASYNC_UNSAFE"] = previous
 
 
+def _serialized_test_contents() -> dict[str, str]:
+    contents = {}
+    for alias in connections:
+        data = getattr(connections[alias], "_test_serialized_contents", None)
+        if data is not None:
+            contents[alias] = data
+    return contents
+
+
+@pytest.fixture(autouse=True)
+def _fast_password_hashing(settings):
+    # Factories and sign-ups hash passwords; at PBKDF2's real cost that would be
+    # most of these tests' time. The live server runs in this process, so it follows.
+    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+
+
 def _screenshot_on_failure(request, page):
+    name = re.sub(r"[^A-Za-z0-9_.-]+", "_", request.node.name)
+    path = ARTIFACTS_DIR / f"{name}.png"
     report = getattr(request.node, "rep_call", None)
     if report is None or not report.failed:
+        path.unlink(missing_ok=True)  # a screenshot from an earlier failure is stale now
         return
     ARTIFACTS_DIR.mkdir(parents=True, exist_ok=True)
-    name = re.sub(r"[^A-Za-z0-9_.-]+", "_", request.node.name)
     try:
-        page.screenshot(path=str(ARTIFACTS_DIR / f"{name}.png"), full_page=True)
+        page.screenshot(path=str(path), full_page=True)
     except Exception as error:  # a broken page must not hide the test's own failure
         print(f"Could not save a screenshot for {request.node.nodeid}: {error}")
 
@@ -118,11 +151,26 @@ def _new_page(request, browser, live_server, viewport):
 
 @pytest.fixture
 def page(request, browser, live_server):
-    """A fresh browser context and page, 1280 × 900, base URL the live server."""
+    """A fresh browser context and page, 1280 x 900, base URL the live server."""
     yield from _new_page(request, browser, live_server, DESKTOP_VIEWPORT)
 
 
 @pytest.fixture
 def mobile_page(request, browser, live_server):
-    """A fresh browser context and page, 360 × 740 (a small phone)."""
+    """A fresh browser context and page, 360 x 740 (a small phone)."""
     yield from _new_page(request, browser, live_server, MOBILE_VIEWPORT)
+
+
+@pytest.fixture
+def sign_in(live_server):
+    """Signs a user in for a page's browser context, through a session made by the test client."""
+
+    def sign_in_(page, user) -> None:
+        client = Client()
+        client.force_login(user)
+        session = client.cookies[settings.SESSION_COOKIE_NAME].value
+        page.context.add_cookies(
+            [{"name": settings.SESSION_COOKIE_NAME, "value": session, "url": live_server.url}]
+        )
+
+    return sign_in_

@@ -11,7 +11,6 @@ from types import SimpleNamespace
 import pytest
 from axe_playwright_python.sync_playwright import Axe
 from django.conf import settings
-from django.test import Client
 from playwright.sync_api import Page, expect
 
 from tests.factories import (
@@ -25,6 +24,7 @@ from tests.factories import (
 pytestmark = pytest.mark.django_db(transaction=True, serialized_rollback=True)
 
 BLOCKING_IMPACTS = {"serious", "critical"}
+AXE_OPTIONS = {"resultTypes": ["violations", "incomplete"]}
 LANGUAGES = ["en", "fr"]
 
 
@@ -39,7 +39,7 @@ def _goto(path: str | Callable[[SimpleNamespace], str]):
     def open_(page: Page, data: SimpleNamespace) -> None:
         response = page.goto(path(data) if callable(path) else path)
         assert response is not None
-        assert response.ok, f"{response.url} answered {response.status}"
+        assert response.status == 200, f"{response.url} answered {response.status}"
 
     return open_
 
@@ -54,17 +54,30 @@ def _sign_up_with_errors(page: Page, data: SimpleNamespace) -> None:
     expect(page.locator(".field--invalid, .form__errors").first).to_be_visible()
 
 
+def _open_account_menu(page: Page, data: SimpleNamespace) -> None:
+    # Not on the home page: over the hero's gradient axe cannot compute contrast
+    # and leaves the panel's colours "incomplete" instead of checking them.
+    _goto("/community/")(page, data)
+    page.locator("details.account-menu > summary").click()
+    expect(page.locator(".account-menu__panel")).to_be_visible()
+
+
 SCREENS = [
     Screen("home", _goto("/")),
     Screen("thread-list", _goto("/community/")),
     Screen("category", _goto(lambda data: data.category.get_absolute_url())),
     Screen("thread", _goto(lambda data: data.thread.get_absolute_url())),
+    # As its author: the reply form and the thread's and replies' actions.
+    Screen("thread-signed-in", _goto(lambda data: data.thread.get_absolute_url()), signed_in=True),
+    Screen("search", _goto("/community/search/?q=blender")),
+    Screen("ask", _goto("/community/ask/"), signed_in=True),
     Screen("signup", _goto("/accounts/signup/")),
     Screen("signup-errors", _sign_up_with_errors),
     Screen("verification-sent", _goto("/accounts/confirm-email/")),
     Screen("login", _goto("/accounts/login/")),
     Screen("password-reset", _goto("/accounts/password/reset/")),
     Screen("profile", _goto(lambda data: data.member.get_absolute_url())),
+    Screen("account-menu", _open_account_menu, signed_in=True),
     Screen("profile-edit", _goto("/accounts/profile/"), signed_in=True),
     Screen("email-addresses", _goto("/accounts/email/"), signed_in=True),
     Screen("wagtail-admin-login", _goto("/admin/login/")),
@@ -82,13 +95,26 @@ def community_data(db):
     return SimpleNamespace(category=category, member=member, thread=thread)
 
 
-def _sign_in(page: Page, user, base_url: str) -> None:
-    client = Client()
-    client.force_login(user)
-    cookie = client.cookies[settings.SESSION_COOKIE_NAME]
-    page.context.add_cookies(
-        [{"name": settings.SESSION_COOKIE_NAME, "value": cookie.value, "url": base_url}]
-    )
+def _invisible_text(incomplete: list[dict]) -> list[dict]:
+    """Text as light as its background, which axe leaves for review instead of failing.
+
+    axe files a 1:1 contrast under "incomplete" (the text might be hidden on
+    purpose); on these pages it never is, so it counts as a violation.
+    """
+    found = []
+    for result in incomplete:
+        if result["id"] != "color-contrast":
+            continue
+        nodes = [
+            node
+            for node in result["nodes"]
+            if any(
+                (check.get("data") or {}).get("messageKey") == "equalRatio" for check in node["any"]
+            )
+        ]
+        if nodes:
+            found.append({**result, "id": "color-contrast (1:1, invisible text)", "nodes": nodes})
+    return found
 
 
 def _describe(violations: list[dict]) -> str:
@@ -104,18 +130,19 @@ def _describe(violations: list[dict]) -> str:
 @pytest.mark.parametrize("language", LANGUAGES)
 @pytest.mark.parametrize("screen", SCREENS, ids=[screen.name for screen in SCREENS])
 def test_page_has_no_serious_accessibility_violations(
-    page, live_server, community_data, screen, language
+    page, live_server, sign_in, community_data, screen, language
 ):
     page.context.add_cookies(
         [{"name": settings.LANGUAGE_COOKIE_NAME, "value": language, "url": live_server.url}]
     )
     if screen.signed_in:
-        _sign_in(page, community_data.member, live_server.url)
+        sign_in(page, community_data.member)
 
     screen.open(page, community_data)
     expect(page.locator("html")).to_have_attribute("lang", language)
 
-    violations = Axe().run(page).response["violations"]
+    results = Axe().run(page, options=AXE_OPTIONS).response
+    violations = results["violations"] + _invisible_text(results["incomplete"])
     if violations:
         print(f"axe on {screen.name} [{language}] {page.url}:\n{_describe(violations)}")
     blocking = [violation for violation in violations if violation["impact"] in BLOCKING_IMPACTS]
