@@ -4,15 +4,27 @@ from io import StringIO
 import pytest
 from allauth.account.models import EmailAddress
 from django.core.management import call_command
-from django.db.models import Count, Max, Min, Q
+from django.db.models import Count, F, Max, Min, Q
 from django.utils import timezone
 from taggit.models import Tag
-from wagtail.models import Page, Revision
+from wagtail.models import Page
+from wagtail.models import Revision as PageRevision
 
 from accounts.models import User
 from accounts.roles import is_editor, is_moderator
 from community.management.commands.seed_demo import ACCOUNTS, CATEGORIES, DEMO_PASSWORD, THREADS
-from community.models import Category, Reply, Thread
+from community.models import (
+    Category,
+    Follow,
+    HelpfulVote,
+    MeToo,
+    Notification,
+    Reply,
+    Revision,
+    TaggedThread,
+    Thread,
+)
+from community.services import reply_create
 
 MEMBER_USERNAMES = [spec["username"] for spec in ACCOUNTS if spec["role"] == "member"]
 
@@ -35,9 +47,64 @@ def seeded(seed):
     return seed()
 
 
+TABLES = [
+    User,
+    EmailAddress,
+    Category,
+    Thread,
+    Reply,
+    HelpfulVote,
+    MeToo,
+    Follow,
+    Revision,
+    Notification,
+    Tag,
+    TaggedThread,
+    Page,
+    PageRevision,
+]
+
+
 def _table_counts() -> dict[str, int]:
-    models = [User, Category, Thread, Reply, EmailAddress, Page, Revision, Tag]
-    return {model.__name__: model.objects.count() for model in models}
+    return {model._meta.label: model.objects.count() for model in TABLES}
+
+
+def _snapshot() -> dict[str, list]:
+    """What a second run could change in place: dates, counters, marks."""
+    return {
+        "threads": list(
+            Thread.objects.order_by("pk").values_list(
+                "pk",
+                "title",
+                "body",
+                "reply_count",
+                "me_too_count",
+                "created_at",
+                "updated_at",
+                "last_activity_at",
+                "first_official_reply_at",
+                "solution",
+                "solution_marked_by",
+                "solved_at",
+                "edited_at",
+            )
+        ),
+        "replies": list(
+            Reply.objects.order_by("pk").values_list(
+                "pk",
+                "body",
+                "helpful_count",
+                "created_at",
+                "updated_at",
+                "recommended_by",
+                "recommended_at",
+                "edited_at",
+            )
+        ),
+        "notifications": list(
+            Notification.objects.order_by("pk").values_list("pk", "created_at", "read_at")
+        ),
+    }
 
 
 def test_seed_demo_creates_staff_accounts_with_their_roles(seeded):
@@ -153,23 +220,12 @@ def test_seed_demo_spreads_activity_over_the_past_weeks(seeded):
 def test_seed_demo_twice_changes_nothing(seed):
     seed()
     counts = _table_counts()
-    threads = list(
-        Thread.objects.order_by("pk").values_list(
-            "pk", "reply_count", "created_at", "last_activity_at", "first_official_reply_at"
-        )
-    )
+    snapshot = _snapshot()
 
     output = seed()
 
     assert _table_counts() == counts
-    assert (
-        list(
-            Thread.objects.order_by("pk").values_list(
-                "pk", "reply_count", "created_at", "last_activity_at", "first_official_reply_at"
-            )
-        )
-        == threads
-    )
+    assert _snapshot() == snapshot
     assert "already in place" in output
 
 
@@ -207,3 +263,159 @@ def test_seed_demo_keeps_an_existing_accounts_password(seed):
     seed()
 
     assert User.objects.get(username="admin").check_password("someone-else's-secret")
+
+
+def test_seed_demo_prints_what_the_story_holds(seeded):
+    solutions = sum(1 for spec in THREADS if "solution" in spec)
+    recommended = sum(
+        1 for spec in THREADS for reply in spec["replies"] if "recommended_after_hours" in reply
+    )
+    votes = sum(len(reply.get("helpful", ())) for spec in THREADS for reply in spec["replies"])
+    me_toos = sum(len(spec.get("me_too", ())) for spec in THREADS)
+
+    assert f"solutions accepted: {solutions}," in seeded
+    assert f"replies recommended: {recommended}," in seeded
+    assert f"helpful votes: {votes}," in seeded
+    assert f"me toos: {me_toos}," in seeded
+    assert Thread.objects.filter(solution__isnull=False).count() == solutions
+    assert HelpfulVote.objects.count() == votes
+    assert MeToo.objects.count() == len(THREADS) + me_toos
+
+
+def test_seed_demo_solutions_are_marked_by_askers_and_by_the_moderator(seeded):
+    now = timezone.now()
+    solved = Thread.objects.filter(solution__isnull=False).select_related(
+        "solution", "solution_marked_by"
+    )
+
+    by_asker = [thread for thread in solved if thread.solution_marked_by_id == thread.author_id]
+    by_moderator = [
+        thread for thread in solved if thread.solution_marked_by.username == "moderator"
+    ]
+    assert len(by_asker) >= 3
+    assert len(by_moderator) >= 1
+    assert len(by_asker) + len(by_moderator) == len(solved)
+    assert any(not thread.solution.is_official for thread in by_asker)
+    for thread in solved:
+        assert thread.solution.thread_id == thread.pk
+        assert thread.solution.created_at < thread.solved_at < now
+        assert thread.updated_at >= thread.solved_at
+
+
+def test_seed_demo_a_peer_solution_leaves_the_thread_awaiting_an_official_reply(seeded, client):
+    solved_by_peers = Thread.objects.filter(
+        solution__isnull=False, first_official_reply_at__isnull=True
+    )
+
+    assert solved_by_peers.exists()
+    for thread in solved_by_peers:
+        assert thread.is_visible
+        assert not thread.replies.filter(is_official=True).exists()
+    response = client.get("/community/", {"status": "awaiting-official"})
+    assert solved_by_peers.first().title in response.content.decode()
+
+
+def test_seed_demo_moderator_recommends_a_few_member_replies(seeded):
+    now = timezone.now()
+    moderator = User.objects.get(username="moderator")
+    recommended = Reply.objects.filter(recommended_at__isnull=False)
+
+    assert 2 <= recommended.count() <= 3
+    for reply in recommended:
+        assert not reply.is_official
+        assert reply.recommended_by == moderator
+        assert reply.created_at < reply.recommended_at < now
+        assert Notification.objects.filter(
+            kind=Notification.Kind.RECOMMENDED, recipient=reply.author, reply=reply
+        ).exists()
+    assert not Reply.objects.filter(recommended_at__isnull=True, recommended_by__isnull=False)
+
+
+def test_seed_demo_helpful_votes_come_from_other_members_after_the_reply(seeded):
+    now = timezone.now()
+    votes = HelpfulVote.objects.select_related("reply")
+
+    assert not votes.filter(user=F("reply__author")).exists()
+    assert votes.values("user").distinct().count() >= 6
+    assert Reply.objects.filter(helpful_count__gte=3).exists()
+    assert Reply.objects.filter(is_official=False, helpful_count__gte=2).exists()
+    for vote in votes:
+        assert vote.reply.created_at < vote.created_at < now
+
+
+def test_seed_demo_me_toos_make_sorting_by_votes_meaningful(seeded):
+    now = timezone.now()
+    counts = list(Thread.objects.values_list("me_too_count", flat=True))
+
+    assert len(set(counts)) >= 4
+    assert min(counts) == 1
+    assert max(counts) >= 5
+    for thread in Thread.objects.all():
+        askers_own = MeToo.objects.filter(thread=thread, user=thread.author)
+        assert askers_own.count() == 1  # the automatic first, nothing more
+        assert askers_own.get().created_at == thread.created_at
+        for me_too in MeToo.objects.filter(thread=thread).exclude(user=thread.author):
+            assert thread.created_at < me_too.created_at < now
+            # Saying "me too" follows the thread, from that moment.
+            follow = Follow.objects.get(thread=thread, user=me_too.user)
+            assert follow.created_at <= me_too.created_at
+    others = MeToo.objects.exclude(user=F("thread__author"))
+    assert others.values("user").distinct().count() >= 8
+
+
+def test_seed_demo_edits_keep_the_earlier_text(seeded):
+    now = timezone.now()
+    edited_threads = Thread.objects.filter(edited_at__isnull=False)
+    edited_replies = Reply.objects.filter(edited_at__isnull=False)
+
+    assert edited_threads.exists()
+    assert edited_replies.exists()
+    for post in [*edited_threads, *edited_replies]:
+        revision = post.revisions.get()
+        assert revision.editor_id == post.author_id
+        assert revision.created_at == post.edited_at
+        assert post.created_at < post.edited_at < now
+        assert revision.body != post.body
+    assert Revision.objects.count() == edited_threads.count() + edited_replies.count()
+
+
+def test_seed_demo_replies_mention_members(seeded):
+    mentions = Notification.objects.filter(
+        kind=Notification.Kind.MENTION, reply__isnull=False
+    ).select_related("recipient", "reply")
+
+    assert mentions.exists()
+    for notification in mentions:
+        assert f"@{notification.recipient.username}" in notification.reply.body
+        assert 'class="mention"' in notification.reply.body_html
+
+
+def test_seed_demo_notifications_are_dated_with_the_act(seeded):
+    now = timezone.now()
+    notifications = Notification.objects.select_related("thread", "reply")
+
+    assert notifications.filter(kind=Notification.Kind.OFFICIAL_REPLY).exists()
+    assert notifications.filter(kind=Notification.Kind.SOLUTION).exists()
+    assert notifications.filter(kind=Notification.Kind.ACCEPTED).exists()
+    assert not notifications.filter(recipient=F("actor")).exists()
+    for notification in notifications:
+        assert notification.thread.created_at <= notification.created_at < now
+        if notification.reply_id:
+            assert notification.reply.created_at <= notification.created_at
+    for follow in Follow.objects.select_related("thread"):
+        assert follow.thread.created_at <= follow.created_at < now
+
+
+@pytest.mark.django_db(transaction=True, serialized_rollback=True)
+def test_seed_demo_emails_nobody_about_its_backdated_story(settings, mailoutbox):
+    # A real commit, so that the notification e-mails would go out if enqueued.
+    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+
+    call_command("seed_demo", stdout=StringIO())
+
+    assert Notification.objects.exists()
+    assert mailoutbox == []
+    # After the command, the community e-mails as usual.
+    thread = Thread.objects.get(title=THREADS[-2]["title"])
+    reply_create(author=User.objects.get(username="moderator"), thread=thread, body="Hello!")
+    assert [thread.author.email] in [message.to for message in mailoutbox]

@@ -6,9 +6,12 @@ kitchen appliances; the community itself is named by settings.WAGTAIL_SITE_NAME.
 Running the command again changes nothing: every row is looked up by a stable
 natural key (username, category slug, thread title, page slug) and only created
 when it is missing. Accounts and pages that already exist are left as they are,
-so a second run never resets a password or overwrites an editor's work.
+so a second run never resets a password or overwrites an editor's work. What
+happens inside a thread (replies, votes, "me too"s, solutions, recommendations,
+edits) is played only when the thread itself is created.
 """
 
+from collections import Counter
 from datetime import timedelta
 from textwrap import dedent
 
@@ -19,11 +22,38 @@ from django.contrib.auth.hashers import make_password
 from django.contrib.auth.models import Group
 from django.core.management.base import BaseCommand, CommandError
 from django.db import transaction
+from django.db.models import Max
+from django.test.utils import override_settings
 from django.utils import timezone
 
 from accounts.roles import EDITORS_GROUP, MODERATORS_GROUP
-from community.models import Category, ContentPage, HomePage, Reply, Thread
-from community.services import reply_create, thread_create
+from community.models import (
+    Category,
+    ContentPage,
+    Follow,
+    HelpfulVote,
+    HomePage,
+    MeToo,
+    Notification,
+    Reply,
+    Revision,
+    Thread,
+)
+from community.services import (
+    reply_create,
+    reply_edit,
+    reply_set_helpful,
+    reply_set_recommended,
+    thread_accept_reply,
+    thread_create,
+    thread_edit,
+    thread_set_me_too,
+)
+
+# The demo's story is backdated: its notifications fill the bells, but e-mailing
+# them now, one per event, would flood the console (or a mail server) with news
+# of a past that never happened. Tasks enqueued while seeding go nowhere.
+NO_BACKGROUND_TASKS = {"default": {"BACKEND": "django_tasks.backends.dummy.DummyBackend"}}
 
 # Public on purpose: the command prints it so that anyone can try the demo.
 DEMO_PASSWORD = "relais-demo-2026"  # noqa: S105
@@ -53,21 +83,21 @@ ACCOUNTS = [
         "role": "moderator",
         "display_name": "Camille from Maison Brio",
         "bio": "Customer care at Maison Brio. I answer here every weekday, in English and French.",
-        "try": "replies carry the 'Official reply' badge",
+        "try": "official replies; recommends members' answers, marks solutions",
     },
     {
         "username": "oliver",
         "role": "member",
         "display_name": "Oliver Bennett",
         "bio": "Two espressos before nine. Bristol, UK.",
-        "try": "a customer who asks and replies in English",
+        "try": "a customer who asks in English; see the bell for notifications",
     },
     {
         "username": "claire",
         "role": "member",
         "display_name": "Claire Dubois",
         "bio": "Lyonnaise, fan de café filtre et de pâtisserie.",
-        "try": "a customer who asks and replies in French",
+        "try": "a customer who asks in French; accepted a member's answer",
     },
     {
         "username": "emma",
@@ -196,10 +226,20 @@ CATEGORIES = [
 ]
 
 # Times are relative to the moment the command runs, so the demo always looks
-# recent: a thread was asked `days_ago`, each reply came `after_hours` later.
-# Replies by "moderator" become official through reply_create, as in real use.
+# recent: a thread was asked `days_ago`; everything else happened a number of
+# hours after the question, and is played through the services in that order:
+#
+# - replies: each `after_hours`; those by "moderator" become official through
+#   reply_create, as in real use. A reply may get `helpful` votes (from other
+#   members, a little after it), be recommended by the moderator
+#   (`recommended_after_hours`) and be `edit`ed by its author.
+# - `me_too`: (member, hours) pairs; the asker already counts as the first.
+# - `solution`: the reply accepted by the asker or marked by the moderator.
+# - `edit`: the asker rewrites the question (the earlier text stays in history).
+#
 # Threads whose replies are all by members (or that have none) are the ones
-# waiting in the moderation queue, some already past their category's target.
+# waiting in the moderation queue, some already past their category's target;
+# an accepted peer answer does not take a thread out of it.
 THREADS = [
     {
         "language": "en",
@@ -208,6 +248,8 @@ THREADS = [
         "author": "oliver",
         "tags": ["barista-3", "descaling", "error-codes"],
         "days_ago": 19.4,
+        "me_too": [("grace", 2), ("daniel", 3), ("julien", 3.5), ("lucas", 20), ("hannah", 30)],
+        "solution": {"reply": 1, "by": "asker", "after_hours": 6.2},
         "body": """\
             I ran the descaling programme on my Barista 3 last night, following the
             booklet step by step. Since then the display blinks `E04` as soon as I
@@ -225,6 +267,7 @@ THREADS = [
             {
                 "author": "emma",
                 "after_hours": 1.5,
+                "helpful": ["oliver"],
                 "body": """\
                     Same thing happened to me once. I had put the tank back slightly
                     crooked, so it wasn't sitting on the valve. Press it down firmly
@@ -234,6 +277,7 @@ THREADS = [
             {
                 "author": "moderator",
                 "after_hours": 4,
+                "helpful": ["oliver", "raj", "grace", "daniel"],
                 "body": """\
                     Hello Oliver, thank you for the clear description, and sorry for
                     the trouble. `E04` means the pump cannot draw water: after a
@@ -262,6 +306,7 @@ THREADS = [
         "author": "hannah",
         "tags": ["vortex", "smoothies", "overheating"],
         "days_ago": 12.2,
+        "me_too": [("emma", 5), ("thomas", 8), ("nadia", 12), ("oliver", 40)],
         "body": """\
             My Vortex (bought in March) stops after about 10 seconds on the
             **smoothie** programme. The light turns red, and after a few minutes
@@ -273,6 +318,7 @@ THREADS = [
             {
                 "author": "raj",
                 "after_hours": 3,
+                "helpful": ["hannah", "emma"],
                 "body": """\
                     The red light is the overheat protection. Frozen fruit straight
                     from the freezer is hard work for the motor: try putting the
@@ -283,7 +329,7 @@ THREADS = [
                 "author": "hannah",
                 "after_hours": 20,
                 "body": """\
-                    Thanks Raj, liquid first helps a bit, but it still cuts out on
+                    Thanks @raj, liquid first helps a bit, but it still cuts out on
                     the second run. That can't be normal for a "smoothie" programme?
                     """,
             },
@@ -296,6 +342,7 @@ THREADS = [
         "author": "raj",
         "tags": ["delivery", "tracking"],
         "days_ago": 3.3,
+        "solution": {"reply": 0, "by": "moderator", "after_hours": 52},
         "body": """\
             I ordered a Brio Presse juicer from the online shop last week. The
             tracking page has said *"Parcel received at depot"* for five days now.
@@ -305,6 +352,7 @@ THREADS = [
             {
                 "author": "moderator",
                 "after_hours": 2.5,
+                "helpful": ["raj"],
                 "body": """\
                     Hi Raj, sorry for the wait, five days is too long. I looked up your
                     order with the e-mail address on your account (no need to post
@@ -327,6 +375,8 @@ THREADS = [
         "author": "emma",
         "tags": ["milk-frother", "cleaning"],
         "days_ago": 8.1,
+        "me_too": [("hannah", 4)],
+        "solution": {"reply": 1, "by": "asker", "after_hours": 3},
         "body": """\
             Quick one: can the jug of the Mousse milk frother go in the
             dishwasher? The box shows a dishwasher symbol but the quick-start
@@ -341,11 +391,23 @@ THREADS = [
             {
                 "author": "daniel",
                 "after_hours": 2,
+                "helpful": ["emma", "grace", "oliver"],
                 "body": """\
                     The jug yes, the base definitely not (it has the heating
                     element). Not sure about the whisk though, mine lost its
                     magnet after a few washes.
                     """,
+                "edit": {
+                    "after_hours": 2.6,
+                    "body": """\
+                        The jug yes, the base definitely not (it has the heating
+                        element). Not sure about the whisk though, mine lost its
+                        magnet after a few washes.
+
+                        **Edit:** found the full manual online: jug on the top rack
+                        only, whisk and base by hand.
+                        """,
+                },
             },
         ],
     },
@@ -356,6 +418,8 @@ THREADS = [
         "author": "daniel",
         "tags": ["brio-home-app", "wifi", "pairing", "brio-duo"],
         "days_ago": 6.4,
+        "me_too": [("lucas", 1), ("raj", 5), ("hannah", 10)],
+        "solution": {"reply": 0, "by": "asker", "after_hours": 26.2},
         "body": """\
             Pairing my Brio Duo with the app (Android 14, app version 3.2.1) fails
             every time at the "Looking for your machine" step:
@@ -372,6 +436,8 @@ THREADS = [
             {
                 "author": "oliver",
                 "after_hours": 2,
+                "helpful": ["daniel", "lucas"],
+                "recommended_after_hours": 3.6,
                 "body": """\
                     I think the machines only speak 2.4 GHz. With one name for both
                     bands, the phone may hand over the 5 GHz details.
@@ -380,6 +446,7 @@ THREADS = [
             {
                 "author": "moderator",
                 "after_hours": 3.5,
+                "helpful": ["raj", "lucas", "daniel"],
                 "body": """\
                     Oliver is right, thank you! The Duo's Wi-Fi module works on
                     2.4 GHz only. Two ways round it:
@@ -406,6 +473,7 @@ THREADS = [
         "author": "grace",
         "tags": ["warranty", "repair"],
         "days_ago": 1.5,
+        "me_too": [("emma", 10)],
         "body": """\
             My Barista 3 leaks from under the group head and I'm about to send it
             in under warranty. Before I do: roughly how long will I be without
@@ -429,10 +497,24 @@ THREADS = [
 
             Frothing the cold milk on the *cold foam* setting first makes it extra nice.
             """,
+        "edit": {
+            "after_hours": 7,
+            "body": """\
+                Summer is coming, so here is my go-to:
+
+                1. Pull a double shot straight onto 2 tsp of brown sugar, stir.
+                2. Fill a tall glass with ice and 150 ml of cold milk (oat milk
+                   works just as well, see Oliver's reply).
+                3. Pour the espresso over the milk, slowly.
+
+                Frothing the cold milk on the *cold foam* setting first makes it extra nice.
+                """,
+        },
         "replies": [
             {
                 "author": "oliver",
                 "after_hours": 5,
+                "helpful": ["emma"],
                 "body": "Tried it with oat milk this morning. Dangerously good.",
             },
             {
@@ -452,6 +534,8 @@ THREADS = [
         "author": "claire",
         "tags": ["detartrage", "barista-3"],
         "days_ago": 17.3,
+        "me_too": [("amelie", 1), ("thomas", 3), ("lucas", 4)],
+        "solution": {"reply": 0, "by": "asker", "after_hours": 7.1},
         "body": """\
             Bonjour à tous,
 
@@ -463,6 +547,8 @@ THREADS = [
             {
                 "author": "julien",
                 "after_hours": 2,
+                "helpful": ["claire", "amelie", "thomas"],
+                "recommended_after_hours": 5.1,
                 "body": """\
                     Chez moi il fallait maintenir le bouton « 2 tasses » pendant
                     5 secondes pour remettre le compteur à zéro.
@@ -471,6 +557,7 @@ THREADS = [
             {
                 "author": "moderator",
                 "after_hours": 5,
+                "helpful": ["claire", "nadia"],
                 "body": """\
                     Bonjour Claire, merci pour votre message. Julien a raison : le
                     compteur se remet à zéro seulement à la fin du cycle complet. Si
@@ -496,6 +583,7 @@ THREADS = [
         "author": "thomas",
         "tags": ["vortex", "bruit"],
         "days_ago": 9.2,
+        "me_too": [("nadia", 8.1), ("julien", 12), ("amelie", 40)],
         "body": """\
             Depuis une semaine mon Vortex grince fort au démarrage, surtout à
             vitesse 1. Il mixe toujours correctement. Le bol a environ un an.
@@ -504,6 +592,7 @@ THREADS = [
             {
                 "author": "lucas",
                 "after_hours": 4,
+                "helpful": ["nadia"],
                 "body": """\
                     Vérifie le joint sous les lames : s'il est sec ou mal placé, ça
                     grince. Un peu d'huile alimentaire peut aider.
@@ -518,8 +607,9 @@ THREADS = [
                 "author": "thomas",
                 "after_hours": 30,
                 "body": """\
-                    Joint vérifié et remis en place, le bruit est toujours là. Est-ce
-                    que l'ensemble lames se commande comme pièce détachée ?
+                    Merci @lucas : joint vérifié et remis en place, mais le bruit est
+                    toujours là. Est-ce que l'ensemble lames se commande comme pièce
+                    détachée ?
                     """,
             },
         ],
@@ -531,6 +621,7 @@ THREADS = [
         "author": "amelie",
         "tags": ["livraison", "retour"],
         "days_ago": 5.1,
+        "me_too": [("nadia", 3)],
         "body": """\
             Mon extracteur Presse est arrivé avec le carton écrasé et le couvercle
             fendu. Je n'ai rien trouvé sur la procédure de retour dans l'e-mail de
@@ -540,6 +631,7 @@ THREADS = [
             {
                 "author": "moderator",
                 "after_hours": 1.5,
+                "helpful": ["amelie", "claire"],
                 "body": """\
                     Bonjour Amélie, désolée pour ce mauvais départ ! Voici la marche
                     à suivre :
@@ -565,6 +657,8 @@ THREADS = [
         "author": "nadia",
         "tags": ["presse", "extracteur"],
         "days_ago": 20.5,
+        "me_too": [("thomas", 4), ("amelie", 5)],
+        "solution": {"reply": 0, "by": "moderator", "after_hours": 30},
         "body": """\
             Avec mon extracteur Presse, j'ai beaucoup de pulpe dans le jus de
             carottes et de pommes. Y a-t-il un réglage pour un jus plus lisse ?
@@ -573,16 +667,20 @@ THREADS = [
             {
                 "author": "lucas",
                 "after_hours": 1,
+                "helpful": ["nadia", "claire", "thomas"],
                 "body": "Tu utilises bien le tamis fin (celui avec les petits trous) ?",
             },
             {
                 "author": "claire",
                 "after_hours": 3,
+                "helpful": ["nadia"],
+                "recommended_after_hours": 6.1,
                 "body": "Et couper les pommes en quartiers aide aussi, chez moi.",
             },
             {
                 "author": "moderator",
                 "after_hours": 6,
+                "helpful": ["nadia", "thomas"],
                 "body": """\
                     Bonjour Nadia, merci Lucas et Claire pour vos conseils ! Pour un
                     jus lisse : tamis fin, levier sur `FIN`, et alternez fruits durs
@@ -608,6 +706,7 @@ THREADS = [
         "author": "julien",
         "tags": ["garantie", "facture"],
         "days_ago": 2.1,
+        "me_too": [("amelie", 20)],
         "body": """\
             Ma machine Filtre 12 ne chauffe plus, elle a un an et demi. J'ai perdu
             la facture (achat en magasin). La garantie s'applique-t-elle quand même ?
@@ -616,6 +715,7 @@ THREADS = [
             {
                 "author": "thomas",
                 "after_hours": 6,
+                "helpful": ["julien"],
                 "body": """\
                     Il me semble que le numéro de série suffit pour dater l'appareil,
                     mais j'attendrais la confirmation de l'équipe.
@@ -630,6 +730,7 @@ THREADS = [
         "author": "lucas",
         "tags": ["brio-home-app", "notifications", "android"],
         "days_ago": 0.4,
+        "me_too": [("daniel", 2), ("nadia", 5), ("claire", 7)],
         "body": """\
             Depuis la mise à jour 3.2 de l'application, je ne reçois plus les
             rappels de détartrage. Les notifications sont autorisées dans les
@@ -662,11 +763,17 @@ THREADS = [
             {
                 "author": "julien",
                 "after_hours": 22,
+                "helpful": ["amelie"],
                 "body": "Testé avec un café éthiopien, excellent.",
+                "edit": {
+                    "after_hours": 23,
+                    "body": "Testé avec un café éthiopien moulu gros, 16 h au frais : excellent.",
+                },
             },
             {
                 "author": "moderator",
                 "after_hours": 27,
+                "helpful": ["claire"],
                 "body": """\
                     Merci Amélie pour cette recette ! Petite précision : la verseuse
                     en verre supporte très bien le froid, évitez seulement de la
@@ -750,29 +857,37 @@ class Command(BaseCommand):
 
     def handle(self, *args, **options):
         # All or nothing: a half-built demo would make the next run skip what is missing.
-        with transaction.atomic():
+        # The e-mails are enqueued when the transaction commits, so inside the override.
+        with override_settings(TASKS=NO_BACKGROUND_TASKS), transaction.atomic():
             home = HomePage.objects.first()
             if home is None:
                 raise CommandError("No home page: run `manage.py migrate` first.")
             accounts, created_usernames = _ensure_accounts()
             categories_created = _ensure_categories()
-            threads_created, replies_created = _ensure_threads(accounts, now=timezone.now())
+            story = _ensure_threads(accounts, now=timezone.now())
             pages_written = _ensure_pages(home)
 
         # Reported after the commit, so a closed output pipe cannot undo the work.
         if options["verbosity"] >= 1:
             self._report(
-                accounts_created=len(created_usernames),
-                categories_created=categories_created,
-                threads_created=threads_created,
-                replies_created=replies_created,
-                pages_written=pages_written,
+                {
+                    "accounts created": len(created_usernames),
+                    "categories created": categories_created,
+                    "threads created": story["threads"],
+                    "replies created": story["replies"],
+                    "solutions accepted": story["solutions"],
+                    "replies recommended": story["recommendations"],
+                    "helpful votes": story["helpful_votes"],
+                    "me toos": story["me_toos"],
+                    "posts edited": story["edits"],
+                    "pages written": pages_written,
+                },
                 existing_accounts=len(ACCOUNTS) - len(created_usernames),
             )
 
-    def _report(self, *, existing_accounts: int, **created: int):
-        summary = ", ".join(f"{name.replace('_', ' ')}: {n}" for name, n in created.items())
+    def _report(self, created: dict[str, int], *, existing_accounts: int):
         if any(created.values()):
+            summary = ", ".join(f"{name}: {n}" for name, n in created.items())
             self.stdout.write(self.style.SUCCESS(f"Demo community ready ({summary})."))
         else:
             self.stdout.write(self.style.SUCCESS("Demo community already in place."))
@@ -845,50 +960,147 @@ def _ensure_categories() -> int:
     return created_count
 
 
-def _ensure_threads(accounts, *, now) -> tuple[int, int]:
+def _ensure_threads(accounts, *, now) -> Counter:
+    """Post the threads that are missing, each with its whole story; count what was done.
+
+    A thread that already exists is skipped with everything that happens in it,
+    so a second run adds no reply, vote or notification.
+    """
     categories = Category.objects.in_bulk({spec["category"] for spec in THREADS}, field_name="slug")
     existing = set(
         Thread.objects.filter(title__in=[spec["title"] for spec in THREADS]).values_list(
             "title", flat=True
         )
     )
-    threads_created = replies_created = 0
+    story = Counter()
     for spec in THREADS:
         if spec["title"] in existing:
             continue
-        _create_thread(spec, accounts=accounts, category=categories[spec["category"]], now=now)
-        threads_created += 1
-        replies_created += len(spec["replies"])
-    return threads_created, replies_created
+        story += _create_thread(
+            spec, accounts=accounts, category=categories[spec["category"]], now=now
+        )
+        story["threads"] += 1
+    return story
 
 
-def _create_thread(spec, *, accounts, category, now):
-    """Post a thread and its replies through the services, then move them back in time."""
+# Helpful votes on a reply come one after another, this many hours apart.
+HELPFUL_VOTE_GAP_HOURS = 0.75
+
+# Rows the services add along the way (the asker's "me too", follows, votes,
+# earlier texts, notifications), each with a created_at of "now".
+SIDE_ROWS = (MeToo, Follow, HelpfulVote, Revision, Notification)
+
+
+class _Backdater:
+    """Moves the rows added since the last call back to the moment of the act."""
+
+    def __init__(self):
+        self._last_pks = {model: self._last_pk(model) for model in SIDE_ROWS}
+
+    @staticmethod
+    def _last_pk(model) -> int:
+        return model.objects.aggregate(last=Max("pk"))["last"] or 0
+
+    def stamp(self, at) -> None:
+        for model, last_pk in self._last_pks.items():
+            if model.objects.filter(pk__gt=last_pk).update(created_at=at):
+                self._last_pks[model] = self._last_pk(model)
+
+
+def _events(spec) -> list[tuple[float, str, object]]:
+    """What happens after the question, as (hours after it, action, detail), in order."""
+    events = []
+    for index, reply in enumerate(spec["replies"]):
+        hours = reply["after_hours"]
+        events.append((hours, "reply", index))
+        for rank, username in enumerate(reply.get("helpful", ()), start=1):
+            events.append((hours + rank * HELPFUL_VOTE_GAP_HOURS, "helpful", (index, username)))
+        if "recommended_after_hours" in reply:
+            events.append((reply["recommended_after_hours"], "recommend", index))
+        if "edit" in reply:
+            events.append((reply["edit"]["after_hours"], "edit_reply", index))
+    events += [(hours, "me_too", username) for username, hours in spec.get("me_too", ())]
+    if "edit" in spec:
+        events.append((spec["edit"]["after_hours"], "edit_thread", None))
+    if "solution" in spec:
+        events.append((spec["solution"]["after_hours"], "accept", spec["solution"]))
+    # A stable sort: at equal times, the order above holds (a reply before its votes).
+    return sorted(events, key=lambda event: event[0])
+
+
+def _create_thread(spec, *, accounts, category, now) -> Counter:
+    """Play a thread's story through the services, then move each act back in time.
+
+    The services stamp "now" and send their notifications as a member's acts
+    would; the demo needs a past that reads like a real one, so every row an
+    act wrote is dated to the moment the act happened in the story.
+    """
+    asked_at = now - timedelta(days=spec["days_ago"])
+    asker, moderator = accounts[spec["author"]], accounts["moderator"]
+    backdater = _Backdater()
     thread = thread_create(
-        author=accounts[spec["author"]],
+        author=asker,
         category=category,
         title=spec["title"],
         body=_text(spec["body"]),
         tags=spec["tags"],
     )
-    asked_at = now - timedelta(days=spec["days_ago"])
-    last_activity_at, first_official_reply_at = asked_at, None
-    for reply_spec in spec["replies"]:
-        reply = reply_create(
-            author=accounts[reply_spec["author"]], thread=thread, body=_text(reply_spec["body"])
-        )
-        posted_at = asked_at + timedelta(hours=reply_spec["after_hours"])
-        # The services stamp "now"; the demo needs a past that reads like a real one.
-        Reply.objects.filter(pk=reply.pk).update(created_at=posted_at, updated_at=posted_at)
-        last_activity_at = max(last_activity_at, posted_at)
-        if reply.is_official and first_official_reply_at is None:
-            first_official_reply_at = posted_at
+    backdater.stamp(asked_at)
+
+    replies: dict[int, Reply] = {}
+    thread_dates = {"last_activity_at": asked_at, "first_official_reply_at": None}
+    done = Counter()
+    for hours, action, detail in _events(spec):
+        at = asked_at + timedelta(hours=hours)
+        if action == "reply":
+            reply_spec = spec["replies"][detail]
+            reply = reply_create(
+                author=accounts[reply_spec["author"]], thread=thread, body=_text(reply_spec["body"])
+            )
+            Reply.objects.filter(pk=reply.pk).update(created_at=at, updated_at=at)
+            replies[detail] = reply
+            thread_dates["last_activity_at"] = at
+            if reply.is_official and thread_dates["first_official_reply_at"] is None:
+                thread_dates["first_official_reply_at"] = at
+            done["replies"] += 1
+        elif action == "helpful":
+            index, username = detail
+            reply_set_helpful(user=accounts[username], reply=replies[index], helpful=True)
+            done["helpful_votes"] += 1
+        elif action == "recommend":
+            reply_set_recommended(moderator=moderator, reply=replies[detail], recommended=True)
+            Reply.objects.filter(pk=replies[detail].pk).update(recommended_at=at, updated_at=at)
+            done["recommendations"] += 1
+        elif action == "edit_reply":
+            reply = replies[detail]
+            new_body = _text(spec["replies"][detail]["edit"]["body"])
+            reply_edit(editor=reply.author, reply=reply, body=new_body)
+            Reply.objects.filter(pk=reply.pk).update(edited_at=at, updated_at=at)
+            done["edits"] += 1
+        elif action == "me_too":
+            thread_set_me_too(user=accounts[detail], thread=thread, me_too=True)
+            done["me_toos"] += 1
+        elif action == "edit_thread":
+            thread_edit(
+                editor=asker, thread=thread, title=thread.title, body=_text(spec["edit"]["body"])
+            )
+            thread_dates["edited_at"] = at
+            done["edits"] += 1
+        elif action == "accept":
+            marked_by = asker if detail["by"] == "asker" else moderator
+            thread_accept_reply(user=marked_by, thread=thread, reply=replies[detail["reply"]])
+            thread_dates["solved_at"] = at
+            done["solutions"] += 1
+        backdater.stamp(at)
+
+    # The question's own row was last changed by its latest edit or solution.
+    changes = [thread_dates.get("edited_at"), thread_dates.get("solved_at")]
     Thread.objects.filter(pk=thread.pk).update(
         created_at=asked_at,
-        updated_at=asked_at,
-        last_activity_at=last_activity_at,
-        first_official_reply_at=first_official_reply_at,
+        updated_at=max([asked_at, *filter(None, changes)]),
+        **thread_dates,
     )
+    return done
 
 
 def _ensure_pages(home: HomePage) -> int:
