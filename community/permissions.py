@@ -55,7 +55,7 @@ check_view_history = check_edit
 
 
 def can_mark_helpful(user, reply) -> bool:
-    return _is_member(user) and reply.author_id != user.pk
+    return _is_member(user) and reply.author_id != user.pk and reply.visibility == "visible"
 
 
 def check_mark_helpful(user, reply) -> None:
@@ -67,7 +67,7 @@ def check_mark_helpful(user, reply) -> None:
 
 def can_say_me_too(user, thread) -> bool:
     # The asker already counts as the first member with the problem.
-    return _is_member(user) and thread.author_id != user.pk
+    return _is_member(user) and thread.author_id != user.pk and thread.is_visible
 
 
 def check_say_me_too(user, thread) -> None:
@@ -78,7 +78,11 @@ def check_say_me_too(user, thread) -> None:
 
 
 def can_accept(user, thread) -> bool:
-    return _is_member(user) and (thread.author_id == user.pk or is_moderator(user))
+    return (
+        _is_member(user)
+        and thread.is_visible
+        and (thread.author_id == user.pk or is_moderator(user))
+    )
 
 
 def check_accept(user, thread) -> None:

@@ -1,6 +1,6 @@
-import re
-
 """Reading the community: lists, category pages and thread pages."""
+
+import re
 
 import pytest
 from django.test.utils import CaptureQueriesContext
