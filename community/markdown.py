@@ -43,7 +43,8 @@ def mentioned_usernames(source: str) -> set[str]:
 
 def _mention_rule(state: StateInline, silent: bool) -> bool:
     known = state.env.get("mentions")
-    if not known or state.src[state.pos] != "@":
+    # Inside a link's label a mention stays text: a link cannot hold another link.
+    if not known or state.src[state.pos] != "@" or state.linkLevel > 0:
         return False
     if state.pos > 0 and (state.src[state.pos - 1].isalnum() or state.src[state.pos - 1] in "@/_"):
         return False
@@ -54,6 +55,7 @@ def _mention_rule(state: StateInline, silent: bool) -> bool:
     if username not in known:
         return False
     if not silent:
+        state.env["linked_mentions"].add(username)
         token = state.push("link_open", "a", 1)
         token.attrs = {"href": f"/u/{username}/", "class": "mention"}
         text = state.push("text", "", 0)
@@ -91,8 +93,20 @@ def render_markdown(source: str, *, mentions: Collection[str] = ()) -> str:
     `mentions` are the usernames that exist among those the text mentions;
     only they become links to a profile.
     """
-    env = {"mentions": set(mentions)}
-    return sanitize_html(_renderer().render(source[:MAX_SOURCE_LENGTH], env))
+    return render_markdown_with_mentions(source, mentions=mentions)[0]
+
+
+def render_markdown_with_mentions(
+    source: str, *, mentions: Collection[str] = ()
+) -> tuple[str, set[str]]:
+    """The sanitized HTML, and the usernames that became mention links.
+
+    A name typed in code, or inside a link's label, is not a mention: only the
+    names the renderer linked should notify anyone.
+    """
+    env = {"mentions": set(mentions), "linked_mentions": set()}
+    html = sanitize_html(_renderer().render(source[:MAX_SOURCE_LENGTH], env))
+    return html, env["linked_mentions"]
 
 
 def sanitize_html(html: str) -> str:

@@ -19,7 +19,7 @@ from django.utils.translation import gettext as _
 from accounts.models import User
 from accounts.roles import is_moderator
 from community import permissions
-from community.markdown import mentioned_usernames, render_markdown
+from community.markdown import mentioned_usernames, render_markdown_with_mentions
 from community.models import (
     Category,
     Follow,
@@ -73,12 +73,14 @@ def normalize_tags(raw: str | Iterable[str]) -> list[str]:
 
 
 def _rendered(body: str) -> tuple[str, list[int]]:
-    """The body's HTML, and the ids of the existing members it mentions."""
-    names = mentioned_usernames(body)
-    mentioned = dict(
-        User.objects.filter(username__in=names, is_active=True).values_list("username", "pk")
+    """The body's HTML, and the ids of the existing members it really mentions."""
+    candidates = dict(
+        User.objects.filter(username__in=mentioned_usernames(body), is_active=True).values_list(
+            "username", "pk"
+        )
     )
-    return render_markdown(body, mentions=mentioned.keys()), list(mentioned.values())
+    html, linked = render_markdown_with_mentions(body, mentions=candidates.keys())
+    return html, [candidates[name] for name in linked]
 
 
 def _follow(user, thread) -> None:
@@ -335,11 +337,16 @@ def notifications_mark_all_read(*, user) -> int:
 
 def thread_recount(thread: Thread) -> dict[str, int]:
     """Recompute a thread's counters from the rows (the repair path for promise 4)."""
+    visible_replies = Reply.objects.filter(thread=thread, visibility=Visibility.VISIBLE)
     counts = {
-        "reply_count": Reply.objects.filter(thread=thread, visibility=Visibility.VISIBLE).count(),
+        "reply_count": visible_replies.count(),
         "me_too_count": MeToo.objects.filter(thread=thread).count(),
     }
-    Thread.objects.filter(pk=thread.pk).update(**counts)
+    first_official = visible_replies.filter(is_official=True).order_by("created_at").first()
+    Thread.objects.filter(pk=thread.pk).update(
+        **counts,
+        first_official_reply_at=first_official.created_at if first_official else None,
+    )
     for reply_id in Reply.objects.filter(thread=thread).values_list("pk", flat=True):
         Reply.objects.filter(pk=reply_id).update(
             helpful_count=HelpfulVote.objects.filter(reply_id=reply_id).count()

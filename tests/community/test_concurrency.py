@@ -1,0 +1,307 @@
+"""Counters tell the truth under concurrent requests (promise 4), on PostgreSQL.
+
+Each test fires many service calls at once from a thread pool, each on its own
+database connection; a barrier releases them together so their transactions
+really overlap. Afterwards every counter must equal a recount of its rows and
+there is exactly one row per (member, reply) or (member, thread).
+
+The last test shows the harness is able to catch a lost update: the same
+concurrency applied to a naive read-modify-write counter leaves it too low.
+
+    DATABASE_URL=postgres://postgres@127.0.0.1:5432/relais \
+        .venv/bin/python -m pytest tests/community/test_concurrency.py -q
+"""
+
+import threading
+import time
+from collections.abc import Callable, Sequence
+from concurrent.futures import ThreadPoolExecutor
+
+import pytest
+from django.db import close_old_connections, connection, transaction
+from django.db.models import Count
+
+from accounts.models import EmailNotifications, User
+from community import services
+from community.models import Follow, HelpfulVote, MeToo, Reply, Thread
+from tests.community.test_services_counters import assert_counters_true
+from tests.factories import CategoryFactory, ModeratorFactory, UserFactory
+
+pytestmark = [
+    pytest.mark.postgres,
+    pytest.mark.skipif(
+        connection.vendor != "postgresql",
+        reason="needs PostgreSQL (set DATABASE_URL): SQLite serialises every writer, "
+        "so it cannot show concurrent requests racing",
+    ),
+    # Real transactions in real threads; restore the data migrations' rows afterwards.
+    pytest.mark.django_db(transaction=True, serialized_rollback=True),
+]
+
+WORKERS = 50  # PostgreSQL's default max_connections is 100: one per worker, plus ours.
+BARRIER_TIMEOUT = 60
+
+
+@pytest.fixture(autouse=True)
+def _fast_passwords(settings):
+    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+
+
+def run_together(calls: Sequence[Callable[[], object]]) -> list[object]:
+    """Run every call in its own thread and connection, all released at once.
+
+    Each call first loads what it needs (opening its connection), then waits at
+    the barrier, so the writes start together. Exceptions are re-raised here.
+    """
+    barrier = threading.Barrier(len(calls), timeout=BARRIER_TIMEOUT)
+
+    def worker(call):
+        try:
+            prepared = call()
+            barrier.wait()
+            return prepared()
+        finally:
+            close_old_connections()
+            connection.close()
+
+    with ThreadPoolExecutor(max_workers=len(calls)) as pool:
+        futures = [pool.submit(worker, call) for call in calls]
+        return [future.result(timeout=BARRIER_TIMEOUT * 2) for future in futures]
+
+
+def members(count: int, **kwargs) -> list[User]:
+    # No e-mail: the test is about rows and counters (e-mails are tested elsewhere).
+    kwargs.setdefault("email_notifications", EmailNotifications.NONE)
+    return UserFactory.create_batch(count, **kwargs)
+
+
+def new_thread() -> Thread:
+    return services.thread_create(
+        author=UserFactory(email_notifications=EmailNotifications.NONE),
+        category=CategoryFactory(),
+        title="The dishwasher stops mid-cycle",
+        body="It beeps three times and stops.",
+    )
+
+
+def one_row_per_member(model, **owner) -> bool:
+    return not model.objects.filter(**owner).values("user").annotate(n=Count("pk")).filter(n__gt=1)
+
+
+# --- replies -----------------------------------------------------------------
+
+
+def reply_call(user_pk: int, thread_pk: int, body: str):
+    def prepare():
+        author = User.objects.get(pk=user_pk)
+        thread = Thread.objects.get(pk=thread_pk)
+        return lambda: services.reply_create(author=author, thread=thread, body=body)
+
+    return prepare
+
+
+def test_concurrent_replies_keep_the_reply_count_true():
+    thread = new_thread()
+    authors = members(WORKERS - 5) + [
+        ModeratorFactory(email_notifications=EmailNotifications.NONE) for _ in range(5)
+    ]
+
+    replies = run_together([reply_call(a.pk, thread.pk, f"Reply from {a}") for a in authors])
+
+    thread = assert_counters_true(thread)
+    assert thread.reply_count == len(authors) == len({reply.pk for reply in replies})
+    assert Reply.objects.filter(thread=thread, is_official=True).count() == 5
+    assert thread.first_official_reply_at is not None
+    assert thread.last_activity_at == max(reply.created_at for reply in replies)
+    assert one_row_per_member(Follow, thread=thread)
+    assert Follow.objects.filter(thread=thread).count() == len(authors) + 1  # and the asker
+
+
+def test_concurrent_replies_from_one_member_are_all_counted():
+    thread = new_thread()
+    author = members(1)[0]
+
+    run_together([reply_call(author.pk, thread.pk, f"Double post {n}") for n in range(WORKERS)])
+
+    assert assert_counters_true(thread).reply_count == WORKERS
+    assert Follow.objects.filter(thread=thread, user=author).count() == 1
+
+
+# --- helpful votes -----------------------------------------------------------
+
+
+def helpful_call(user_pk: int, reply_pk: int, helpful: bool):
+    def prepare():
+        user = User.objects.get(pk=user_pk)
+        reply = Reply.objects.get(pk=reply_pk)
+        return lambda: services.reply_set_helpful(user=user, reply=reply, helpful=helpful)
+
+    return prepare
+
+
+@pytest.fixture
+def reply():
+    thread = new_thread()
+    return services.reply_create(author=members(1)[0], thread=thread, body="Clean the filter.")
+
+
+def test_concurrent_helpful_votes_from_distinct_members(reply):
+    voters = members(WORKERS)
+
+    run_together([helpful_call(voter.pk, reply.pk, True) for voter in voters])
+
+    assert_counters_true(reply.thread)
+    reply.refresh_from_db()
+    assert reply.helpful_count == WORKERS == HelpfulVote.objects.filter(reply=reply).count()
+    assert one_row_per_member(HelpfulVote, reply=reply)
+
+
+def test_concurrent_double_submits_leave_one_vote(reply):
+    voter = members(1)[0]
+
+    results = run_together([helpful_call(voter.pk, reply.pk, True) for _ in range(WORKERS)])
+
+    assert all(result is True for result in results)
+    assert_counters_true(reply.thread)
+    reply.refresh_from_db()
+    assert reply.helpful_count == 1
+    assert HelpfulVote.objects.filter(reply=reply, user=voter).count() == 1
+
+
+def test_concurrent_helpful_toggles_in_both_directions(reply):
+    leaving = members(15)
+    for voter in leaving:
+        services.reply_set_helpful(user=voter, reply=reply, helpful=True)
+    double_off = members(1)[0]
+    services.reply_set_helpful(user=double_off, reply=reply, helpful=True)
+    arriving = members(20)
+    double_on = members(1)[0]
+
+    calls = (
+        [helpful_call(voter.pk, reply.pk, False) for voter in leaving]
+        + [helpful_call(double_off.pk, reply.pk, False) for _ in range(5)]
+        + [helpful_call(voter.pk, reply.pk, True) for voter in arriving]
+        + [helpful_call(double_on.pk, reply.pk, True) for _ in range(10)]
+    )
+    assert len(calls) >= WORKERS
+    run_together(calls)
+
+    assert_counters_true(reply.thread)
+    reply.refresh_from_db()
+    assert reply.helpful_count == len(arriving) + 1
+    assert set(HelpfulVote.objects.filter(reply=reply).values_list("user", flat=True)) == {
+        voter.pk for voter in [*arriving, double_on]
+    }
+    assert one_row_per_member(HelpfulVote, reply=reply)
+
+
+# --- me too ------------------------------------------------------------------
+
+
+def me_too_call(user_pk: int, thread_pk: int, me_too: bool):
+    def prepare():
+        user = User.objects.get(pk=user_pk)
+        thread = Thread.objects.get(pk=thread_pk)
+        return lambda: services.thread_set_me_too(user=user, thread=thread, me_too=me_too)
+
+    return prepare
+
+
+def test_concurrent_me_too_from_distinct_members_and_double_submits():
+    thread = new_thread()
+    others = members(WORKERS - 10)
+    double = members(1)[0]
+
+    run_together(
+        [me_too_call(member.pk, thread.pk, True) for member in others]
+        + [me_too_call(double.pk, thread.pk, True) for _ in range(10)]
+    )
+
+    thread = assert_counters_true(thread)
+    assert thread.me_too_count == 1 + len(others) + 1  # the asker, the others, the double
+    assert one_row_per_member(MeToo, thread=thread)
+    assert one_row_per_member(Follow, thread=thread)
+    assert Follow.objects.filter(thread=thread, user=double).count() == 1
+
+
+def test_concurrent_me_too_on_and_off():
+    thread = new_thread()
+    leaving = members(20)
+    for member in leaving:
+        services.thread_set_me_too(user=member, thread=thread, me_too=True)
+    arriving = members(25)
+    flapping = members(1)[0]
+    services.thread_set_me_too(user=flapping, thread=thread, me_too=True)
+
+    run_together(
+        [me_too_call(member.pk, thread.pk, False) for member in leaving]
+        + [me_too_call(member.pk, thread.pk, True) for member in arriving]
+        + [me_too_call(flapping.pk, thread.pk, False) for _ in range(5)]
+    )
+
+    thread = assert_counters_true(thread)
+    assert thread.me_too_count == 1 + len(arriving)
+    assert one_row_per_member(MeToo, thread=thread)
+
+
+# --- everything at once on one thread ----------------------------------------
+
+
+def test_replies_votes_and_me_too_at_once_keep_every_counter_true(reply):
+    thread = reply.thread
+    people = members(WORKERS)
+    calls = []
+    for number, person in enumerate(people):
+        kind = number % 3
+        if kind == 0:
+            calls.append(reply_call(person.pk, thread.pk, f"Reply {number}"))
+        elif kind == 1:
+            calls.append(helpful_call(person.pk, reply.pk, True))
+        else:
+            calls.append(me_too_call(person.pk, thread.pk, True))
+
+    run_together(calls)
+
+    thread = assert_counters_true(thread)
+    assert thread.reply_count == 1 + len(people[0::3])
+    assert thread.me_too_count == 1 + len(people[2::3])
+    reply.refresh_from_db()
+    assert reply.helpful_count == len(people[1::3])
+
+
+# --- the harness catches a lost update ---------------------------------------
+
+
+def naive_me_too(*, user, thread) -> None:
+    """A deliberately wrong counter update: read in Python, add one, write back."""
+    with transaction.atomic():
+        MeToo.objects.create(thread=thread, user=user)
+        count = Thread.objects.get(pk=thread.pk).me_too_count
+        time.sleep(0.02)  # widen the window between the read and the write
+        Thread.objects.filter(pk=thread.pk).update(me_too_count=count + 1)
+
+
+def naive_call(user_pk: int, thread_pk: int):
+    def prepare():
+        user = User.objects.get(pk=user_pk)
+        thread = Thread.objects.get(pk=thread_pk)
+        return lambda: naive_me_too(user=user, thread=thread)
+
+    return prepare
+
+
+def test_the_harness_catches_a_naive_counter_losing_updates():
+    lost = []
+    for _round in range(3):
+        thread = new_thread()
+        run_together([naive_call(member.pk, thread.pk) for member in members(20)])
+        thread.refresh_from_db()
+        rows = MeToo.objects.filter(thread=thread).count()
+        assert thread.me_too_count <= rows == 21
+        if thread.me_too_count < rows:
+            lost.append(rows - thread.me_too_count)
+            with pytest.raises(AssertionError, match="me_too_count"):
+                assert_counters_true(thread)
+            break
+
+    assert lost, "the naive read-modify-write never lost an update: the harness proves nothing"
