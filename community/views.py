@@ -360,11 +360,18 @@ def thread_accept(request, pk):
         services.thread_accept_reply(user=request.user, thread=thread, reply=reply)
     except ValidationError as error:
         messages.error(request, " ".join(error.messages))
-    target = reply.get_absolute_url() if reply else thread.get_absolute_url()
     if request.htmx:
-        # The solution moves to the top of the page: reload it rather than patch pieces.
-        return HttpResponseClientRedirect(target)
-    return redirect(target)
+        return _thread_page_in_place(request, thread.pk, reply)
+    return redirect(reply.get_absolute_url() if reply else thread.get_absolute_url())
+
+
+def _thread_page_in_place(request, thread_pk, reply=None):
+    """The whole thread page, for htmx to swap in: a solution or a recommendation
+    changes the featured block at the top as well as the reply itself."""
+    thread = selectors.thread_get(pk=thread_pk)
+    page_number = selectors.reply_page_number(reply) if reply else 1
+    context = _thread_context(request, thread, page_number=page_number)
+    return render(request, "community/thread_detail.html", context)
 
 
 @require_POST
@@ -377,7 +384,7 @@ def reply_recommend(request, pk):
         moderator=request.user, reply=reply, recommended=_wants_on(request)
     )
     if request.htmx:
-        return HttpResponseClientRedirect(reply.get_absolute_url())
+        return _thread_page_in_place(request, reply.thread_id, reply)
     return redirect(reply)
 
 

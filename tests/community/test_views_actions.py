@@ -679,13 +679,16 @@ def test_the_solution_can_move_to_another_reply_and_be_undone(thread, peer_reply
     assert featured_section(content) == ""
 
 
-def test_accept_htmx_reloads_the_page_at_the_solution(thread, peer_reply, member_client):
+def test_accept_htmx_answers_with_the_updated_page_to_swap_in(thread, peer_reply, member_client):
     response = member_client.post(
         f"/community/t/{thread.pk}/accept/", {"reply": peer_reply.pk}, **HTMX
     )
 
     assert response.status_code == 200
-    assert response["HX-Redirect"] == f"/community/r/{peer_reply.pk}/"
+    assert "HX-Redirect" not in response
+    content = response.content.decode()
+    assert 'id="main"' in content
+    assert "accepted by the asker" in featured_section(content)
     thread.refresh_from_db()
     assert thread.solution == peer_reply
 
@@ -760,13 +763,14 @@ def test_moderator_recommends_and_undoes(peer_reply, moderator, other_member):
     assert "★ Recommend" in reply_article(content, peer_reply)
 
 
-def test_recommend_htmx_reloads_the_page_at_the_reply(peer_reply, moderator_client):
+def test_recommend_htmx_answers_with_the_updated_page_to_swap_in(peer_reply, moderator_client):
     response = moderator_client.post(
         f"/community/r/{peer_reply.pk}/recommend/", {"value": "on"}, **HTMX
     )
 
     assert response.status_code == 200
-    assert response["HX-Redirect"] == f"/community/r/{peer_reply.pk}/"
+    assert "HX-Redirect" not in response
+    assert "Recommended by" in featured_section(response.content.decode())
     peer_reply.refresh_from_db()
     assert peer_reply.is_recommended
 

@@ -177,8 +177,10 @@ def test_forum_journey_ask_answer_recommend_accept_read_and_get_notified(
     # Official replies speak for the brand already: only peers' replies can be recommended.
     expect(official.get_by_role("button", name=re.compile("Recommend"))).to_have_count(0)
 
+    _mark_page(staff_page)
     _reply(staff_page, peer_reply.pk).get_by_role("button", name="Recommend").click()
     expect(staff_page.get_by_role("heading", name="Recommended answers")).to_be_visible()
+    _assert_not_reloaded(staff_page)
     expect(
         _reply(staff_page, peer_reply.pk).get_by_text(f"Recommended by {community}")
     ).to_be_visible()
@@ -204,7 +206,9 @@ def test_forum_journey_ask_answer_recommend_accept_read_and_get_notified(
 
     _reply(page, peer_reply.pk).get_by_role("button", name="Accept as solution").click()
     expect(page.get_by_role("heading", name="Solution and recommended answers")).to_be_visible()
-    expect(page).to_have_url(re.compile(rf"{re.escape(thread_url)}#reply-{peer_reply.pk}$"))
+    # The page is updated in place: the solution moves up without a reload.
+    _assert_not_reloaded(page)
+    expect(page).to_have_url(re.compile(rf"{re.escape(thread_url)}$"))
     solution = page.get_by_role("region", name="Solution and recommended answers").get_by_role(
         "article", name="Solution"
     )
