@@ -8,6 +8,7 @@ from django.utils.translation import gettext_lazy as _
 from taggit.managers import TaggableManager
 from taggit.models import TaggedItemBase
 from wagtail.admin.panels import FieldPanel
+from wagtail.contrib.settings.models import BaseGenericSetting, register_setting
 from wagtail.fields import RichTextField
 from wagtail.models import Page
 from wagtail.search import index
@@ -67,6 +68,25 @@ class ContentPage(Page):
 
     class Meta:
         verbose_name = _("content page")
+
+
+@register_setting(icon="cog")
+class CommunitySettings(BaseGenericSetting):
+    """Site-wide rules editors can change in the Wagtail admin."""
+
+    first_response_hours = models.PositiveSmallIntegerField(
+        _("default first-response target (hours)"),
+        default=24,
+        help_text=_(
+            "How soon every question should get an official reply, unless its category "
+            "sets its own target."
+        ),
+    )
+
+    panels = [FieldPanel("first_response_hours")]
+
+    class Meta:
+        verbose_name = _("community settings")
 
 
 class Category(models.Model):
@@ -143,6 +163,11 @@ class Thread(index.Indexed, models.Model):
     first_official_reply_at = models.DateTimeField(
         _("first official reply at"), null=True, blank=True, editable=False
     )
+    # When the brand promised its first official reply: fixed when the question
+    # is published, so hiding an official reply later brings back the same due time.
+    response_due_at = models.DateTimeField(
+        _("official reply due at"), null=True, blank=True, editable=False
+    )
     solution = models.ForeignKey(
         "Reply",
         on_delete=models.SET_NULL,
@@ -201,6 +226,11 @@ class Thread(index.Indexed, models.Model):
                 name="thread_awaiting_activity",
             ),
             models.Index(
+                fields=["visibility", "response_due_at"],
+                condition=models.Q(first_official_reply_at__isnull=True),
+                name="thread_awaiting_due",
+            ),
+            models.Index(
                 fields=["visibility", "-last_activity_at"],
                 condition=models.Q(solution__isnull=False),
                 name="thread_solved_activity",
@@ -220,6 +250,13 @@ class Thread(index.Indexed, models.Model):
 
     def get_absolute_url(self):
         return reverse("community:thread_detail", kwargs={"pk": self.pk, "slug": self.slug})
+
+    @property
+    def official_response_time(self):
+        """How long the brand took to answer officially (None before it has)."""
+        if self.first_official_reply_at is None:
+            return None
+        return self.first_official_reply_at - self.created_at
 
     @property
     def is_solved(self) -> bool:

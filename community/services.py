@@ -7,6 +7,7 @@ earlier text of every edit (promise 3) and send notifications after commit.
 """
 
 from collections.abc import Iterable
+from datetime import timedelta
 
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
@@ -22,6 +23,7 @@ from community import permissions
 from community.markdown import mentioned_usernames, render_markdown_with_mentions
 from community.models import (
     Category,
+    CommunitySettings,
     Follow,
     HelpfulVote,
     MeToo,
@@ -95,6 +97,12 @@ def _set_tags(thread: Thread, tags: list[str]) -> None:
     thread.tags.set([existing.get(slugify(name), name) for name in tags])
 
 
+def response_target(category: Category) -> timedelta:
+    """How long the brand gives itself for the first official reply in `category`."""
+    hours = category.first_response_hours or CommunitySettings.load().first_response_hours
+    return timedelta(hours=hours)
+
+
 @transaction.atomic
 def thread_create(
     *, author, category: Category, title: str, body: str, tags: Iterable[str] = ()
@@ -102,6 +110,7 @@ def thread_create(
     permissions.check_ask(author)
     tags = normalize_tags(tags)
     body_html, mentioned_ids = _rendered(body)
+    now = timezone.now()
     thread = Thread.objects.create(
         author=author,
         category=category,
@@ -109,6 +118,9 @@ def thread_create(
         body=body,
         body_html=body_html,
         me_too_count=1,
+        created_at=now,
+        last_activity_at=now,
+        response_due_at=now + response_target(category),
     )
     # The asker is the first member with the problem, and follows their thread.
     MeToo.objects.create(thread=thread, user=author)

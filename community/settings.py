@@ -114,6 +114,7 @@ TEMPLATES = [
                 "django.contrib.messages.context_processors.messages",
                 "wagtail.contrib.settings.context_processors.settings",
                 "community.context_processors.community",
+                "moderation.context_processors.moderation",
             ],
         },
     },

@@ -16,6 +16,7 @@ urlpatterns = [
     path("accounts/", include("allauth.urls")),
     path("community/", include("community.forum_urls")),
     path("u/", include("community.member_urls")),
+    path("moderation/", include("moderation.urls")),
     path("", include("accounts.urls")),
 ]
 

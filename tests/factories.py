@@ -1,6 +1,9 @@
+from datetime import timedelta
+
 import factory
 from allauth.account.models import EmailAddress
 from django.contrib.auth.models import Group
+from django.utils import timezone
 
 from accounts.models import User
 from accounts.roles import EDITORS_GROUP, MODERATORS_GROUP
@@ -68,6 +71,7 @@ class ThreadFactory(factory.django.DjangoModelFactory):
     title = factory.Sequence(lambda n: f"My blender stopped working, case {n}")
     body = "It **stops** after a few seconds."
     body_html = factory.LazyAttribute(lambda thread: render_markdown(thread.body))
+    response_due_at = factory.LazyFunction(lambda: timezone.now() + timedelta(hours=24))
 
 
 class ReplyFactory(factory.django.DjangoModelFactory):

@@ -44,6 +44,7 @@ from community.services import (
     reply_edit,
     reply_set_helpful,
     reply_set_recommended,
+    response_target,
     thread_accept_reply,
     thread_create,
     thread_edit,
@@ -1098,6 +1099,7 @@ def _create_thread(spec, *, accounts, category, now) -> Counter:
     Thread.objects.filter(pk=thread.pk).update(
         created_at=asked_at,
         updated_at=max([asked_at, *filter(None, changes)]),
+        response_due_at=asked_at + response_target(thread.category),
         **thread_dates,
     )
     return done

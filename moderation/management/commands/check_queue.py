@@ -1,0 +1,21 @@
+from django.core.management.base import BaseCommand, CommandError
+
+from moderation.selectors import awaiting_official_reply, queue_problems
+
+
+class Command(BaseCommand):
+    help = (
+        "Recompute the official-reply queue from the rows and report every thread that "
+        "breaks the guarantee (the answer should always be zero). Exits 1 when any does."
+    )
+
+    def handle(self, *args, **options):
+        problems = queue_problems()
+        for problem in problems:
+            self.stdout.write(problem)
+        self.stdout.write(
+            f"{awaiting_official_reply().count()} threads awaiting an official reply; "
+            f"{len(problems)} breaking the guarantee."
+        )
+        if problems:
+            raise CommandError(f"{len(problems)} threads break the official-reply guarantee.")
