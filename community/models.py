@@ -287,6 +287,8 @@ class Reply(models.Model):
     created_at = models.DateTimeField(_("posted at"), default=timezone.now)
     updated_at = models.DateTimeField(_("updated at"), auto_now=True)
     helpful_count = models.PositiveIntegerField(_("helpful"), default=0, editable=False)
+    # Why a moderator hid the reply: shown to its author (and staff), never to others.
+    hidden_reason = models.CharField(_("reason for hiding"), max_length=500, blank=True)
     recommended_by = models.ForeignKey(
         settings.AUTH_USER_MODEL,
         on_delete=models.SET_NULL,

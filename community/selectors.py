@@ -10,6 +10,7 @@ from django.shortcuts import get_object_or_404
 from taggit.models import Tag
 
 from accounts.models import User
+from accounts.roles import is_moderator
 from community import permissions
 from community.models import (
     Category,
@@ -118,7 +119,10 @@ class ThreadPage:
 
 
 def _with_viewer_permissions(replies, user, thread):
+    viewer_moderates = is_moderator(user)
     for reply in replies:
+        reply.is_hidden = reply.visibility == Visibility.HIDDEN
+        reply.viewer_can_moderate = viewer_moderates
         reply.viewer_can_edit = permissions.can_edit(user, reply)
         reply.viewer_can_mark_helpful = permissions.can_mark_helpful(user, reply)
         reply.viewer_can_recommend = permissions.can_recommend(user, reply)
@@ -126,10 +130,19 @@ def _with_viewer_permissions(replies, user, thread):
         reply.is_solution = reply.pk == thread.solution_id
 
 
+def _replies_seen_by(user, thread: Thread):
+    """Visible replies; moderators also see hidden ones, and authors their own,
+    with the moderator's reason (nothing hidden is ever shown to anyone else)."""
+    replies = Reply.objects.filter(thread=thread)
+    if is_moderator(user):
+        return replies.exclude(visibility=Visibility.PENDING)
+    if user.is_authenticated:
+        return replies.filter(Q(visibility=Visibility.VISIBLE) | Q(author=user))
+    return replies.visible()
+
+
 def thread_page(*, thread: Thread, user, page_number=1) -> ThreadPage:
-    replies = (
-        Reply.objects.visible().filter(thread=thread).with_author().order_by("created_at", "pk")
-    )
+    replies = _replies_seen_by(user, thread).with_author().order_by("created_at", "pk")
     page = Paginator(replies.select_related("recommended_by"), REPLIES_PER_PAGE).get_page(
         page_number
     )

@@ -347,6 +347,23 @@ def notifications_mark_all_read(*, user) -> int:
     )
 
 
+def thread_refresh_replies(thread: Thread) -> Thread:
+    """Recompute what a thread knows about its visible replies after one is hidden or
+    restored: the reply count and when the first visible official reply came.
+
+    Without a visible official reply the thread is back in the official-reply
+    queue; its due time was fixed when it was asked, so it keeps its place.
+    """
+    visible = Reply.objects.filter(thread_id=thread.pk, visibility=Visibility.VISIBLE)
+    first_official = visible.filter(is_official=True).order_by("created_at").first()
+    Thread.objects.filter(pk=thread.pk).update(
+        reply_count=visible.count(),
+        first_official_reply_at=first_official.created_at if first_official else None,
+    )
+    thread.refresh_from_db(fields=["reply_count", "first_official_reply_at"])
+    return thread
+
+
 def thread_recount(thread: Thread) -> dict[str, int]:
     """Recompute a thread's counters from the rows (the repair path for promise 4)."""
     visible_replies = Reply.objects.filter(thread=thread, visibility=Visibility.VISIBLE)

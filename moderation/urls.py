@@ -4,4 +4,8 @@ from moderation import views
 
 app_name = "moderation"
 
-urlpatterns = [path("", views.queue, name="queue")]
+urlpatterns = [
+    path("", views.queue, name="queue"),
+    path("r/<int:pk>/hide/", views.reply_hide, name="reply_hide"),
+    path("r/<int:pk>/restore/", views.reply_restore, name="reply_restore"),
+]

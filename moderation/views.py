@@ -1,9 +1,11 @@
+from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.shortcuts import render
-from django.views.decorators.http import require_GET
+from django.core.exceptions import ValidationError
+from django.shortcuts import get_object_or_404, redirect, render
+from django.views.decorators.http import require_GET, require_POST
 
-from community.models import Category
-from moderation import permissions, selectors
+from community.models import Category, Reply
+from moderation import permissions, selectors, services
 
 
 @login_required
@@ -38,3 +40,25 @@ def queue(request):
             "query": query,
         },
     )
+
+
+def _reply_action(request, pk, action):
+    reply = get_object_or_404(Reply.objects.select_related("thread"), pk=pk)
+    permissions.check_moderate(request.user)
+    try:
+        action(moderator=request.user, reply=reply, reason=request.POST.get("reason", ""))
+    except ValidationError as error:
+        messages.error(request, " ".join(error.messages))
+    return redirect(f"{reply.thread.get_absolute_url()}#reply-{reply.pk}")
+
+
+@login_required
+@require_POST
+def reply_hide(request, pk):
+    return _reply_action(request, pk, services.reply_hide)
+
+
+@login_required
+@require_POST
+def reply_restore(request, pk):
+    return _reply_action(request, pk, services.reply_restore)
