@@ -1,5 +1,7 @@
 from django import forms
 from django.core.exceptions import ValidationError
+from django.utils.functional import lazy
+from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
 from community.models import BODY_MAX_LENGTH, TITLE_MAX_LENGTH, TITLE_MIN_LENGTH, Category
@@ -51,16 +53,23 @@ class TitleField(forms.CharField):
         return _clean_text(super().clean(value))
 
 
+# Lazy, so the help is translated into the reader's language on each request,
+# not once into whatever language was active when the module was imported.
+_tags_help_text = lazy(
+    lambda: (
+        gettext("Up to %(limit)s, separated by commas: e.g. espresso, descaling")
+        % {"limit": MAX_TAGS}
+    ),
+    str,
+)
+
+
 class TagsField(forms.CharField):
     def __init__(self, **kwargs):
         kwargs.setdefault("label", _("Tags"))
         kwargs.setdefault("required", False)
         kwargs.setdefault("max_length", 300)
-        kwargs.setdefault(
-            "help_text",
-            _("Up to %(limit)s, separated by commas: e.g. espresso, descaling")
-            % {"limit": MAX_TAGS},
-        )
+        kwargs.setdefault("help_text", _tags_help_text())
         super().__init__(**kwargs)
 
     def clean(self, value):

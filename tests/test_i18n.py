@@ -50,3 +50,13 @@ def test_allauth_pages_are_french_too(client):
     client.cookies[settings.LANGUAGE_COOKIE_NAME] = "fr"
     content = client.get("/accounts/signup/").content.decode()
     assert "Inscription" in content
+
+
+def test_form_help_is_translated_per_request(client, member):
+    client.force_login(member)
+    client.cookies[settings.LANGUAGE_COOKIE_NAME] = "fr"
+
+    content = client.get("/community/ask/").content.decode()
+
+    assert "séparées par des virgules" in content
+    assert "separated by commas" not in content
