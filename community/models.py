@@ -188,6 +188,8 @@ class Thread(index.Indexed, models.Model):
     )
     solved_at = models.DateTimeField(_("solved at"), null=True, blank=True, editable=False)
     edited_at = models.DateTimeField(_("edited at"), null=True, blank=True, editable=False)
+    # Why a moderator hid the thread: shown to its author (and staff), never to others.
+    hidden_reason = models.CharField(_("reason for hiding"), max_length=500, blank=True)
 
     tags = TaggableManager(_("tags"), blank=True, through="community.TaggedThread")
 

@@ -82,6 +82,21 @@ def thread_get(*, pk: int) -> Thread:
     return get_object_or_404(threads, pk=pk)
 
 
+def thread_get_for_reading(*, pk: int, user) -> Thread:
+    """A thread for its page: visible to all; hidden ones also to moderators and,
+    with the moderator's reason, to their author. Pending threads wait for review."""
+    threads = Thread.objects.with_author().select_related("category", "solution_marked_by")
+    if is_moderator(user):
+        threads = threads.exclude(visibility=Visibility.PENDING)
+    elif user.is_authenticated:
+        threads = threads.filter(
+            Q(visibility=Visibility.VISIBLE) | Q(visibility=Visibility.HIDDEN, author=user)
+        )
+    else:
+        threads = threads.visible()
+    return get_object_or_404(threads.prefetch_related("tags"), pk=pk)
+
+
 def reply_get(*, pk: int) -> Reply:
     return get_object_or_404(
         Reply.objects.visible().select_related("thread").filter(thread__visibility="visible"),
@@ -116,6 +131,7 @@ class ThreadPage:
     can_edit_thread: bool = False
     can_accept: bool = False
     can_say_me_too: bool = False
+    viewer_can_moderate: bool = False
 
 
 def _with_viewer_permissions(replies, user, thread):
@@ -174,6 +190,7 @@ def thread_page(*, thread: Thread, user, page_number=1) -> ThreadPage:
         )
         result.viewer_said_me_too = bool(states["me_too"])
         result.viewer_follows = bool(states["follows"])
+    result.viewer_can_moderate = is_moderator(user)
     result.can_reply = permissions.can_reply(user, thread)
     result.can_edit_thread = permissions.can_edit(user, thread)
     result.can_accept = permissions.can_accept(user, thread)

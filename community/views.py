@@ -153,7 +153,7 @@ def _thread_context(request, thread, page_number=1, reply_form=None, preview_htm
 
 @require_GET
 def thread_detail(request, pk, slug=None):
-    thread = selectors.thread_get(pk=pk)
+    thread = selectors.thread_get_for_reading(pk=pk, user=request.user)
     if slug != thread.slug:
         # One address per thread, so links and search engines agree.
         query = f"?{request.GET.urlencode()}" if request.GET else ""

@@ -9,7 +9,14 @@ from wagtail.log_actions import log
 from community.models import Reply, Thread, Visibility
 from community.services import thread_refresh_replies
 from moderation import permissions
-from moderation.wagtail_hooks import REPLY_HIDE, REPLY_RESTORE
+from moderation.wagtail_hooks import (
+    REPLY_HIDE,
+    REPLY_RESTORE,
+    THREAD_HIDE,
+    THREAD_LOCK,
+    THREAD_RESTORE,
+    THREAD_UNLOCK,
+)
 
 REASON_MAX_LENGTH = 500
 
@@ -63,3 +70,50 @@ def reply_restore(*, moderator, reply: Reply, reason: str = "") -> Reply:
         data={"reason": " ".join((reason or "").split()), "thread": reply.thread_id},
     )
     return reply
+
+
+def _locked_thread(thread: Thread) -> Thread:
+    return Thread.objects.select_for_update().get(pk=thread.pk)
+
+
+@transaction.atomic
+def thread_hide(*, moderator, thread: Thread, reason: str) -> Thread:
+    """Hide a thread: out of every list and of the queue, kept whole for its author."""
+    permissions.check_moderate(moderator)
+    reason = _clean_reason(reason)
+    thread = _locked_thread(thread)
+    if thread.visibility == Visibility.HIDDEN:
+        return thread
+    previous = thread.visibility
+    thread.visibility, thread.hidden_reason = Visibility.HIDDEN, reason
+    thread.save(update_fields=["visibility", "hidden_reason", "updated_at"])
+    log(thread, THREAD_HIDE, user=moderator, data={"reason": reason, "previous": previous})
+    return thread
+
+
+@transaction.atomic
+def thread_restore(*, moderator, thread: Thread, reason: str = "") -> Thread:
+    """Make a hidden thread visible again; without an official reply it is back in the
+    queue with the due time it was given when asked."""
+    permissions.check_moderate(moderator)
+    thread = _locked_thread(thread)
+    if thread.visibility != Visibility.HIDDEN:
+        return thread
+    thread.visibility, thread.hidden_reason = Visibility.VISIBLE, ""
+    thread.save(update_fields=["visibility", "hidden_reason", "updated_at"])
+    log(thread, THREAD_RESTORE, user=moderator, data={"reason": " ".join(reason.split())})
+    return thread
+
+
+@transaction.atomic
+def thread_set_locked(*, moderator, thread: Thread, locked: bool, reason: str = "") -> Thread:
+    """Lock a thread (no more replies from members) or unlock it."""
+    permissions.check_moderate(moderator)
+    reason = _clean_reason(reason) if locked else " ".join((reason or "").split())
+    thread = _locked_thread(thread)
+    if thread.is_locked == locked:
+        return thread
+    thread.is_locked = locked
+    thread.save(update_fields=["is_locked", "updated_at"])
+    log(thread, THREAD_LOCK if locked else THREAD_UNLOCK, user=moderator, data={"reason": reason})
+    return thread

@@ -4,7 +4,7 @@ from django.core.exceptions import ValidationError
 from django.shortcuts import get_object_or_404, redirect, render
 from django.views.decorators.http import require_GET, require_POST
 
-from community.models import Category, Reply
+from community.models import Category, Reply, Thread
 from moderation import permissions, selectors, services
 
 
@@ -62,3 +62,39 @@ def reply_hide(request, pk):
 @require_POST
 def reply_restore(request, pk):
     return _reply_action(request, pk, services.reply_restore)
+
+
+def _thread_action(request, pk, action, **kwargs):
+    thread = get_object_or_404(Thread, pk=pk)
+    permissions.check_moderate(request.user)
+    try:
+        action(
+            moderator=request.user, thread=thread, reason=request.POST.get("reason", ""), **kwargs
+        )
+    except ValidationError as error:
+        messages.error(request, " ".join(error.messages))
+    return redirect(thread.get_absolute_url())
+
+
+@login_required
+@require_POST
+def thread_hide(request, pk):
+    return _thread_action(request, pk, services.thread_hide)
+
+
+@login_required
+@require_POST
+def thread_restore(request, pk):
+    return _thread_action(request, pk, services.thread_restore)
+
+
+@login_required
+@require_POST
+def thread_lock(request, pk):
+    return _thread_action(request, pk, services.thread_set_locked, locked=True)
+
+
+@login_required
+@require_POST
+def thread_unlock(request, pk):
+    return _thread_action(request, pk, services.thread_set_locked, locked=False)

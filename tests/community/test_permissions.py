@@ -600,7 +600,8 @@ def test_deactivated_author_is_signed_out_of_their_posts(scene):
     assert database_state() == before
 
 
-# Hidden threads: 404 for everyone, on the page and on every action ----------------------
+# Hidden threads: 404 on every action; the page itself only for its author (who reads
+# the moderator's reason) and for moderators ----------------------------------------------
 
 HIDDEN_ENDPOINTS = [
     ("get", "/community/t/{thread}/{slug}/", {}, True),
@@ -646,7 +647,7 @@ def _hidden_request(client, hidden, method, path, data):
 
 @pytest.mark.parametrize("role", ["member", "other_member", "moderator", "editor", "superuser"])
 @pytest.mark.parametrize(("method", "path", "data", "public"), HIDDEN_ENDPOINTS)
-def test_hidden_thread_is_404_for_every_signed_in_role(
+def test_hidden_thread_is_404_but_its_page_stays_readable_by_author_and_staff(
     request, hidden, role, method, path, data, public
 ):
     client = Client()
@@ -655,7 +656,14 @@ def test_hidden_thread_is_404_for_every_signed_in_role(
 
     response = _hidden_request(client, hidden, method, path, data)
 
-    assert response.status_code == 404
+    reads_hidden_page = role in {"member", "moderator", "superuser"}  # the asker, or staff
+    if method == "get" and path == "/community/t/{thread}/{slug}/" and reads_hidden_page:
+        assert response.status_code == 200
+        assert "Hidden by a moderator" in response.content.decode()
+    elif method == "get" and path == "/community/t/{thread}/" and reads_hidden_page:
+        assert response.status_code == 301
+    else:
+        assert response.status_code == 404
     assert database_state() == before
 
 
