@@ -5,6 +5,11 @@ import sys
 
 def main():
     os.environ.setdefault("DJANGO_SETTINGS_MODULE", "community.settings")
+    # The command line is a developer's tool: without DEBUG set it is a local run.
+    # The web servers (community.wsgi / community.asgi) keep DEBUG off unless told,
+    # and then refuse to start without SECRET_KEY and ALLOWED_HOSTS. Production
+    # commands set DEBUG=0 along with the rest of the production environment.
+    os.environ.setdefault("DEBUG", "1")
     from django.core.management import execute_from_command_line
 
     execute_from_command_line(sys.argv)

@@ -44,6 +44,30 @@ def test_debug_on_starts_with_local_defaults():
     assert result.returncode == 0, result.stderr
 
 
+def test_manage_py_without_any_environment_is_a_local_run():
+    result = run_manage("makemigrations", "--check", "--dry-run")
+    assert result.returncode == 0, result.stderr
+
+
+def test_web_server_without_any_environment_refuses_to_start():
+    env = {
+        key: value
+        for key, value in os.environ.items()
+        if key not in {"SECRET_KEY", "ALLOWED_HOSTS", "DEBUG", "DJANGO_SETTINGS_MODULE"}
+    }
+    result = subprocess.run(
+        [sys.executable, "-c", "import community.wsgi"],
+        cwd=ROOT,
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=120,
+        check=False,
+    )
+    assert result.returncode != 0
+    assert "SECRET_KEY is not set" in result.stderr
+
+
 def test_production_settings_pass_deploy_checks_without_warnings():
     result = run_manage(
         "check",
