@@ -1,6 +1,7 @@
 from django.contrib.auth.models import AbstractUser
 from django.db import models
 from django.urls import reverse
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from accounts.querysets import UserManagerWithQuerySet
@@ -43,6 +44,11 @@ class User(AbstractUser):
         help_text=_("We also show every notification in the bell at the top of the page."),
     )
 
+    # A suspended member still reads everything but cannot post until this moment;
+    # the reason is shown to them (and staff), never to others.
+    suspended_until = models.DateTimeField(_("suspended until"), null=True, blank=True)
+    suspension_reason = models.CharField(_("reason for suspension"), max_length=500, blank=True)
+
     objects = UserManagerWithQuerySet()
 
     class Meta(AbstractUser.Meta):
@@ -53,6 +59,10 @@ class User(AbstractUser):
 
     def __str__(self):
         return self.public_name
+
+    @property
+    def is_suspended(self) -> bool:
+        return self.suspended_until is not None and self.suspended_until > timezone.now()
 
     @property
     def public_name(self) -> str:

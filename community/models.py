@@ -1,5 +1,5 @@
 from django.conf import settings
-from django.core.validators import MinLengthValidator, RegexValidator
+from django.core.validators import MinLengthValidator, MinValueValidator, RegexValidator
 from django.db import models
 from django.urls import reverse
 from django.utils import timezone
@@ -83,7 +83,50 @@ class CommunitySettings(BaseGenericSetting):
         ),
     )
 
-    panels = [FieldPanel("first_response_hours")]
+    claim_expiry_hours = models.PositiveSmallIntegerField(
+        _("claim expiry (hours)"),
+        default=4,
+        validators=[MinValueValidator(1)],
+        help_text=_(
+            "A moderator's claim on a thread lapses after this long, so no question "
+            "stays stuck with someone who is away."
+        ),
+    )
+    report_auto_hide_threshold = models.PositiveSmallIntegerField(
+        _("reports before hiding"),
+        default=3,
+        validators=[MinValueValidator(1)],
+        help_text=_(
+            "When this many different members report the same post, it is hidden until a "
+            "moderator reviews it."
+        ),
+    )
+    premoderation_first_posts = models.PositiveSmallIntegerField(
+        _("posts held for approval"),
+        default=1,
+        help_text=_(
+            "A new member's first posts wait for a moderator's approval. 0 turns this off."
+        ),
+    )
+    premoderation_new_member_posts = models.PositiveSmallIntegerField(
+        _("new member until (posts)"),
+        default=10,
+        help_text=_("Members with fewer approved posts than this count as new."),
+    )
+    premoderation_max_links = models.PositiveSmallIntegerField(
+        _("links allowed to new members"),
+        default=2,
+        help_text=_("A new member's post with more links than this waits for approval."),
+    )
+
+    panels = [
+        FieldPanel("first_response_hours"),
+        FieldPanel("claim_expiry_hours"),
+        FieldPanel("report_auto_hide_threshold"),
+        FieldPanel("premoderation_first_posts"),
+        FieldPanel("premoderation_new_member_posts"),
+        FieldPanel("premoderation_max_links"),
+    ]
 
     class Meta:
         verbose_name = _("community settings")
@@ -167,6 +210,32 @@ class Thread(index.Indexed, models.Model):
     # is published, so hiding an official reply later brings back the same due time.
     response_due_at = models.DateTimeField(
         _("official reply due at"), null=True, blank=True, editable=False
+    )
+    # When the question became public: when asked, or when a moderator approved it.
+    # The official-reply clock starts here.
+    published_at = models.DateTimeField(_("published at"), null=True, blank=True, editable=False)
+    # Which moderator is answering: shown to staff so two do not answer the same
+    # thread. A claim lapses at claim_expires_at; an expired claim means nobody.
+    assigned_to = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        editable=False,
+        related_name="+",
+        verbose_name=_("assigned to"),
+    )
+    claim_expires_at = models.DateTimeField(
+        _("claim expires at"), null=True, blank=True, editable=False
+    )
+    duplicate_of = models.ForeignKey(
+        "self",
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        editable=False,
+        related_name="duplicates",
+        verbose_name=_("duplicate of"),
     )
     solution = models.ForeignKey(
         "Reply",
@@ -258,11 +327,22 @@ class Thread(index.Indexed, models.Model):
         """How long the brand took to answer officially (None before it has)."""
         if self.first_official_reply_at is None:
             return None
-        return self.first_official_reply_at - self.created_at
+        return self.first_official_reply_at - (self.published_at or self.created_at)
 
     @property
     def is_solved(self) -> bool:
         return self.solution_id is not None
+
+    @property
+    def is_closed(self) -> bool:
+        """Locked or closed as a duplicate: members cannot reply any more."""
+        return self.is_locked or self.duplicate_of_id is not None
+
+    def assignee_at(self, moment):
+        """Who holds the thread at `moment`, or None once the claim has lapsed."""
+        if self.assigned_to_id and self.claim_expires_at and self.claim_expires_at > moment:
+            return self.assigned_to
+        return None
 
     @property
     def is_visible(self) -> bool:

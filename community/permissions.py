@@ -6,6 +6,7 @@ cached on the user object, so a page can ask them per row without queries.
 """
 
 from django.core.exceptions import PermissionDenied
+from django.utils import formats
 from django.utils.translation import gettext as _
 
 from accounts.roles import is_moderator
@@ -15,36 +16,64 @@ def _is_member(user) -> bool:
     return bool(user and user.is_authenticated and user.is_active)
 
 
+def _can_post(user) -> bool:
+    """A signed-in member who is not suspended: suspended members read, never write."""
+    return _is_member(user) and not user.is_suspended
+
+
+def suspension_message(user) -> str:
+    """What a suspended member is told when they try to write: why and until when."""
+    until = formats.date_format(user.suspended_until, "DATETIME_FORMAT")
+    if user.suspension_reason:
+        return _("Your account is suspended until %(until)s: %(reason)s") % {
+            "until": until,
+            "reason": user.suspension_reason,
+        }
+    return _("Your account is suspended until %(until)s.") % {"until": until}
+
+
+def _check_not_suspended(user) -> None:
+    if _is_member(user) and user.is_suspended:
+        raise PermissionDenied(suspension_message(user))
+
+
 def can_ask(user) -> bool:
-    return _is_member(user)
+    return _can_post(user)
 
 
 def check_ask(user) -> None:
+    _check_not_suspended(user)
     if not can_ask(user):
         raise PermissionDenied(_("Sign in to ask a question."))
 
 
 def can_reply(user, thread) -> bool:
-    if not _is_member(user) or not thread.is_visible:
+    if not _can_post(user) or not thread.is_visible:
         return False
-    return not thread.is_locked or is_moderator(user)
+    return not thread.is_closed or is_moderator(user)
 
 
 def check_reply(user, thread) -> None:
     if not _is_member(user):
         raise PermissionDenied(_("Sign in to reply."))
+    _check_not_suspended(user)
     if thread.is_locked and not is_moderator(user):
         raise PermissionDenied(_("This thread is locked: it no longer takes replies."))
+    if thread.duplicate_of_id and not is_moderator(user):
+        raise PermissionDenied(
+            _("This thread is closed as a duplicate: please reply on the original.")
+        )
     if not can_reply(user, thread):
         raise PermissionDenied(_("You cannot reply to this thread."))
 
 
 def can_edit(user, post) -> bool:
     """The author edits their own thread or reply; moderators edit any."""
-    return _is_member(user) and (post.author_id == user.pk or is_moderator(user))
+    return _can_post(user) and (post.author_id == user.pk or is_moderator(user))
 
 
 def check_edit(user, post) -> None:
+    _check_not_suspended(user)
     if not can_edit(user, post):
         raise PermissionDenied(_("Only the author or a moderator can edit this."))
 
@@ -55,37 +84,40 @@ check_view_history = check_edit
 
 
 def can_mark_helpful(user, reply) -> bool:
-    return _is_member(user) and reply.author_id != user.pk and reply.visibility == "visible"
+    return _can_post(user) and reply.author_id != user.pk and reply.visibility == "visible"
 
 
 def check_mark_helpful(user, reply) -> None:
     if not _is_member(user):
         raise PermissionDenied(_("Sign in to mark replies as helpful."))
+    _check_not_suspended(user)
     if not can_mark_helpful(user, reply):
         raise PermissionDenied(_("You cannot mark your own reply as helpful."))
 
 
 def can_say_me_too(user, thread) -> bool:
     # The asker already counts as the first member with the problem.
-    return _is_member(user) and thread.author_id != user.pk and thread.is_visible
+    return _can_post(user) and thread.author_id != user.pk and thread.is_visible
 
 
 def check_say_me_too(user, thread) -> None:
     if not _is_member(user):
         raise PermissionDenied(_("Sign in to say you have this problem too."))
+    _check_not_suspended(user)
     if not can_say_me_too(user, thread):
         raise PermissionDenied(_("You asked this question: you already count."))
 
 
 def can_accept(user, thread) -> bool:
     return (
-        _is_member(user)
+        _can_post(user)
         and thread.is_visible
         and (thread.author_id == user.pk or is_moderator(user))
     )
 
 
 def check_accept(user, thread) -> None:
+    _check_not_suspended(user)
     if not can_accept(user, thread):
         raise PermissionDenied(_("Only the asker or a moderator can mark the solution."))
 

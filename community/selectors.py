@@ -83,15 +83,15 @@ def thread_get(*, pk: int) -> Thread:
 
 
 def thread_get_for_reading(*, pk: int, user) -> Thread:
-    """A thread for its page: visible to all; hidden ones also to moderators and,
-    with the moderator's reason, to their author. Pending threads wait for review."""
-    threads = Thread.objects.with_author().select_related("category", "solution_marked_by")
+    """A thread for its page: visible to all; hidden and pending ones also to moderators
+    and to their author (with the moderator's reason, or "awaiting approval")."""
+    threads = Thread.objects.with_author().select_related(
+        "category", "solution_marked_by", "assigned_to", "duplicate_of"
+    )
     if is_moderator(user):
-        threads = threads.exclude(visibility=Visibility.PENDING)
+        pass
     elif user.is_authenticated:
-        threads = threads.filter(
-            Q(visibility=Visibility.VISIBLE) | Q(visibility=Visibility.HIDDEN, author=user)
-        )
+        threads = threads.filter(Q(visibility=Visibility.VISIBLE) | Q(author=user))
     else:
         threads = threads.visible()
     return get_object_or_404(threads.prefetch_related("tags"), pk=pk)
@@ -138,6 +138,7 @@ def _with_viewer_permissions(replies, user, thread):
     viewer_moderates = is_moderator(user)
     for reply in replies:
         reply.is_hidden = reply.visibility == Visibility.HIDDEN
+        reply.is_pending = reply.visibility == Visibility.PENDING
         reply.viewer_can_moderate = viewer_moderates
         reply.viewer_can_edit = permissions.can_edit(user, reply)
         reply.viewer_can_mark_helpful = permissions.can_mark_helpful(user, reply)
@@ -147,11 +148,11 @@ def _with_viewer_permissions(replies, user, thread):
 
 
 def _replies_seen_by(user, thread: Thread):
-    """Visible replies; moderators also see hidden ones, and authors their own,
-    with the moderator's reason (nothing hidden is ever shown to anyone else)."""
+    """Visible replies; moderators also see hidden and pending ones, and authors their
+    own, with the moderator's reason (nothing hidden is ever shown to anyone else)."""
     replies = Reply.objects.filter(thread=thread)
     if is_moderator(user):
-        return replies.exclude(visibility=Visibility.PENDING)
+        return replies
     if user.is_authenticated:
         return replies.filter(Q(visibility=Visibility.VISIBLE) | Q(author=user))
     return replies.visible()

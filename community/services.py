@@ -6,6 +6,7 @@ flag from the author's role at the moment of posting (promise 2), keep the
 earlier text of every edit (promise 3) and send notifications after commit.
 """
 
+import re
 from collections.abc import Iterable
 from datetime import timedelta
 
@@ -103,31 +104,108 @@ def response_target(category: Category) -> timedelta:
     return timedelta(hours=hours)
 
 
+def external_link_count(body_html: str) -> int:
+    """How many links to other sites a rendered post holds (mentions do not count)."""
+    return len(re.findall(r'<a\s[^>]*href="(?:https?:)?//', body_html))
+
+
+def needs_approval(*, author, body_html: str) -> bool:
+    """Whether a post waits for a moderator before anyone else sees it.
+
+    A new member's first posts wait (site setting, default the first one), and
+    so does a post with more links than a new member may add, the usual shape of
+    spam. Staff posts never wait.
+    """
+    if is_moderator(author):
+        return False
+    rules = CommunitySettings.load()
+    limit = max(rules.premoderation_first_posts, rules.premoderation_new_member_posts)
+    if limit == 0:
+        return False
+    # Counted up to the largest threshold only, so a prolific member costs two
+    # bounded queries.
+    approved = sum(
+        model.objects.filter(author=author, visibility=Visibility.VISIBLE)[:limit].count()
+        for model in (Thread, Reply)
+    )
+    if approved < rules.premoderation_first_posts:
+        return True
+    return (
+        approved < rules.premoderation_new_member_posts
+        and external_link_count(body_html) > rules.premoderation_max_links
+    )
+
+
 @transaction.atomic
 def thread_create(
     *, author, category: Category, title: str, body: str, tags: Iterable[str] = ()
 ) -> Thread:
+    """Ask a question. It is public at once, or waits for approval (see needs_approval);
+    the official-reply clock starts when it becomes public."""
     permissions.check_ask(author)
     tags = normalize_tags(tags)
     body_html, mentioned_ids = _rendered(body)
     now = timezone.now()
+    pending = needs_approval(author=author, body_html=body_html)
     thread = Thread.objects.create(
         author=author,
         category=category,
         title=" ".join(title.split()),
         body=body,
         body_html=body_html,
+        visibility=Visibility.PENDING if pending else Visibility.VISIBLE,
         me_too_count=1,
         created_at=now,
         last_activity_at=now,
-        response_due_at=now + response_target(category),
+        published_at=None if pending else now,
+        response_due_at=None if pending else now + response_target(category),
     )
     # The asker is the first member with the problem, and follows their thread.
     MeToo.objects.create(thread=thread, user=author)
     _follow(author, thread)
     if tags:
         _set_tags(thread, tags)
-    notify(recipient_ids=mentioned_ids, kind=Notification.Kind.MENTION, actor=author, thread=thread)
+    if not pending:
+        notify(
+            recipient_ids=mentioned_ids,
+            kind=Notification.Kind.MENTION,
+            actor=author,
+            thread=thread,
+        )
+    return thread
+
+
+@transaction.atomic
+def thread_publish(*, thread: Thread) -> Thread:
+    """Make a pending thread public: the moderation approval calls this.
+
+    The official-reply clock starts now, not when the member wrote it, so the
+    time a question spent waiting for approval does not count against the brand.
+    """
+    thread = _locked_thread(thread)
+    if thread.visibility != Visibility.PENDING:
+        return thread
+    now = timezone.now()
+    thread.visibility = Visibility.VISIBLE
+    thread.published_at = now
+    thread.last_activity_at = now
+    thread.response_due_at = now + response_target(thread.category)
+    thread.save(
+        update_fields=[
+            "visibility",
+            "published_at",
+            "last_activity_at",
+            "response_due_at",
+            "updated_at",
+        ]
+    )
+    _body_html, mentioned_ids = _rendered(thread.body)
+    notify(
+        recipient_ids=set(mentioned_ids) - {thread.author_id},
+        kind=Notification.Kind.MENTION,
+        actor=thread.author,
+        thread=thread,
+    )
     return thread
 
 
@@ -138,34 +216,63 @@ def _locked_thread(thread: Thread) -> Thread:
 
 @transaction.atomic
 def reply_create(*, author, thread: Thread, body: str) -> Reply:
+    """Reply to a thread. A staff reply is official; a new member's reply may wait for
+    approval, and counts (and notifies) only once it is public."""
     thread = _locked_thread(thread)
     permissions.check_reply(author, thread)
     now = timezone.now()
     body_html, mentioned_ids = _rendered(body)
+    pending = needs_approval(author=author, body_html=body_html)
     reply = Reply.objects.create(
         thread=thread,
         author=author,
         body=body,
         body_html=body_html,
         is_official=is_moderator(author),
+        visibility=Visibility.PENDING if pending else Visibility.VISIBLE,
         created_at=now,
     )
+    _follow(author, thread)
+    if not pending:
+        _reply_went_public(reply, thread=thread, mentioned_ids=mentioned_ids, now=now)
+    return reply
+
+
+@transaction.atomic
+def reply_publish(*, reply: Reply) -> Reply:
+    """Make a pending reply public (the moderation approval calls this)."""
+    thread = _locked_thread(reply.thread)
+    reply = Reply.objects.select_for_update().get(pk=reply.pk)
+    if reply.visibility != Visibility.PENDING:
+        return reply
+    reply.visibility = Visibility.VISIBLE
+    reply.save(update_fields=["visibility", "updated_at"])
+    _body_html, mentioned_ids = _rendered(reply.body)
+    _reply_went_public(reply, thread=thread, mentioned_ids=mentioned_ids, now=timezone.now())
+    return reply
+
+
+def _reply_went_public(reply: Reply, *, thread: Thread, mentioned_ids, now) -> None:
+    """Count a reply that just became public and tell who should know."""
     changes = {"reply_count": F("reply_count") + 1, "last_activity_at": now}
     if reply.is_official:
-        changes["first_official_reply_at"] = Coalesce(F("first_official_reply_at"), now)
+        changes["first_official_reply_at"] = Coalesce(
+            F("first_official_reply_at"), reply.created_at
+        )
     Thread.objects.filter(pk=thread.pk).update(**changes)
 
     follower_ids = set(Follow.objects.filter(thread=thread).values_list("user_id", flat=True))
-    _follow(author, thread)
-    told: set[int] = set()
+    follower_ids.discard(reply.author_id)
+    told: set[int] = {reply.author_id}
     if reply.is_official:
         # The asker and everyone with the same problem hear from the brand.
         waiting = set(MeToo.objects.filter(thread=thread).values_list("user_id", flat=True))
         waiting.add(thread.author_id)
+        waiting.discard(reply.author_id)
         notify(
             recipient_ids=waiting,
             kind=Notification.Kind.OFFICIAL_REPLY,
-            actor=author,
+            actor=reply.author,
             thread=thread,
             reply=reply,
         )
@@ -173,7 +280,7 @@ def reply_create(*, author, thread: Thread, body: str) -> Reply:
     notify(
         recipient_ids=set(mentioned_ids) - told,
         kind=Notification.Kind.MENTION,
-        actor=author,
+        actor=reply.author,
         thread=thread,
         reply=reply,
     )
@@ -181,11 +288,10 @@ def reply_create(*, author, thread: Thread, body: str) -> Reply:
     notify(
         recipient_ids=follower_ids - told,
         kind=Notification.Kind.REPLY,
-        actor=author,
+        actor=reply.author,
         thread=thread,
         reply=reply,
     )
-    return reply
 
 
 @transaction.atomic

@@ -17,11 +17,12 @@ from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 from django_htmx.http import HttpResponseClientRedirect
+from wagtail import hooks
 
 from community import permissions, selectors, services
 from community.forms import AskForm, PreviewForm, ReplyForm, ThreadEditForm
 from community.markdown import render_markdown
-from community.models import Notification
+from community.models import Notification, Visibility
 
 SEARCH_QUERY_MAX_LENGTH = 200
 
@@ -124,9 +125,19 @@ def ask(request):
             except ValidationError as error:
                 form.add_error(None, error)
             else:
-                messages.success(
-                    request, _("Your question is posted. We will tell you when someone answers.")
-                )
+                if thread.visibility == Visibility.PENDING:
+                    messages.info(
+                        request,
+                        _(
+                            "Thanks! Your question is awaiting approval: a moderator checks "
+                            "new members' first posts. We will tell you when someone answers."
+                        ),
+                    )
+                else:
+                    messages.success(
+                        request,
+                        _("Your question is posted. We will tell you when someone answers."),
+                    )
                 return redirect(thread)
     return render(request, "community/ask.html", {"form": form, "preview_html": preview_html})
 
@@ -142,13 +153,20 @@ def preview(request):
 
 def _thread_context(request, thread, page_number=1, reply_form=None, preview_html=""):
     view = selectors.thread_page(thread=thread, user=request.user, page_number=page_number)
-    return {
+    context = {
         "thread": thread,
         "view": view,
         "replies": view.replies,
         "reply_form": reply_form or ReplyForm(),
         "preview_html": preview_html,
     }
+    if view.viewer_can_moderate:
+        # Staff tools (assignment, canned responses, move) belong to the moderation
+        # app, which community must not import: it adds what they need through this
+        # Wagtail hook. Each function takes (request, thread) and returns a dict.
+        for add_staff_context in hooks.get_hooks("community_thread_staff_context"):
+            context.update(add_staff_context(request, thread))
+    return context
 
 
 @require_GET
@@ -181,6 +199,17 @@ def reply_create(request, pk):
         reply = services.reply_create(
             author=request.user, thread=thread, body=form.cleaned_data["body"]
         )
+        if reply.visibility == Visibility.PENDING:
+            messages.info(
+                request,
+                _(
+                    "Thanks! Your reply is awaiting approval: others will see it once a "
+                    "moderator has approved it."
+                ),
+            )
+            page = selectors.reply_page_number(reply)
+            query = f"?page={page}" if page > 1 else ""
+            return redirect(f"{thread.get_absolute_url()}{query}#reply-{reply.pk}")
         return redirect(reply)
     # The form comes back with what was typed: a preview, or errors to fix.
     context = _thread_context(

@@ -29,6 +29,27 @@ def _fresh_cache():
     cache.clear()
 
 
+@pytest.fixture(autouse=True)
+def _trust_new_members(request):
+    """Most tests are about what a member does once their posts are public, so the
+    site's pre-moderation of first posts is off unless a test is marked
+    `premoderation` (the tests of that rule, and journeys that sign up)."""
+    if request.node.get_closest_marker("premoderation"):
+        return
+    fixtures = set(request.fixturenames)
+    uses_db = fixtures & {"db", "transactional_db", "live_server"}
+    if not uses_db and not request.node.get_closest_marker("django_db"):
+        return
+    transactional = fixtures & {"transactional_db", "live_server"}
+    request.getfixturevalue("transactional_db" if transactional else "db")
+    from community.models import CommunitySettings
+
+    rules = CommunitySettings.load()
+    rules.premoderation_first_posts = 0
+    rules.premoderation_max_links = 1000
+    rules.save()
+
+
 @pytest.fixture
 def member(db):
     return UserFactory()

@@ -71,7 +71,9 @@ class ThreadFactory(factory.django.DjangoModelFactory):
     title = factory.Sequence(lambda n: f"My blender stopped working, case {n}")
     body = "It **stops** after a few seconds."
     body_html = factory.LazyAttribute(lambda thread: render_markdown(thread.body))
-    response_due_at = factory.LazyFunction(lambda: timezone.now() + timedelta(hours=24))
+    published_at = factory.LazyAttribute(lambda thread: thread.created_at)
+    created_at = factory.LazyFunction(timezone.now)
+    response_due_at = factory.LazyAttribute(lambda thread: thread.created_at + timedelta(hours=24))
 
 
 class ReplyFactory(factory.django.DjangoModelFactory):

@@ -131,7 +131,10 @@ def test_header_shows_queue_counts_to_moderators_only(request, client, role, sho
 
 def test_thread_page_says_how_fast_the_brand_answered(client):
     thread = ask()
-    Thread.objects.filter(pk=thread.pk).update(created_at=timezone.now() - timedelta(hours=3))
+    three_hours_ago = timezone.now() - timedelta(hours=3)
+    Thread.objects.filter(pk=thread.pk).update(
+        created_at=three_hours_ago, published_at=three_hours_ago
+    )
     services.reply_create(author=ModeratorFactory(), thread=thread, body="Here is the fix.")
 
     content = client.get(thread.get_absolute_url()).content.decode()

@@ -1,45 +1,13 @@
+"""Moderation actions on one thread or reply: each asks why and redirects back."""
+
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
-from django.shortcuts import get_object_or_404, redirect, render
-from django.views.decorators.http import require_GET, require_POST
+from django.shortcuts import get_object_or_404, redirect
+from django.views.decorators.http import require_POST
 
-from community.models import Category, Reply, Thread
-from moderation import permissions, selectors, services
-
-
-@login_required
-@require_GET
-def queue(request):
-    permissions.check_moderate(request.user)
-    category = Category.objects.filter(slug=request.GET.get("category", "")[:80]).first()
-    overdue = request.GET.get("filter") == "overdue"
-    sort = request.GET.get("sort", "due")
-    sort = sort if sort in selectors.QUEUE_SORTS else "due"
-    page = selectors.queue_list(
-        category=category, overdue=overdue, sort=sort, page_number=request.GET.get("page", 1)
-    )
-    query = "&".join(
-        part
-        for part in (
-            f"category={category.slug}" if category else "",
-            "filter=overdue" if overdue else "",
-            f"sort={sort}" if sort != "due" else "",
-        )
-        if part
-    )
-    return render(
-        request,
-        "moderation/queue.html",
-        {
-            "page": page,
-            "categories": Category.objects.all(),
-            "category": category,
-            "overdue": overdue,
-            "sort": sort,
-            "query": query,
-        },
-    )
+from community.models import Reply, Thread
+from moderation import permissions, services
 
 
 def _reply_action(request, pk, action):
