@@ -306,6 +306,17 @@ class Thread(index.Indexed, models.Model):
                 condition=models.Q(solution__isnull=False),
                 name="thread_solved_activity",
             ),
+            # The few pinned threads above the lists, found without reading the others.
+            models.Index(
+                fields=["visibility", "-last_activity_at"],
+                condition=models.Q(is_pinned=True),
+                name="thread_pinned_activity",
+            ),
+            models.Index(
+                fields=["created_at"],
+                condition=models.Q(visibility="pending"),
+                name="thread_pending",
+            ),
         ]
 
     def __str__(self):
@@ -393,6 +404,12 @@ class Reply(models.Model):
         ordering = ["created_at", "pk"]
         indexes = [
             models.Index(fields=["thread", "visibility", "created_at"], name="reply_thread_order"),
+            # The approvals page and the moderators' header count read pending replies.
+            models.Index(
+                fields=["created_at"],
+                condition=models.Q(visibility="pending"),
+                name="reply_pending",
+            ),
         ]
 
     def __str__(self):

@@ -26,6 +26,7 @@ from community.models import (
 THREADS_PER_PAGE = 30
 REPLIES_PER_PAGE = 50
 NOTIFICATIONS_PER_PAGE = 30
+DUPLICATES_LIMIT = 20
 # Paginator.get_page() answers a number past the end with the last page.
 LAST_PAGE = 10**9
 
@@ -69,7 +70,24 @@ def thread_list(
     if status in STATUS_FILTERS:
         threads = threads.filter(STATUS_FILTERS[status])
     threads = threads.order_by(*SORTS.get(sort, SORTS["activity"]))
-    return Paginator(threads, THREADS_PER_PAGE).get_page(page_number)
+    page = Paginator(threads, THREADS_PER_PAGE).get_page(page_number)
+    # Pinned threads head the first page of the unfiltered list (all discussions or
+    # one category), in a block of their own: the list itself keeps its order.
+    show_pinned = page.number == 1 and tag is None and not status
+    page.pinned = pinned_threads(category=category) if show_pinned else []
+    return page
+
+
+PINNED_LIMIT = 5
+
+
+def pinned_threads(*, category: Category | None = None, limit: int = PINNED_LIMIT) -> list:
+    """Visible pinned threads, latest activity first, in one query (no tags: the
+    pinned block shows titles and counts, not tags)."""
+    threads = Thread.objects.for_list().prefetch_related(None).filter(is_pinned=True)
+    if category is not None:
+        threads = threads.filter(category=category)
+    return list(threads[:limit])
 
 
 def thread_get(*, pk: int) -> Thread:
@@ -132,6 +150,8 @@ class ThreadPage:
     can_accept: bool = False
     can_say_me_too: bool = False
     viewer_can_moderate: bool = False
+    # Visible threads closed as duplicates of this one (links back from the original).
+    duplicates: list[Thread] = field(default_factory=list)
 
 
 def _with_viewer_permissions(replies, user, thread):
@@ -176,7 +196,13 @@ def thread_page(*, thread: Thread, user, page_number=1) -> ThreadPage:
     )
     # The solution first, then the staff recommendations.
     featured.sort(key=lambda reply: reply.pk != thread.solution_id)
-    result = ThreadPage(thread=thread, replies=page, featured=featured)
+    duplicates = list(
+        Thread.objects.visible()
+        .filter(duplicate_of=thread)
+        .only("pk", "slug", "title")
+        .order_by("created_at", "pk")[:DUPLICATES_LIMIT]
+    )
+    result = ThreadPage(thread=thread, replies=page, featured=featured, duplicates=duplicates)
     _with_viewer_permissions([*page.object_list, *featured], user, thread)
     if user.is_authenticated:
         reply_ids = [reply.pk for reply in [*page.object_list, *featured]]

@@ -113,6 +113,15 @@ def _preview(request, form) -> str:
 @login_required
 @require_http_methods(["GET", "POST"])
 def ask(request):
+    if request.user.is_suspended:
+        # A suspended member is told why and until when instead of being shown a
+        # form they cannot send; a post is refused all the same.
+        return render(
+            request,
+            "community/ask.html",
+            {"suspended_message": permissions.suspension_message(request.user)},
+            status=403 if request.method == "POST" else 200,
+        )
     permissions.check_ask(request.user)
     form = AskForm(request.POST or None)
     preview_html = ""

@@ -2,14 +2,31 @@
 
 from dataclasses import dataclass
 
+from django.contrib.auth import get_user_model
 from django.core.paginator import Page, Paginator
-from django.db.models import BooleanField, Count, Exists, ExpressionWrapper, OuterRef, Q
+from django.db.models import (
+    BooleanField,
+    Count,
+    Exists,
+    ExpressionWrapper,
+    OuterRef,
+    Q,
+    QuerySet,
+    Value,
+)
+from django.db.models.functions import Coalesce, Lower, NullIf
 from django.utils import timezone
 
+from accounts.roles import MODERATE_PERMISSION
 from community.models import Category, Reply, Thread, Visibility
+from moderation.models import CannedResponse
 
 QUEUE_PER_PAGE = 50
-QUEUE_FILTERS = ("overdue",)
+# `filter` may be given more than once: "overdue" combines with one of the
+# assignment filters ("mine": claimed by the viewer, "unassigned": nobody holds a
+# live claim). The category combines with all of them.
+QUEUE_FILTERS = ("overdue", "mine", "unassigned")
+QUEUE_ASSIGNMENT_FILTERS = ("mine", "unassigned")
 QUEUE_SORTS = {
     "due": ("response_due_at", "pk"),
     "impact": ("-me_too_count", "response_due_at", "pk"),
@@ -28,9 +45,22 @@ def awaiting_official_reply():
     )
 
 
+def live_claim(now) -> Q:
+    """Threads someone holds at `now`: an expired claim counts as nobody."""
+    return Q(assigned_to__isnull=False, claim_expires_at__gt=now)
+
+
 def queue_list(
-    *, category: Category | None = None, overdue: bool = False, sort: str = "due", page_number=1
+    *,
+    category: Category | None = None,
+    overdue: bool = False,
+    assignment: str = "",
+    viewer=None,
+    sort: str = "due",
+    page_number=1,
 ) -> Page:
+    """One page of the queue. `assignment` is "", "mine" (held by `viewer`) or
+    "unassigned"; each row carries `assignee`, its live holder or None."""
     now = timezone.now()
     recommended = Reply.objects.filter(
         thread=OuterRef("pk"), visibility=Visibility.VISIBLE, recommended_at__isnull=False
@@ -38,7 +68,7 @@ def queue_list(
     threads = (
         awaiting_official_reply()
         .with_author()
-        .select_related("category")
+        .select_related("category", "assigned_to")
         .annotate(
             has_recommended=Exists(recommended),
             is_overdue=ExpressionWrapper(Q(response_due_at__lt=now), output_field=BooleanField()),
@@ -48,8 +78,43 @@ def queue_list(
         threads = threads.filter(category=category)
     if overdue:
         threads = threads.filter(response_due_at__lt=now)
+    if assignment == "mine" and viewer is not None:
+        threads = threads.filter(live_claim(now), assigned_to=viewer)
+    elif assignment == "unassigned":
+        threads = threads.exclude(live_claim(now))
     threads = threads.order_by(*QUEUE_SORTS.get(sort, QUEUE_SORTS["due"]))
-    return Paginator(threads, QUEUE_PER_PAGE).get_page(page_number)
+    page = Paginator(threads, QUEUE_PER_PAGE).get_page(page_number)
+    page.object_list = list(page.object_list)
+    for thread in page.object_list:
+        thread.assignee = thread.assignee_at(now)
+    return page
+
+
+def moderator_list() -> list:
+    """Everyone a thread can be assigned to (accounts.roles.is_moderator), by name,
+    in one query: members of a group with the permission, holders of it, superusers."""
+    app_label, codename = MODERATE_PERMISSION.split(".")
+    holds = {"content_type__app_label": app_label, "codename": codename}
+    via_group = {f"groups__permissions__{key}": value for key, value in holds.items()}
+    direct = {f"user_permissions__{key}": value for key, value in holds.items()}
+    users = (
+        get_user_model()
+        .objects.filter(is_active=True)
+        .filter(Q(is_superuser=True) | Q(**via_group) | Q(**direct))
+        .annotate(sort_name=Lower(Coalesce(NullIf("display_name", Value("")), "username")))
+        .order_by("sort_name", "pk")
+        .distinct()
+    )
+    return list(users)
+
+
+def canned_for_thread(thread: Thread) -> QuerySet[CannedResponse]:
+    """The canned responses offered on `thread`: general ones and its category's, by title."""
+    return (
+        CannedResponse.objects.filter(Q(category__isnull=True) | Q(category_id=thread.category_id))
+        .select_related("category")
+        .order_by("title", "pk")
+    )
 
 
 @dataclass(frozen=True)
@@ -86,3 +151,128 @@ def queue_problems() -> list[str]:
     for thread in threads.filter(response_due_at__isnull=True):
         problems.append(f"thread {thread.pk}: visible without a due time")
     return problems
+
+
+# Pre-moderation: posts awaiting approval --------------------------------------------
+
+APPROVALS_PER_PAGE = 50
+
+
+def awaiting_approval():
+    """Pending threads and replies as (kind, id, created_at) rows, oldest first: one
+    list across both tables, so the oldest waiting post is always at the top."""
+    from django.db.models import CharField, Value
+
+    def rows(model, kind):
+        return (
+            model.objects.filter(visibility=Visibility.PENDING)
+            .annotate(kind=Value(kind, output_field=CharField()))
+            .values_list("kind", "id", "created_at")
+            .order_by()
+        )
+
+    return rows(Thread, "thread").union(rows(Reply, "reply"), all=True).order_by("created_at", "id")
+
+
+def pending_count() -> int:
+    """How many posts await approval (one COUNT over both tables), for the header."""
+    return awaiting_approval().order_by().count()
+
+
+@dataclass(frozen=True)
+class PendingPost:
+    """One post awaiting approval, with what the moderator needs to decide."""
+
+    kind: str  # "thread" or "reply"
+    post: Thread | Reply
+    thread: Thread
+    approved_posts: int
+    link_count: int
+    why: str
+
+    @property
+    def is_thread(self) -> bool:
+        return self.kind == "thread"
+
+
+def _approved_posts_expression():
+    """The author's public posts (threads + replies), counted inside the row's query."""
+    from django.db.models import IntegerField, Subquery
+    from django.db.models.functions import Coalesce
+
+    def count_of(model):
+        counted = (
+            model.objects.filter(author=OuterRef("author_id"), visibility=Visibility.VISIBLE)
+            .order_by()
+            .values("author")
+            .annotate(n=Count("pk"))
+            .values("n")[:1]
+        )
+        return Coalesce(Subquery(counted, output_field=IntegerField()), 0)
+
+    return count_of(Thread) + count_of(Reply)
+
+
+def _why_pending(*, approved: int, links: int, rules) -> str:
+    from django.utils.translation import gettext as _
+    from django.utils.translation import ngettext
+
+    if approved < rules.premoderation_first_posts:
+        return ngettext(
+            "A new member's first post.",
+            "One of a new member's first %(count)s posts.",
+            rules.premoderation_first_posts,
+        ) % {"count": rules.premoderation_first_posts}
+    if links > rules.premoderation_max_links:
+        return _("More links than a new member may add (%(limit)s allowed).") % {
+            "limit": rules.premoderation_max_links
+        }
+    return _("Posted by a new member.")
+
+
+def approvals_list(*, page_number=1) -> Page:
+    """A page of posts awaiting approval, oldest first, in a fixed number of queries:
+    the count, the page's ids, its threads, its replies and the site's rules."""
+    from community.models import CommunitySettings
+    from community.services import external_link_count
+
+    page = Paginator(awaiting_approval(), APPROVALS_PER_PAGE).get_page(page_number)
+    ids = {"thread": [], "reply": []}
+    for kind, pk, _created_at in page.object_list:
+        ids[kind].append(pk)
+    approved = _approved_posts_expression()
+    threads = {}
+    if ids["thread"]:
+        threads = (
+            Thread.objects.with_author()
+            .select_related("category")
+            .annotate(approved_posts=approved)
+            .in_bulk(ids["thread"])
+        )
+    replies = {}
+    if ids["reply"]:
+        replies = (
+            Reply.objects.with_author()
+            .select_related("thread", "thread__category")
+            .annotate(approved_posts=approved)
+            .in_bulk(ids["reply"])
+        )
+    rules = CommunitySettings.load()
+    items = []
+    for kind, pk, _created_at in page.object_list:
+        post = threads.get(pk) if kind == "thread" else replies.get(pk)
+        if post is None:  # approved or rejected between the two queries
+            continue
+        links = external_link_count(post.body_html)
+        items.append(
+            PendingPost(
+                kind=kind,
+                post=post,
+                thread=post if kind == "thread" else post.thread,
+                approved_posts=post.approved_posts,
+                link_count=links,
+                why=_why_pending(approved=post.approved_posts, links=links, rules=rules),
+            )
+        )
+    page.object_list = items
+    return page

@@ -54,3 +54,52 @@ def register_moderation_actions(actions):
         (REPORT_AUTO_HIDE, _("Hide after reports"), _("Post hidden after several reports")),
     ):
         actions.register_action(action, label, message)
+
+
+@hooks.register("community_thread_staff_context")
+def thread_move_categories(request, thread):
+    """The categories a moderator may move the thread to (the thread page's staff tools)."""
+    from community.models import Category
+
+    return {"move_categories": list(Category.objects.all())}
+
+
+# Assignment and canned responses -------------------------------------------------
+
+from wagtail.snippets.models import register_snippet  # noqa: E402
+from wagtail.snippets.views.snippets import SnippetViewSet  # noqa: E402
+
+from moderation.models import CannedResponse  # noqa: E402
+
+
+class CannedResponseViewSet(SnippetViewSet):
+    """Editors write the prepared texts staff insert in their replies."""
+
+    model = CannedResponse
+    icon = "openquote"
+    menu_label = _("Canned responses")
+    menu_order = 210
+    add_to_admin_menu = True
+    list_display = ["title", "category", "use_count", "last_used_at"]
+    list_filter = ["category"]
+    search_fields = ["title", "body"]
+    search_backend_name = None  # the database's own lookups: always in step with edits
+    ordering = ["title"]
+
+
+register_snippet(CannedResponseViewSet)
+
+
+@hooks.register("community_thread_staff_context")
+def thread_assignment_and_canned(request, thread):
+    """Who is on the thread, whom it can go to, and the canned responses for its
+    category (the staff tools and the reply editor), in two queries."""
+    from django.utils import timezone
+
+    from moderation import selectors
+
+    return {
+        "moderators": selectors.moderator_list(),
+        "thread_assignee": thread.assignee_at(timezone.now()),
+        "canned_responses": list(selectors.canned_for_thread(thread)),
+    }

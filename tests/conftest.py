@@ -29,25 +29,43 @@ def _fresh_cache():
     cache.clear()
 
 
-@pytest.fixture(autouse=True)
-def _trust_new_members(request):
-    """Most tests are about what a member does once their posts are public, so the
-    site's pre-moderation of first posts is off unless a test is marked
-    `premoderation` (the tests of that rule, and journeys that sign up)."""
-    if request.node.get_closest_marker("premoderation"):
-        return
+def _uses_db(request) -> bool:
     fixtures = set(request.fixturenames)
-    uses_db = fixtures & {"db", "transactional_db", "live_server"}
-    if not uses_db and not request.node.get_closest_marker("django_db"):
-        return
-    transactional = fixtures & {"transactional_db", "live_server"}
-    request.getfixturevalue("transactional_db" if transactional else "db")
-    from community.models import CommunitySettings
+    if fixtures & {"db", "transactional_db", "live_server"}:
+        return True
+    return request.node.get_closest_marker("django_db") is not None
 
-    rules = CommunitySettings.load()
-    rules.premoderation_first_posts = 0
-    rules.premoderation_max_links = 1000
-    rules.save()
+
+@pytest.fixture(autouse=True)
+def _community_rules(request):
+    """Two rules around every test that uses the database.
+
+    Before: most tests are about what a member does once their posts are public,
+    so the site's pre-moderation of first posts is off unless a test is marked
+    `premoderation` (the tests of that rule, and journeys that sign up).
+
+    After: the official-reply queue read from the rows is exact (promise 1): what
+    `manage.py check_queue` reports is empty, whatever the test did. Tests that
+    break the stored state on purpose are marked `breaks_queue`.
+    """
+    if not _uses_db(request):
+        yield
+        return
+    # Set up the database first, so that it is still there for the check afterwards.
+    transactional = set(request.fixturenames) & {"transactional_db", "live_server"}
+    request.getfixturevalue("transactional_db" if transactional else "db")
+    if not request.node.get_closest_marker("premoderation"):
+        from community.models import CommunitySettings
+
+        rules = CommunitySettings.load()
+        rules.premoderation_first_posts = 0
+        rules.premoderation_max_links = 1000
+        rules.save()
+    yield
+    if not request.node.get_closest_marker("breaks_queue"):
+        from moderation.selectors import queue_problems
+
+        assert queue_problems() == []
 
 
 @pytest.fixture

@@ -84,3 +84,14 @@ class ReplyFactory(factory.django.DjangoModelFactory):
     author = factory.SubFactory(UserFactory)
     body = "Have you tried cleaning the filter?"
     body_html = factory.LazyAttribute(lambda reply: render_markdown(reply.body))
+
+
+class CannedResponseFactory(factory.django.DjangoModelFactory):
+    """A canned response offered everywhere unless given a category."""
+
+    class Meta:
+        model = "moderation.CannedResponse"
+
+    title = factory.Sequence(lambda n: f"Canned answer {n}")
+    category = None
+    body = "Hello {asker}, thanks for asking about {thread_title}. {staff_name}"

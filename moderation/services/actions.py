@@ -3,22 +3,32 @@ is reversible, and writes Wagtail's audit log with who, what and why (promise 3)
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
+from django.utils import timezone
 from django.utils.translation import gettext as _
 from wagtail.log_actions import log
 
-from community.models import Reply, Thread, Visibility
-from community.services import thread_refresh_replies
+from community.models import Category, Reply, Thread, Visibility
+from community.services import response_target, thread_refresh_replies
 from moderation import permissions
 from moderation.wagtail_hooks import (
     REPLY_HIDE,
     REPLY_RESTORE,
     THREAD_HIDE,
     THREAD_LOCK,
+    THREAD_MARK_DUPLICATE,
+    THREAD_MOVE,
+    THREAD_PIN,
     THREAD_RESTORE,
     THREAD_UNLOCK,
+    THREAD_UNMARK_DUPLICATE,
+    THREAD_UNPIN,
 )
 
 REASON_MAX_LENGTH = 500
+
+
+def _optional_reason(reason: str) -> str:
+    return " ".join((reason or "").split())[:REASON_MAX_LENGTH]
 
 
 def _clean_reason(reason: str) -> str:
@@ -94,14 +104,29 @@ def thread_hide(*, moderator, thread: Thread, reason: str) -> Thread:
 @transaction.atomic
 def thread_restore(*, moderator, thread: Thread, reason: str = "") -> Thread:
     """Make a hidden thread visible again; without an official reply it is back in the
-    queue with the due time it was given when asked."""
+    queue with the due time it was given when asked.
+
+    A thread rejected while it awaited approval was never public, so it has no due
+    time yet: restoring publishes it, and the official-reply clock starts now.
+    """
     permissions.check_moderate(moderator)
     thread = _locked_thread(thread)
     if thread.visibility != Visibility.HIDDEN:
         return thread
     thread.visibility, thread.hidden_reason = Visibility.VISIBLE, ""
-    thread.save(update_fields=["visibility", "hidden_reason", "updated_at"])
-    log(thread, THREAD_RESTORE, user=moderator, data={"reason": " ".join(reason.split())})
+    fields = ["visibility", "hidden_reason", "updated_at"]
+    first_publication = thread.response_due_at is None
+    if first_publication:
+        now = timezone.now()
+        thread.published_at = thread.published_at or now
+        thread.last_activity_at = now
+        thread.response_due_at = now + response_target(thread.category)
+        fields += ["published_at", "last_activity_at", "response_due_at"]
+    thread.save(update_fields=fields)
+    data = {"reason": _optional_reason(reason)}
+    if first_publication:
+        data["published"] = True
+    log(thread, THREAD_RESTORE, user=moderator, data=data)
     return thread
 
 
@@ -116,4 +141,124 @@ def thread_set_locked(*, moderator, thread: Thread, locked: bool, reason: str = 
     thread.is_locked = locked
     thread.save(update_fields=["is_locked", "updated_at"])
     log(thread, THREAD_LOCK if locked else THREAD_UNLOCK, user=moderator, data={"reason": reason})
+    return thread
+
+
+@transaction.atomic
+def thread_set_pinned(*, moderator, thread: Thread, pinned: bool, reason: str = "") -> Thread:
+    """Pin a thread at the top of its lists (first page, "Pinned" block) or unpin it."""
+    permissions.check_moderate(moderator)
+    reason = _optional_reason(reason)
+    thread = _locked_thread(thread)
+    if thread.is_pinned == pinned:
+        return thread  # a double submit changes nothing, and logs nothing
+    thread.is_pinned = pinned
+    thread.save(update_fields=["is_pinned", "updated_at"])
+    log(thread, THREAD_PIN if pinned else THREAD_UNPIN, user=moderator, data={"reason": reason})
+    return thread
+
+
+def _category_data(category: Category) -> dict:
+    return {"id": category.pk, "name": category.name}
+
+
+@transaction.atomic
+def thread_move(*, moderator, thread: Thread, category: Category, reason: str) -> Thread:
+    """Move a thread to another category; moving it back undoes it.
+
+    The due time of the official reply stays the one promised when the question
+    was published: a move never restarts the clock, even when the new category
+    has another target.
+    """
+    permissions.check_moderate(moderator)
+    reason = _clean_reason(reason)
+    thread = Thread.objects.select_for_update().select_related("category").get(pk=thread.pk)
+    if thread.category_id == category.pk:
+        raise ValidationError(
+            _("The thread is already in “%(category)s”."),
+            code="same_category",
+            params={"category": category.name},
+        )
+    previous = thread.category
+    thread.category = category
+    thread.save(update_fields=["category", "updated_at"])
+    log(
+        thread,
+        THREAD_MOVE,
+        user=moderator,
+        data={"from": _category_data(previous), "to": _category_data(category), "reason": reason},
+    )
+    return thread
+
+
+# How far the chain of duplicates is followed to refuse a loop (A → B → … → A).
+DUPLICATE_CHAIN_DEPTH = 10
+
+
+def _check_original(thread: Thread, original: Thread) -> None:
+    if original.pk == thread.pk:
+        raise ValidationError(
+            _("A thread cannot be a duplicate of itself."), code="duplicate_of_itself"
+        )
+    if original.visibility != Visibility.VISIBLE:
+        raise ValidationError(
+            _("The original must be a public thread."), code="original_not_visible"
+        )
+    step, next_id = 0, original.duplicate_of_id
+    while next_id is not None and step < DUPLICATE_CHAIN_DEPTH:
+        if next_id == thread.pk:
+            raise ValidationError(
+                _("“%(title)s” is already a duplicate of this thread."),
+                code="duplicate_loop",
+                params={"title": original.title},
+            )
+        next_id = (
+            Thread.objects.filter(pk=next_id).values_list("duplicate_of_id", flat=True).first()
+        )
+        step += 1
+
+
+@transaction.atomic
+def thread_mark_duplicate(
+    *, moderator, thread: Thread, original: Thread, reason: str = ""
+) -> Thread:
+    """Close a thread as a duplicate of `original`: members reply there instead.
+
+    Nothing is hidden: the thread stays readable and links to the original, which
+    links back. Reopening (thread_unmark_duplicate) undoes it.
+    """
+    permissions.check_moderate(moderator)
+    reason = _optional_reason(reason)
+    thread = _locked_thread(thread)
+    original = Thread.objects.get(pk=original.pk)
+    if thread.duplicate_of_id == original.pk:
+        return thread
+    _check_original(thread, original)
+    previous = thread.duplicate_of_id
+    thread.duplicate_of = original
+    thread.save(update_fields=["duplicate_of", "updated_at"])
+    data = {"original": original.pk, "title": original.title, "reason": reason}
+    if previous:
+        data["previous"] = previous
+    log(thread, THREAD_MARK_DUPLICATE, user=moderator, data=data)
+    return thread
+
+
+@transaction.atomic
+def thread_unmark_duplicate(*, moderator, thread: Thread, reason: str = "") -> Thread:
+    """Reopen a thread closed as a duplicate."""
+    permissions.check_moderate(moderator)
+    reason = _optional_reason(reason)
+    thread = _locked_thread(thread)
+    if thread.duplicate_of_id is None:
+        return thread
+    original = thread.duplicate_of_id
+    thread.duplicate_of = None
+    thread.save(update_fields=["duplicate_of", "updated_at"])
+    log(
+        thread,
+        THREAD_UNMARK_DUPLICATE,
+        user=moderator,
+        data={"original": original, "reason": reason},
+    )
     return thread

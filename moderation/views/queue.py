@@ -1,5 +1,7 @@
 """The official-reply queue: what waits for the brand, due first."""
 
+from urllib.parse import urlencode
+
 from django.contrib.auth.decorators import login_required
 from django.shortcuts import render
 from django.views.decorators.http import require_GET
@@ -13,21 +15,26 @@ from moderation import permissions, selectors
 def queue(request):
     permissions.check_moderate(request.user)
     category = Category.objects.filter(slug=request.GET.get("category", "")[:80]).first()
-    overdue = request.GET.get("filter") == "overdue"
+    filters = request.GET.getlist("filter")
+    overdue = "overdue" in filters
+    # "mine" and "unassigned" exclude each other: the first one given wins.
+    assignment = next((f for f in filters if f in selectors.QUEUE_ASSIGNMENT_FILTERS), "")
     sort = request.GET.get("sort", "due")
     sort = sort if sort in selectors.QUEUE_SORTS else "due"
     page = selectors.queue_list(
-        category=category, overdue=overdue, sort=sort, page_number=request.GET.get("page", 1)
+        category=category,
+        overdue=overdue,
+        assignment=assignment,
+        viewer=request.user,
+        sort=sort,
+        page_number=request.GET.get("page", 1),
     )
-    query = "&".join(
-        part
-        for part in (
-            f"category={category.slug}" if category else "",
-            "filter=overdue" if overdue else "",
-            f"sort={sort}" if sort != "due" else "",
-        )
-        if part
-    )
+    params = [
+        ("category", category.slug if category else ""),
+        ("filter", "overdue" if overdue else ""),
+        ("filter", assignment),
+        ("sort", sort if sort != "due" else ""),
+    ]
     return render(
         request,
         "moderation/queue.html",
@@ -36,7 +43,9 @@ def queue(request):
             "categories": Category.objects.all(),
             "category": category,
             "overdue": overdue,
+            "assignment": assignment,
             "sort": sort,
-            "query": query,
+            "query": urlencode([(key, value) for key, value in params if value]),
+            "moderators": selectors.moderator_list(),
         },
     )

@@ -12,6 +12,7 @@ edits) is played only when the thread itself is created.
 """
 
 from collections import Counter
+from contextlib import contextmanager
 from datetime import timedelta
 from textwrap import dedent
 
@@ -29,6 +30,7 @@ from django.utils import timezone
 from accounts.roles import EDITORS_GROUP, MODERATORS_GROUP
 from community.models import (
     Category,
+    CommunitySettings,
     ContentPage,
     Follow,
     HelpfulVote,
@@ -50,6 +52,10 @@ from community.services import (
     thread_edit,
     thread_set_me_too,
 )
+from moderation.models import CannedResponse, Report
+from moderation.selectors import awaiting_official_reply
+from moderation.services.assignment import thread_claim
+from moderation.services.reports import report_create
 
 # The demo's story is backdated: its notifications fill the bells, but e-mailing
 # them now, one per event, would flood the console (or a mail server) with news
@@ -99,6 +105,13 @@ ACCOUNTS = [
         "display_name": "Claire Dubois",
         "bio": "Lyonnaise, fan de café filtre et de pâtisserie.",
         "try": "a customer who asks in French; accepted a member's answer",
+    },
+    {
+        "username": "sam",
+        "role": "member",
+        "display_name": "Sam Porter",
+        "bio": "Just bought my first Barista 3.",
+        "try": "a new member: their first posts wait in /moderation/approvals/",
     },
     {
         "username": "emma",
@@ -847,6 +860,85 @@ CONTENT_PAGES = [
 ]
 
 
+# What the moderation pages show on a fresh demo: prepared answers editors keep in
+# the Wagtail admin, a new member's posts awaiting approval, open reports on a
+# reply that reads like an advert, and one overdue thread claimed by the moderator.
+CANNED_RESPONSES = [
+    {
+        "title": "Thanks, we are looking into it",
+        "category": None,
+        "body": """\
+            Hello {asker}, thank you for taking the time to describe this so clearly,
+            and sorry for the trouble. I am looking into “{thread_title}” with our
+            {category} specialists and will come back to you here.
+
+            {staff_name}, Maison Brio customer care
+            """,
+    },
+    {
+        "title": "We need your serial number",
+        "category": None,
+        "body": """\
+            Hello {asker}, to check this for you I need the serial number of your
+            appliance: it is on the sticker under the water tank (12 characters,
+            starting with MB). You can send it in a private message to the team;
+            please do not post it here.
+
+            {staff_name}
+            """,
+    },
+    {
+        "title": "Warranty without an invoice",
+        "category": "warranty-repairs",
+        "body": """\
+            Hello {asker}, good news: the serial number dates your appliance, so
+            the two-year warranty applies even without the invoice. Book the
+            repair from your account page, section “Repairs”, and mention this
+            thread.
+
+            {staff_name}, Maison Brio customer care
+            """,
+    },
+    {
+        "title": "Descaling: clear the air from the pump",
+        "category": "coffee-machines",
+        "body": """\
+            Hello {asker}, after a descaling cycle a bubble of air often stays in
+            the circuit. Put a cup under the steam wand, open the knob and hold the
+            hot-water button for 10 seconds until the water flows steadily, then
+            restart the machine.
+
+            {staff_name}
+            """,
+    },
+]
+
+NEW_MEMBER_THREAD = {
+    "title": "Barista 3 milk frother only makes big bubbles",
+    "category": "coffee-machines",
+    "tags": ["barista-3", "milk"],
+    "body": """\
+        First week with my Barista 3. The espresso is great, but the steam wand
+        only gives me big bubbles, never the fine foam from the videos. I use
+        cold semi-skimmed milk. What am I doing wrong?
+        """,
+}
+
+SPAM_REPLY = {
+    "thread": "Recette : cold brew maison avec la Filtre 12",
+    "author": "nadia",
+    "body": """\
+        Super recette ! Pour un café encore meilleur, commandez nos grains sur
+        https://cafe-discount.example et https://cafe-discount.example/promo
+        avec le code BRIO50 : -50 % aujourd'hui seulement.
+        """,
+    "reports": [
+        ("claire", "spam", "Publicité pour un autre site."),
+        ("amelie", "spam", ""),
+    ],
+}
+
+
 def _text(source: str) -> str:
     # The constants are indented to read well in this file; Markdown would take
     # that indentation for code blocks.
@@ -865,7 +957,11 @@ class Command(BaseCommand):
                 raise CommandError("No home page: run `manage.py migrate` first.")
             accounts, created_usernames = _ensure_accounts()
             categories_created = _ensure_categories()
-            story = _ensure_threads(accounts, now=timezone.now())
+            now = timezone.now()
+            with _established_members():
+                story = _ensure_threads(accounts, now=now)
+                story += _ensure_spam_reply(accounts, now=now)
+            story += _ensure_moderation_demo(accounts, now=now)
             pages_written = _ensure_pages(home)
 
         # Reported after the commit, so a closed output pipe cannot undo the work.
@@ -881,6 +977,10 @@ class Command(BaseCommand):
                     "helpful votes": story["helpful_votes"],
                     "me toos": story["me_toos"],
                     "posts edited": story["edits"],
+                    "canned responses": story["canned_responses"],
+                    "posts awaiting approval": story["pending_posts"],
+                    "reports": story["reports"],
+                    "threads claimed": story["claims"],
                     "pages written": pages_written,
                 },
                 existing_accounts=len(ACCOUNTS) - len(created_usernames),
@@ -1098,6 +1198,7 @@ def _create_thread(spec, *, accounts, category, now) -> Counter:
     changes = [thread_dates.get("edited_at"), thread_dates.get("solved_at")]
     Thread.objects.filter(pk=thread.pk).update(
         created_at=asked_at,
+        published_at=asked_at,
         updated_at=max([asked_at, *filter(None, changes)]),
         response_due_at=asked_at + response_target(thread.category),
         **thread_dates,
@@ -1129,3 +1230,98 @@ def _ensure_pages(home: HomePage) -> int:
         home.save_revision().publish()
         written += 1
     return written
+
+
+@contextmanager
+def _established_members():
+    """The demo's members have posted for weeks, so their story is played with the
+    pre-moderation of new members' posts paused; the site's rules are put back
+    afterwards (inside the same transaction), whatever they were."""
+    rules = CommunitySettings.load()
+    saved = (rules.premoderation_first_posts, rules.premoderation_max_links)
+    rules.premoderation_first_posts, rules.premoderation_max_links = 0, 1000
+    rules.save(update_fields=["premoderation_first_posts", "premoderation_max_links"])
+    try:
+        yield
+    finally:
+        rules.premoderation_first_posts, rules.premoderation_max_links = saved
+        rules.save(update_fields=["premoderation_first_posts", "premoderation_max_links"])
+
+
+def _ensure_spam_reply(accounts, *, now) -> Counter:
+    """A reply that reads like an advert, for the open reports of the demo."""
+    thread = Thread.objects.filter(title=SPAM_REPLY["thread"]).first()
+    author = accounts[SPAM_REPLY["author"]]
+    if thread is None or Reply.objects.filter(thread=thread, author=author).exists():
+        return Counter()
+    backdater = _Backdater()
+    reply = reply_create(author=author, thread=thread, body=_text(SPAM_REPLY["body"]))
+    at = now - timedelta(hours=5)
+    Reply.objects.filter(pk=reply.pk).update(created_at=at, updated_at=at)
+    Thread.objects.filter(pk=thread.pk).update(last_activity_at=max(thread.last_activity_at, at))
+    backdater.stamp(at)
+    return Counter(replies=1)
+
+
+def _ensure_moderation_demo(accounts, *, now) -> Counter:
+    done = Counter()
+    categories = Category.objects.in_bulk(field_name="slug")
+    for spec in CANNED_RESPONSES:
+        _canned, created = CannedResponse.objects.get_or_create(
+            title=spec["title"],
+            defaults={
+                "category": categories.get(spec["category"]) if spec["category"] else None,
+                "body": _text(spec["body"]),
+            },
+        )
+        done["canned_responses"] += created
+
+    # A new member's first question and reply wait for approval, as the site's
+    # pre-moderation rule decides (nothing waits if an editor turned it off).
+    newcomer = accounts["sam"]
+    if not Thread.objects.filter(author=newcomer).exists():
+        spec = NEW_MEMBER_THREAD
+        asked_at = now - timedelta(hours=3)
+        backdater = _Backdater()
+        pending = thread_create(
+            author=newcomer,
+            category=categories[spec["category"]],
+            title=spec["title"],
+            body=_text(spec["body"]),
+            tags=spec["tags"],
+        )
+        Thread.objects.filter(pk=pending.pk).update(
+            created_at=asked_at, last_activity_at=asked_at, updated_at=asked_at
+        )
+        backdater.stamp(asked_at)
+        done["pending_posts"] += 1
+        answered = Thread.objects.filter(title=THREADS[0]["title"]).first()
+        if answered is not None:
+            reply_create(
+                author=newcomer,
+                thread=answered,
+                body="Same error here after descaling, the air trick from Camille fixed it.",
+            )
+            done["pending_posts"] += 1
+
+    spam = Reply.objects.filter(
+        thread__title=SPAM_REPLY["thread"], author=accounts[SPAM_REPLY["author"]]
+    ).first()
+    if spam is not None and not Report.objects.filter(reply=spam).exists():
+        for username, reason, note in SPAM_REPLY["reports"]:
+            report_create(
+                reporter=accounts[username],
+                thread=spam.thread,
+                reply=spam,
+                reason=reason,
+                note=note,
+            )
+            done["reports"] += 1
+
+    # The most overdue question is being handled: the moderator has claimed it.
+    if not Thread.objects.filter(assigned_to__isnull=False).exists():
+        oldest = awaiting_official_reply().order_by("response_due_at", "pk").first()
+        if oldest is not None:
+            thread_claim(moderator=accounts["moderator"], thread=oldest)
+            done["claims"] += 1
+    return done

@@ -1,0 +1,290 @@
+"""Members' reports on posts, and what moderators do with them.
+
+A member reports a thread or a reply once (a second report while the first is
+open changes nothing). When enough different members report the same post it is
+hidden "pending review" without a moderator, so a flood of spam does not stay up
+overnight; the reports stay open for a moderator, who dismisses them (a post hidden
+by reports comes back), hides the post for good or suspends its author. Every
+change is logged (promise 3); hiding a reply keeps the official-reply queue exact
+(promise 1).
+"""
+
+from datetime import datetime
+
+from django.conf import settings
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.db import IntegrityError, transaction
+from django.utils import timezone, translation
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
+from wagtail.log_actions import log
+from wagtail.models import ModelLogEntry
+
+from accounts.roles import is_moderator
+from community.models import CommunitySettings, Reply, Thread, Visibility
+from community.permissions import suspension_message
+from community.services import thread_refresh_replies
+from moderation import permissions
+from moderation.models import Report
+from moderation.services import actions
+from moderation.services.actions import _clean_reason
+from moderation.services.members import member_suspend
+from moderation.wagtail_hooks import (
+    REPLY_HIDE,
+    REPLY_RESTORE,
+    REPORT_AUTO_HIDE,
+    REPORT_DISMISS,
+    THREAD_HIDE,
+    THREAD_RESTORE,
+)
+
+NOTE_MAX_LENGTH = 500
+AUTO_HIDE_REASON = gettext_lazy("Hidden after several reports, pending a moderator's review")
+# The log entries that change whether a post is shown: the latest one tells who hid it.
+_VISIBILITY_ACTIONS = (
+    REPLY_HIDE,
+    REPLY_RESTORE,
+    THREAD_HIDE,
+    THREAD_RESTORE,
+    REPORT_AUTO_HIDE,
+)
+
+
+# Who may report ---------------------------------------------------------------------
+
+
+def can_report(user, post) -> bool:
+    """A signed-in member who is not suspended, not staff (moderators hide directly)
+    and not the post's author."""
+    return bool(
+        user
+        and user.is_authenticated
+        and user.is_active
+        and not user.is_suspended
+        and not is_moderator(user)
+        and post.author_id != user.pk
+    )
+
+
+def check_report(user, post) -> None:
+    if not (user and user.is_authenticated and user.is_active):
+        raise PermissionDenied(_("Sign in to report a post."))
+    if user.is_suspended:
+        raise PermissionDenied(suspension_message(user))
+    if is_moderator(user):
+        raise PermissionDenied(
+            _("Moderators do not report posts: hide them with the moderation tools.")
+        )
+    if post.author_id == user.pk:
+        raise PermissionDenied(_("You cannot report your own post."))
+
+
+# Reporting --------------------------------------------------------------------------
+
+
+def _locked_post(thread: Thread, reply: Reply | None) -> tuple[Thread, Reply | None]:
+    """Lock the thread, then the reply (the order every write on a thread uses), so
+    reports on one post are counted one after the other."""
+    if reply is not None and reply.thread_id != thread.pk:
+        raise ValidationError(_("That reply is not part of this thread."), code="wrong_reply")
+    thread = Thread.objects.select_for_update().get(pk=thread.pk)
+    if reply is not None:
+        reply = Reply.objects.select_for_update().select_related("thread").get(pk=reply.pk)
+    return thread, reply
+
+
+def _open_reports_on(thread: Thread, reply: Reply | None):
+    reports = Report.objects.filter(status=Report.Status.OPEN, thread_id=thread.pk)
+    if reply is None:
+        return reports.filter(reply__isnull=True)
+    return reports.filter(reply_id=reply.pk)
+
+
+def _clean_note(note: str) -> str:
+    note = (note or "").strip()
+    if "\x00" in note:
+        raise ValidationError(_("The note holds a character that cannot be saved."), code="nul")
+    if len(note) > NOTE_MAX_LENGTH:
+        raise ValidationError(
+            _("Keep the note under %(limit)s characters."),
+            code="note_too_long",
+            params={"limit": NOTE_MAX_LENGTH},
+        )
+    return note
+
+
+@transaction.atomic
+def report_create(
+    *, reporter, thread: Thread, reply: Reply | None = None, reason: str, note: str = ""
+) -> Report:
+    """Report a visible thread (or one of its replies) to the moderators.
+
+    Idempotent: while the member's report on this post is open, reporting it again
+    returns that report. When enough different members have open reports on the
+    post, it is hidden pending a moderator's review.
+    """
+    thread, reply = _locked_post(thread, reply)
+    post = reply or thread
+    check_report(reporter, post)
+    if reason not in Report.Reason.values:
+        raise ValidationError(_("Choose a reason from the list."), code="invalid_reason")
+    note = _clean_note(note)
+    if not thread.is_visible or (reply is not None and reply.visibility != Visibility.VISIBLE):
+        raise ValidationError(_("This post is not shown any more."), code="not_visible")
+
+    existing = _open_reports_on(thread, reply).filter(reporter=reporter).first()
+    if existing is not None:
+        return existing
+    try:
+        with transaction.atomic():
+            report = Report.objects.create(
+                reporter=reporter, thread=thread, reply=reply, reason=reason, note=note
+            )
+    except IntegrityError:
+        # A concurrent double submit got there first: one open report per member.
+        return _open_reports_on(thread, reply).get(reporter=reporter)
+
+    threshold = CommunitySettings.load().report_auto_hide_threshold
+    reporters = _open_reports_on(thread, reply).values("reporter_id").distinct().count()
+    if reporters >= threshold:
+        _hide_pending_review(thread, reply, reporters=reporters, threshold=threshold)
+    return report
+
+
+def _hide_pending_review(thread: Thread, reply: Reply | None, *, reporters: int, threshold: int):
+    """Hide a reported post without a moderator (the rows are locked by the caller)."""
+    post = reply or thread
+    if post.visibility != Visibility.VISIBLE:
+        return
+    # Stored once for everyone, in the site's language, like a moderator's reason.
+    with translation.override(settings.LANGUAGE_CODE):
+        post.visibility, post.hidden_reason = Visibility.HIDDEN, str(AUTO_HIDE_REASON)
+    post.save(update_fields=["visibility", "hidden_reason", "updated_at"])
+    if reply is not None:
+        # Hiding the only official reply puts the thread back in the queue, with its
+        # original due time.
+        thread_refresh_replies(thread)
+    log(
+        post,
+        REPORT_AUTO_HIDE,
+        user=None,
+        data={"reporters": reporters, "threshold": threshold, "thread": thread.pk},
+    )
+
+
+def hidden_by_reports(post: Thread | Reply) -> bool:
+    """Whether the post is hidden because of reports, not by a moderator's decision:
+    the latest change to its visibility in the audit log is the automatic hide."""
+    if post.visibility != Visibility.HIDDEN:
+        return False
+    latest = (
+        ModelLogEntry.objects.for_instance(post)
+        .filter(action__in=_VISIBILITY_ACTIONS)
+        .order_by("-timestamp", "-pk")
+        .values_list("action", flat=True)
+        .first()
+    )
+    return latest == REPORT_AUTO_HIDE
+
+
+# Resolving (moderators) ---------------------------------------------------------------
+
+
+def _resolve(thread, reply, *, moderator, status: str, note: str) -> int:
+    return _open_reports_on(thread, reply).update(
+        status=status,
+        resolved_by=moderator,
+        resolved_at=timezone.now(),
+        resolution_note=note[:NOTE_MAX_LENGTH],
+    )
+
+
+def _one_line(text: str) -> str:
+    return " ".join((text or "").split())[: actions.REASON_MAX_LENGTH]
+
+
+@transaction.atomic
+def reports_dismiss(
+    *, moderator, thread: Thread, reply: Reply | None = None, reason: str = ""
+) -> int:
+    """Close the open reports on a post as unfounded; a post hidden by those reports
+    is shown again. Returns how many reports were dismissed (0 on a double submit)."""
+    permissions.check_moderate(moderator)
+    reason = _one_line(reason)
+    thread, reply = _locked_post(thread, reply)
+    post = reply or thread
+    restored = hidden_by_reports(post)
+    dismissed = _resolve(
+        thread, reply, moderator=moderator, status=Report.Status.DISMISSED, note=reason
+    )
+    if not dismissed:
+        return 0
+    if restored:
+        restore_reason = reason or _("Reports dismissed")
+        if reply is not None:
+            actions.reply_restore(moderator=moderator, reply=reply, reason=restore_reason)
+        else:
+            actions.thread_restore(moderator=moderator, thread=thread, reason=restore_reason)
+    log(
+        post,
+        REPORT_DISMISS,
+        user=moderator,
+        data={"reports": dismissed, "reason": reason, "restored": restored, "thread": thread.pk},
+    )
+    return dismissed
+
+
+def _hide(*, moderator, thread: Thread, reply: Reply | None, reason: str) -> None:
+    """Hide the post with the moderator's reason; a post already hidden (by reports)
+    gets the moderator's reason instead of the automatic one, and the decision is
+    logged as a moderator's hide."""
+    post = reply or thread
+    if post.visibility == Visibility.VISIBLE:
+        if reply is not None:
+            actions.reply_hide(moderator=moderator, reply=reply, reason=reason)
+        else:
+            actions.thread_hide(moderator=moderator, thread=thread, reason=reason)
+        return
+    if post.visibility == Visibility.HIDDEN and post.hidden_reason == reason:
+        return
+    previous = post.visibility
+    post.visibility, post.hidden_reason = Visibility.HIDDEN, reason
+    post.save(update_fields=["visibility", "hidden_reason", "updated_at"])
+    if reply is not None:
+        thread_refresh_replies(thread)
+        log(reply, REPLY_HIDE, user=moderator, data={"reason": reason, "thread": thread.pk})
+    else:
+        log(thread, THREAD_HIDE, user=moderator, data={"reason": reason, "previous": previous})
+
+
+@transaction.atomic
+def reports_hide_post(*, moderator, thread: Thread, reply: Reply | None = None, reason: str) -> int:
+    """Agree with the reports: hide the post (logged with the reason the author reads)
+    and close its open reports. Returns how many reports were closed."""
+    permissions.check_moderate(moderator)
+    reason = _clean_reason(reason)
+    thread, reply = _locked_post(thread, reply)
+    _hide(moderator=moderator, thread=thread, reply=reply, reason=reason)
+    return _resolve(thread, reply, moderator=moderator, status=Report.Status.HIDDEN, note=reason)
+
+
+@transaction.atomic
+def reports_suspend_author(
+    *,
+    moderator,
+    thread: Thread,
+    reply: Reply | None = None,
+    until: datetime,
+    reason: str,
+    hide: bool = False,
+) -> int:
+    """Suspend the reported post's author, optionally hide the post, and close the
+    post's open reports. Returns how many reports were closed."""
+    permissions.check_moderate(moderator)
+    thread, reply = _locked_post(thread, reply)
+    post = reply or thread
+    member_suspend(moderator=moderator, member=post.author, until=until, reason=reason)
+    reason = _clean_reason(reason)
+    if hide:
+        _hide(moderator=moderator, thread=thread, reply=reply, reason=reason)
+    return _resolve(thread, reply, moderator=moderator, status=Report.Status.SUSPENDED, note=reason)

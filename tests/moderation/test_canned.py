@@ -1,0 +1,351 @@
+"""Canned responses: filled for the thread, offered by category, counted, never lose a draft."""
+
+import re
+
+import pytest
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
+
+from community import services as community_services
+from community.forms import ReplyForm
+from moderation import selectors, services
+from moderation.models import CannedResponse
+from tests.factories import CannedResponseFactory, CategoryFactory, ModeratorFactory, UserFactory
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture
+def category():
+    return CategoryFactory(name="Coffee machines", slug="coffee")
+
+
+@pytest.fixture
+def thread(category):
+    return community_services.thread_create(
+        author=UserFactory(display_name="Camille"),
+        category=category,
+        title="The grinder stalls",
+        body="It stops after two seconds.",
+    )
+
+
+@pytest.fixture
+def staff():
+    return ModeratorFactory(display_name="Sam from Relais")
+
+
+@pytest.fixture
+def staff_client(client, staff):
+    client.force_login(staff)
+    return client
+
+
+def insert_url(thread) -> str:
+    return f"/moderation/t/{thread.pk}/canned/"
+
+
+# Filling -------------------------------------------------------------------------
+
+
+def test_fill_replaces_the_four_placeholders(thread, staff):
+    canned = CannedResponseFactory(
+        body="Hi {asker}! About “{thread_title}” in {category}: {staff_name} here. {asker}?"
+    )
+
+    text = services.canned_fill(canned=canned, thread=thread, staff=staff)
+
+    assert text == (
+        "Hi Camille! About “The grinder stalls” in Coffee machines: Sam from Relais here. Camille?"
+    )
+
+
+@pytest.mark.parametrize(
+    "body",
+    [
+        "{0.__class__}",
+        "{asker.__dict__}",
+        "{asker.__class__.__init__.__globals__}",
+        "{thread}",
+        "{{asker}}x",
+        "{unknown} {} {0} %(asker)s %s",
+    ],
+)
+def test_fill_leaves_anything_else_as_text(thread, staff, body):
+    canned = CannedResponseFactory(body=body)
+
+    text = services.canned_fill(canned=canned, thread=thread, staff=staff)
+
+    assert text == body.replace("{asker}", "Camille")
+
+
+def test_fill_does_not_expand_placeholders_inside_values(category, staff):
+    thread = community_services.thread_create(
+        author=UserFactory(display_name="{staff_name}"),
+        category=category,
+        title="Title with {asker} in it",
+        body="Body.",
+    )
+    canned = CannedResponseFactory(body="Dear {asker}, re: {thread_title}")
+
+    text = services.canned_fill(canned=canned, thread=thread, staff=staff)
+
+    assert text == "Dear {staff_name}, re: Title with {asker} in it"
+
+
+def test_use_counts_each_insert_and_returns_the_filled_text(thread, staff):
+    canned = CannedResponseFactory(body="Hello {asker}")
+
+    assert services.canned_use(moderator=staff, canned=canned, thread=thread) == "Hello Camille"
+    services.canned_use(moderator=staff, canned=canned, thread=thread)
+
+    canned.refresh_from_db()
+    assert canned.use_count == 2
+    assert canned.last_used_at is not None
+
+
+@pytest.mark.parametrize("role", ["member", "editor"])
+def test_use_is_for_moderators(request, thread, role):
+    canned = CannedResponseFactory()
+
+    with pytest.raises(PermissionDenied):
+        services.canned_use(moderator=request.getfixturevalue(role), canned=canned, thread=thread)
+
+    canned.refresh_from_db()
+    assert canned.use_count == 0
+
+
+def test_use_refuses_another_categorys_response(thread, staff):
+    canned = CannedResponseFactory(category=CategoryFactory(slug="kettles"))
+
+    with pytest.raises(ValidationError):
+        services.canned_use(moderator=staff, canned=canned, thread=thread)
+
+    canned.refresh_from_db()
+    assert canned.use_count == 0
+
+
+# Offered by category --------------------------------------------------------------
+
+
+def test_a_thread_is_offered_general_and_own_category_responses_by_title(thread, category):
+    general = CannedResponseFactory(title="B general")
+    own = CannedResponseFactory(title="A coffee", category=category)
+    CannedResponseFactory(title="C kettles", category=CategoryFactory(slug="kettles"))
+
+    with CaptureQueriesContext(connection) as context:
+        offered = list(selectors.canned_for_thread(thread))
+        names = [item.category.name if item.category else "" for item in offered]
+
+    assert offered == [own, general]
+    assert names == ["Coffee machines", ""]
+    assert len(context.captured_queries) == 1
+
+
+def test_thread_page_offers_the_picker_to_moderators_only(client, thread, staff, member, editor):
+    CannedResponseFactory(title="Thanks for the details")
+    CannedResponseFactory(title="Kettle reset", category=CategoryFactory(slug="kettles"))
+
+    client.force_login(staff)
+    content = client.get(thread.get_absolute_url()).content.decode()
+    assert 'name="canned"' in content
+    assert "Thanks for the details" in content
+    assert "Kettle reset" not in content
+    picker = content.index('data-testid="canned-picker"')
+    assert content.index('action="/community/t/') < picker < content.index('name="body"')
+    assert f'formaction="{insert_url(thread)}"' in content
+    assert f'hx-post="{insert_url(thread)}" hx-target="#id_body"' in content
+
+    for viewer in (member, editor):
+        client.force_login(viewer)
+        content = client.get(thread.get_absolute_url()).content.decode()
+        assert 'name="canned"' not in content
+        assert "Thanks for the details" not in content
+
+
+def test_thread_page_has_no_picker_without_responses(staff_client, thread):
+    CannedResponseFactory(category=CategoryFactory(slug="kettles"))
+
+    content = staff_client.get(thread.get_absolute_url()).content.decode()
+
+    assert 'name="canned"' not in content
+    assert 'name="body"' in content
+
+
+# The insert URL --------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(("role", "status"), [("member", 403), ("editor", 403), ("moderator", 200)])
+def test_insert_url_is_for_moderators(request, client, thread, role, status):
+    canned = CannedResponseFactory()
+    client.force_login(request.getfixturevalue(role))
+
+    response = client.post(insert_url(thread), {"canned": canned.pk, "body": ""})
+
+    assert response.status_code == status
+    canned.refresh_from_db()
+    assert canned.use_count == (1 if status == 200 else 0)
+
+
+def test_insert_url_sends_visitors_to_sign_in(client, thread):
+    canned = CannedResponseFactory()
+
+    response = client.post(insert_url(thread), {"canned": canned.pk})
+
+    assert response.status_code == 302
+    assert response["Location"].startswith("/accounts/login/")
+
+
+def test_insert_url_takes_post_only(staff_client, thread):
+    assert staff_client.get(insert_url(thread)).status_code == 405
+
+
+def test_insert_with_htmx_answers_with_the_textarea_keeping_the_draft(staff_client, thread):
+    canned = CannedResponseFactory(body="Hello {asker}, here is how: <b>{x}</b>")
+
+    response = staff_client.post(
+        insert_url(thread),
+        {"canned": canned.pk, "body": "I looked at your photos.\n"},
+        headers={"HX-Request": "true"},
+    )
+
+    assert response.status_code == 200
+    content = response.content.decode()
+    expected_body = "I looked at your photos.\n\nHello Camille, here is how: <b>{x}</b>"
+    expected = str(ReplyForm({"body": expected_body})["body"])
+    assert content == expected
+    assert content.startswith("<textarea")
+    assert 'name="body"' in content
+    assert 'id="id_body"' in content
+    assert 'maxlength="' in content
+    assert "&lt;b&gt;{x}&lt;/b&gt;" in content
+    assert "HX-Request" in response["Vary"]
+
+
+def test_insert_with_htmx_into_an_empty_editor(staff_client, thread):
+    canned = CannedResponseFactory(body="Thanks {asker}!")
+
+    response = staff_client.post(
+        insert_url(thread), {"canned": canned.pk, "body": "  "}, headers={"HX-Request": "true"}
+    )
+
+    assert re.search(r"<textarea[^>]*>\s*Thanks Camille!</textarea>", response.content.decode())
+
+
+def test_insert_without_javascript_shows_the_answer_page_with_the_draft(staff_client, thread):
+    canned = CannedResponseFactory(title="Thanks", body="Thanks {asker}, {staff_name}")
+    CannedResponseFactory(title="Another one")
+
+    response = staff_client.post(
+        insert_url(thread), {"canned": canned.pk, "body": "My own words first.", "csrf": "x"}
+    )
+
+    assert response.status_code == 200
+    content = response.content.decode()
+    assert "The grinder stalls" in content
+    assert "It stops after two seconds." in content
+    assert f'action="/community/t/{thread.pk}/reply/"' in content
+    assert "My own words first.\n\nThanks Camille, Sam from Relais</textarea>" in content
+    assert 'name="canned"' in content
+    assert f'<option value="{canned.pk}" selected>Thanks</option>' in content
+    assert 'name="csrfmiddlewaretoken"' in content
+    assert response.context["reply_form"]["body"].value() == (
+        "My own words first.\n\nThanks Camille, Sam from Relais"
+    )
+
+
+def test_the_answer_page_form_posts_an_official_reply(staff_client, thread, staff):
+    canned = CannedResponseFactory(body="Thanks {asker}")
+    page = staff_client.post(insert_url(thread), {"canned": canned.pk, "body": ""})
+    body = page.context["reply_form"]["body"].value()
+
+    response = staff_client.post(f"/community/t/{thread.pk}/reply/", {"body": body + " Edited."})
+
+    assert response.status_code == 302
+    reply = thread.replies.get()
+    assert (reply.body, reply.is_official, reply.author) == ("Thanks Camille Edited.", True, staff)
+
+
+@pytest.mark.parametrize("bad", ["", "abc", "99999999999999999999999", "0"])
+def test_insert_with_a_bad_id_keeps_the_draft_and_says_so(staff_client, thread, bad):
+    CannedResponseFactory()
+
+    response = staff_client.post(insert_url(thread), {"canned": bad, "body": "Keep me."})
+
+    assert response.status_code == 400
+    content = response.content.decode()
+    assert "Choose one of the canned responses offered for this thread." in content
+    assert "Keep me.</textarea>" in content
+    assert CannedResponse.objects.get().use_count == 0
+
+
+def test_insert_refuses_another_categorys_response(staff_client, thread):
+    elsewhere = CannedResponseFactory(category=CategoryFactory(slug="kettles"))
+
+    response = staff_client.post(
+        insert_url(thread), {"canned": elsewhere.pk, "body": ""}, headers={"HX-Request": "true"}
+    )
+
+    assert response.status_code == 400
+    elsewhere.refresh_from_db()
+    assert elsewhere.use_count == 0
+
+
+def test_insert_on_a_missing_thread_is_404(staff_client):
+    canned = CannedResponseFactory()
+
+    assert (
+        staff_client.post("/moderation/t/999999/canned/", {"canned": canned.pk}).status_code == 404
+    )
+
+
+def test_every_form_on_the_answer_page_has_a_csrf_token(thread, staff):
+    from django.test import Client
+
+    client = Client(enforce_csrf_checks=True)
+    client.force_login(staff)
+    page = client.get(thread.get_absolute_url()).content.decode()
+    token = re.search(r'name="csrfmiddlewaretoken" value="([^"]+)"', page).group(1)
+    canned = CannedResponseFactory()
+
+    response = client.post(
+        insert_url(thread), {"canned": canned.pk, "body": "", "csrfmiddlewaretoken": token}
+    )
+
+    assert response.status_code == 200
+    forms = re.findall(
+        r"<form\b[^>]*method=\"post\"[^>]*>(.*?)</form>", response.content.decode(), re.S
+    )
+    assert forms
+    assert all('name="csrfmiddlewaretoken"' in form for form in forms)
+
+
+# Admin -------------------------------------------------------------------------------
+
+
+def test_editors_manage_canned_responses_in_the_admin(editor_client, editor, category):
+    CannedResponseFactory(title="Descaling steps", category=category)
+    CannedResponseFactory(title="Warranty basics")
+
+    for codename in ("add", "change", "delete"):
+        assert editor.has_perm(f"moderation.{codename}_cannedresponse")
+    listing = editor_client.get("/admin/snippets/moderation/cannedresponse/")
+    assert listing.status_code == 200
+    content = listing.content.decode()
+    assert "Descaling steps" in content
+    assert "Warranty basics" in content
+
+    search = editor_client.get("/admin/snippets/moderation/cannedresponse/?q=descaling")
+    assert "Descaling steps" in search.content.decode()
+    assert "Warranty basics" not in search.content.decode()
+
+    filtered = editor_client.get(
+        f"/admin/snippets/moderation/cannedresponse/?category={category.pk}"
+    )
+    assert filtered.status_code == 200
+    assert "Warranty basics" not in filtered.content.decode()
+
+
+def test_moderators_group_holds_the_canned_response_permissions(staff):
+    assert staff.has_perm("moderation.change_cannedresponse")
