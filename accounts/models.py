@@ -64,6 +64,10 @@ class User(AbstractUser):
     def is_suspended(self) -> bool:
         return self.suspended_until is not None and self.suspended_until > timezone.now()
 
+    def get_full_name(self) -> str:
+        # What Wagtail's admin (audit log, history) shows for a person.
+        return self.display_name or super().get_full_name()
+
     @property
     def public_name(self) -> str:
         return self.display_name or self.username

@@ -6,7 +6,7 @@ cached on the user object, so a page can ask them per row without queries.
 """
 
 from django.core.exceptions import PermissionDenied
-from django.utils import formats
+from django.utils import formats, timezone
 from django.utils.translation import gettext as _
 
 from accounts.roles import is_moderator
@@ -23,11 +23,16 @@ def _can_post(user) -> bool:
 
 def suspension_message(user) -> str:
     """What a suspended member is told when they try to write: why and until when."""
-    until = formats.date_format(user.suspended_until, "DATETIME_FORMAT")
+    # A 24-hour time: "p.m." would end the sentence with two full stops.
+    until = timezone.localtime(user.suspended_until)
+    until = f"{formats.date_format(until, 'DATE_FORMAT')} {formats.time_format(until, 'H:i')}"
     if user.suspension_reason:
+        reason = user.suspension_reason.rstrip()
+        if reason[-1:] not in ".!?…":
+            reason += "."
         return _("Your account is suspended until %(until)s: %(reason)s") % {
             "until": until,
-            "reason": user.suspension_reason,
+            "reason": reason,
         }
     return _("Your account is suspended until %(until)s.") % {"until": until}
 

@@ -1,6 +1,7 @@
 from django import template
 from django.utils.safestring import mark_safe
 
+from community import permissions
 from community.markdown import sanitize_html
 
 register = template.Library()
@@ -20,3 +21,9 @@ def sanitized(html: str):
 @register.filter
 def in_set(value, collection) -> bool:
     return value in collection
+
+
+@register.filter
+def suspension_message(user) -> str:
+    """What a suspended member reads on every page: why, and until when."""
+    return permissions.suspension_message(user)

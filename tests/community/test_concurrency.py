@@ -27,7 +27,8 @@ from community.models import Follow, HelpfulVote, MeToo, Reply, Thread
 from tests.community.test_services_counters import assert_counters_true
 from tests.factories import CategoryFactory, ModeratorFactory, UserFactory
 
-pytestmark = [
+# Shared with the other concurrency tests (tests/moderation/test_queue_concurrency.py).
+CONCURRENT_ON_POSTGRES = [
     pytest.mark.postgres,
     pytest.mark.skipif(
         connection.vendor != "postgresql",
@@ -37,6 +38,7 @@ pytestmark = [
     # Real transactions in real threads; restore the data migrations' rows afterwards.
     pytest.mark.django_db(transaction=True, serialized_rollback=True),
 ]
+pytestmark = CONCURRENT_ON_POSTGRES
 
 WORKERS = 50  # PostgreSQL's default max_connections is 100: one per worker, plus ours.
 BARRIER_TIMEOUT = 60

@@ -20,7 +20,10 @@ from playwright.sync_api import Page, expect
 
 from accounts.tokens import make_unsubscribe_token
 from community import services
-from community.models import Notification, Thread
+from community.models import Notification, Thread, Visibility
+from moderation.models import CannedResponse
+from moderation.services import assignment as claim
+from moderation.services import reports
 from tests.factories import (
     CategoryFactory,
     ModeratorFactory,
@@ -244,10 +247,22 @@ FORUM_SCREENS = {
         ForumScreen(
             "reply-history", _goto(lambda data: f"/community/r/{data.solution.pk}/history/")
         ),
+        ForumScreen("report-thread", _goto(lambda data: f"/moderation/report/t/{data.thread.pk}/")),
     ],
     "moderator": [
         ForumScreen("thread", _goto(_thread_url)),
         ForumScreen("locked-thread", _goto(lambda data: data.locked.get_absolute_url())),
+        ForumScreen("queue", _goto("/moderation/")),
+        ForumScreen("queue-overdue", _goto("/moderation/?filter=overdue&filter=unassigned")),
+        ForumScreen("unanswered-thread", _goto(lambda data: data.locked.get_absolute_url())),
+        ForumScreen("pending-thread", _goto(lambda data: data.pending.get_absolute_url())),
+        ForumScreen("approvals", _goto("/moderation/approvals/")),
+        ForumScreen("reports", _goto("/moderation/reports/")),
+        ForumScreen("reports-resolved", _goto("/moderation/reports/?status=resolved")),
+        ForumScreen("metrics", _goto("/moderation/metrics/?period=7")),
+        ForumScreen(
+            "suspend", _goto(lambda data: f"/moderation/u/{data.member.username}/suspend/")
+        ),
     ],
     "visitor": [
         ForumScreen("thread", _goto(_thread_url)),
@@ -309,6 +324,19 @@ def forum_data(db):
     services.reply_create(author=asker, thread=locked, body="Mine too, since the update.")
     Thread.objects.filter(pk=locked.pk).update(is_locked=True)
 
+    # For the moderation pages: a claimed thread, a new member's post awaiting
+    # approval, an open report and a prepared answer.
+    claim.thread_claim(moderator=moderator, thread=locked)
+    pending = ThreadFactory(
+        category=category,
+        title="First post: grinder rattles",
+        visibility=Visibility.PENDING,
+        published_at=None,
+        response_due_at=None,
+    )
+    reports.report_create(reporter=asker, thread=thread, reply=recommended, reason="off_topic")
+    CannedResponse.objects.create(title="Thanks", body="Hello {asker}, thanks!")
+
     # The asker's bell: the oldest notification read, the others not.
     notifications = Notification.objects.filter(recipient=asker).order_by("created_at", "pk")
     assert notifications.count() >= 2
@@ -320,6 +348,8 @@ def forum_data(db):
         thread=thread,
         solution=solution,
         locked=locked,
+        pending=pending,
+        member=member,
     )
 
 
