@@ -521,6 +521,7 @@ class Notification(models.Model):
         ACCEPTED = "accepted", _("Your reply was accepted as the solution")
         RECOMMENDED = "recommended", _("Your reply was recommended")
         MENTION = "mention", _("You were mentioned")
+        ASSIGNED = "assigned", _("A thread was assigned to you")
 
     recipient = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="notifications"

@@ -16,7 +16,8 @@ from django.utils.translation import gettext as _
 from wagtail.log_actions import log
 
 from accounts.roles import is_moderator
-from community.models import CommunitySettings, Thread
+from community.models import CommunitySettings, Notification, Thread
+from community.notifications import notify
 from moderation import permissions
 from moderation.wagtail_hooks import THREAD_ASSIGN, THREAD_CLAIM, THREAD_RELEASE
 
@@ -98,6 +99,14 @@ def thread_assign(*, moderator, thread: Thread, assignee) -> Thread:
     if holder is not None and holder.pk == assignee.pk:
         return thread  # already theirs: renewed, nothing new to log
     log(thread, THREAD_ASSIGN, user=moderator, data=_log_data(thread, holder))
+    # Someone else chose them: they hear it in the bell (and by e-mail, if they
+    # take e-mails), or the thread could wait for a moderator who never looks.
+    notify(
+        recipient_ids=[assignee.pk],
+        kind=Notification.Kind.ASSIGNED,
+        actor=moderator,
+        thread=thread,
+    )
     return thread
 
 

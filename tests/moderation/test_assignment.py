@@ -11,7 +11,7 @@ from django.utils import timezone
 from wagtail.models import ModelLogEntry
 
 from community import services as community_services
-from community.models import CommunitySettings, Thread
+from community.models import CommunitySettings, Notification, Thread
 from moderation import selectors, services
 from moderation.wagtail_hooks import THREAD_ASSIGN, THREAD_CLAIM, THREAD_RELEASE
 from tests.factories import (
@@ -19,6 +19,7 @@ from tests.factories import (
     EditorFactory,
     ModeratorFactory,
     ReplyFactory,
+    ThreadFactory,
     UserFactory,
 )
 
@@ -500,3 +501,17 @@ def test_thread_page_runs_the_same_queries_for_1_and_50_replies_and_moderators()
         ReplyFactory(thread=thread, author=ModeratorFactory())
 
     assert count_queries(client, path) == with_one
+
+
+def test_assigning_a_thread_to_another_moderator_notifies_them(moderator):
+    colleague = ModeratorFactory()
+    thread = ThreadFactory(title="Grinder jams")
+
+    services.thread_assign(moderator=moderator, thread=thread, assignee=colleague)
+    services.thread_assign(moderator=moderator, thread=thread, assignee=colleague)  # renewed
+    services.thread_assign(moderator=moderator, thread=thread, assignee=moderator)  # self
+
+    sent = Notification.objects.filter(kind=Notification.Kind.ASSIGNED)
+    assert list(sent.values_list("recipient_id", "actor_id", "thread_id")) == [
+        (colleague.pk, moderator.pk, thread.pk)
+    ]
