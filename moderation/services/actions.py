@@ -47,7 +47,7 @@ def _clean_reason(reason: str) -> str:
 def _locked_reply(reply: Reply) -> Reply:
     # Lock the thread first (as posting a reply does) so counters move in one order.
     Thread.objects.select_for_update().get(pk=reply.thread_id)
-    return Reply.objects.select_for_update().select_related("thread").get(pk=reply.pk)
+    return Reply.objects.select_for_update(of=("self",)).select_related("thread").get(pk=reply.pk)
 
 
 @transaction.atomic
@@ -172,7 +172,9 @@ def thread_move(*, moderator, thread: Thread, category: Category, reason: str) -
     """
     permissions.check_moderate(moderator)
     reason = _clean_reason(reason)
-    thread = Thread.objects.select_for_update().select_related("category").get(pk=thread.pk)
+    thread = (
+        Thread.objects.select_for_update(of=("self",)).select_related("category").get(pk=thread.pk)
+    )
     if thread.category_id == category.pk:
         raise ValidationError(
             _("The thread is already in “%(category)s”."),

@@ -27,7 +27,11 @@ def claim_expiry(now: datetime) -> datetime:
 
 
 def _locked_thread(thread: Thread) -> Thread:
-    return Thread.objects.select_for_update().select_related("assigned_to").get(pk=thread.pk)
+    return (
+        Thread.objects.select_for_update(of=("self",))
+        .select_related("assigned_to")
+        .get(pk=thread.pk)
+    )
 
 
 def _clock(moment: datetime) -> str:

@@ -89,7 +89,9 @@ def _locked_post(thread: Thread, reply: Reply | None) -> tuple[Thread, Reply | N
         raise ValidationError(_("That reply is not part of this thread."), code="wrong_reply")
     thread = Thread.objects.select_for_update().get(pk=thread.pk)
     if reply is not None:
-        reply = Reply.objects.select_for_update().select_related("thread").get(pk=reply.pk)
+        reply = (
+            Reply.objects.select_for_update(of=("self",)).select_related("thread").get(pk=reply.pk)
+        )
     return thread, reply
 
 
