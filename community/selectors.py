@@ -4,7 +4,7 @@ import re
 from dataclasses import dataclass, field
 
 from django.core.paginator import Page, Paginator
-from django.db.models import Count, OuterRef, Q, Subquery
+from django.db.models import Case, Count, Exists, OuterRef, Q, Subquery, Value, When
 from django.db.models.functions import Coalesce
 from django.shortcuts import get_object_or_404
 from taggit.models import Tag
@@ -15,6 +15,8 @@ from community import permissions
 from community.models import (
     Category,
     Follow,
+    HelpArticlePage,
+    HelpArticleTag,
     HelpfulVote,
     MeToo,
     Notification,
@@ -27,6 +29,7 @@ THREADS_PER_PAGE = 30
 REPLIES_PER_PAGE = 50
 NOTIFICATIONS_PER_PAGE = 30
 DUPLICATES_LIMIT = 20
+RELATED_HELP_ARTICLES_LIMIT = 3
 # Paginator.get_page() answers a number past the end with the last page.
 LAST_PAGE = 10**9
 
@@ -304,3 +307,36 @@ def search_pages(*, query: str, limit: int = 5):
     from wagtail.models import Page as WagtailPage
 
     return WagtailPage.objects.live().public().specific().search(query)[:limit]
+
+
+def help_article_get(*, pk: int) -> HelpArticlePage:
+    return get_object_or_404(HelpArticlePage.objects.live().public(), pk=pk)
+
+
+def related_help_articles(*, thread: Thread, limit: int = RELATED_HELP_ARTICLES_LIMIT) -> list:
+    """Live, public help articles about the thread's category or any of its tags, those
+    that share both first. Two queries (view restrictions, articles); the thread's
+    tags are prefetched by thread_get*."""
+    tag_ids = [tag.pk for tag in thread.tags.all()]
+    same_category = Exists(
+        HelpArticlePage.related_categories.through.objects.filter(
+            helparticlepage_id=OuterRef("pk"), category_id=thread.category_id
+        )
+    )
+    same_tag = Exists(
+        HelpArticleTag.objects.filter(content_object_id=OuterRef("pk"), tag_id__in=tag_ids)
+    )
+    articles = (
+        HelpArticlePage.objects.live()
+        .public()
+        .annotate(same_category=same_category, same_tag=same_tag)
+        .filter(Q(same_category=True) | Q(same_tag=True))
+        .annotate(
+            shares_both=Case(
+                When(same_category=True, same_tag=True, then=Value(1)), default=Value(0)
+            )
+        )
+        .only("id", "title", "slug", "url_path", "summary", "path", "depth")
+        .order_by("-shares_both", "title", "pk")
+    )
+    return list(articles[:limit])

@@ -23,9 +23,11 @@ from accounts.roles import is_moderator
 from community import permissions
 from community.markdown import mentioned_usernames, render_markdown_with_mentions
 from community.models import (
+    HELP_FEEDBACK_SESSION_KEY,
     Category,
     CommunitySettings,
     Follow,
+    HelpArticlePage,
     HelpfulVote,
     MeToo,
     Notification,
@@ -487,3 +489,18 @@ def thread_recount(thread: Thread) -> dict[str, int]:
             helpful_count=HelpfulVote.objects.filter(reply_id=reply_id).count()
         )
     return counts
+
+
+@transaction.atomic
+def help_article_record_feedback(*, article: HelpArticlePage, helpful: bool, session) -> bool:
+    """Count a visitor's "was this helpful?" answer once per article and session.
+
+    Answers True when it was counted, False for a second answer (a double submit).
+    """
+    given = list(session.get(HELP_FEEDBACK_SESSION_KEY, []))
+    if article.pk in given:
+        return False
+    counter = "helpful_yes" if helpful else "helpful_no"
+    HelpArticlePage.objects.filter(pk=article.pk).update(**{counter: F(counter) + 1})
+    session[HELP_FEEDBACK_SESSION_KEY] = [*given, article.pk]
+    return True

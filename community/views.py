@@ -11,7 +11,7 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import DatabaseError, connection
-from django.http import HttpResponsePermanentRedirect, JsonResponse
+from django.http import HttpResponseBadRequest, HttpResponsePermanentRedirect, JsonResponse
 from django.shortcuts import get_object_or_404, redirect, render, resolve_url
 from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
@@ -168,6 +168,7 @@ def _thread_context(request, thread, page_number=1, reply_form=None, preview_htm
         "replies": view.replies,
         "reply_form": reply_form or ReplyForm(),
         "preview_html": preview_html,
+        "help_articles": selectors.related_help_articles(thread=thread),
     }
     if view.viewer_can_moderate:
         # Staff tools (assignment, canned responses, move) belong to the moderation
@@ -466,3 +467,22 @@ def profile_detail(request, username):
         "community/profile_detail.html",
         {"member": member, "recent_threads": threads, "recent_replies": replies},
     )
+
+
+# Help centre ---------------------------------------------------------------------
+
+
+@require_POST
+def help_feedback(request, page_id):
+    """ "Was this article helpful?": counted once per visitor and article."""
+    article = selectors.help_article_get(pk=page_id)
+    answer = request.POST.get("helpful")
+    if answer not in {"yes", "no"}:
+        return HttpResponseBadRequest(_("Answer yes or no."))
+    services.help_article_record_feedback(
+        article=article, helpful=answer == "yes", session=request.session
+    )
+    if request.htmx:
+        return render(request, "community/_help_feedback_fragment.html", {"given": True})
+    messages.success(request, _("Thanks for your feedback."))
+    return redirect(article.get_url(request) or "/")

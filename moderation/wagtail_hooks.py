@@ -103,3 +103,26 @@ def thread_assignment_and_canned(request, thread):
         "thread_assignee": thread.assignee_at(timezone.now()),
         "canned_responses": list(selectors.canned_for_thread(thread)),
     }
+
+
+# The community in the admin ------------------------------------------------------
+
+from wagtail.permissions import register_permission_policy  # noqa: E402
+
+from community.models import Reply, Thread  # noqa: E402
+from moderation import admin_views  # noqa: E402
+from moderation.models import Report  # noqa: E402
+
+# Read-only for staff: posts are written on the site and moderated through the services.
+for _model in (Thread, Reply, Report):
+    register_permission_policy(_model, admin_views.CommunityReadOnlyPolicy(_model))
+
+
+@hooks.register("register_admin_viewset")
+def register_community_viewsets():
+    return admin_views.CommunityViewSetGroup()
+
+
+@hooks.register("construct_homepage_panels")
+def add_community_panel(request, panels):
+    panels.append(admin_views.CommunityPanel(request))

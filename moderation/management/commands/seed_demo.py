@@ -33,7 +33,9 @@ from community.models import (
     CommunitySettings,
     ContentPage,
     Follow,
+    HelpArticlePage,
     HelpfulVote,
+    HelpIndexPage,
     HomePage,
     MeToo,
     Notification,
@@ -806,8 +808,8 @@ HOME_INTRO = (
     "help centre</a>.</p>"
 )
 
-# The guidelines come first so that the help centre can link to them by page id,
-# a link that survives a change of slug.
+# The help centre (below) links to the guidelines by page id, a link that survives
+# a change of slug.
 CONTENT_PAGES = [
     {
         "slug": "guidelines",
@@ -831,31 +833,197 @@ CONTENT_PAGES = [
             rather than replying to it.</p>
             """,
     },
+]
+
+
+# The help centre: an index at /help/ and a few articles whose categories and tags
+# match the demo threads, so thread pages suggest them.
+HELP_INDEX = {
+    "slug": "help",
+    # An earlier demo made /help/ an ordinary page; the help centre then lives here.
+    "fallback_slug": "help-centre",
+    "title": "Help centre",
+    "intro": (
+        "<p>Answers from the {site_name} team to the questions owners ask most. Before "
+        'you post, please read our <a linktype="page" id="{guidelines_id}">community '
+        "guidelines</a>.</p>"
+    ),
+}
+
+HELP_ARTICLES = [
     {
-        "slug": "help",
-        "title": "Help centre",
-        "intro": "How to get answers on {site_name}, from other members and from our team.",
-        "body": """\
-            <h2>Getting started</h2>
-            <p>Browse the categories on the home page, or search for your product and
-            the symptom you see. To ask a question or reply, create an account and
-            confirm your e-mail address.</p>
-            <h2>How to ask a good question</h2>
-            <ul>
-            <li>Name the product and model, for example “Barista 3”.</li>
-            <li>Describe what you see, including any error code shown on the display.</li>
-            <li>Say what you have already tried.</li>
-            <li>Add a few tags, so that others with the same problem find your thread.</li>
-            </ul>
-            <h2>Official replies explained</h2>
-            <p>Replies from our customer care team carry an <b>official</b> badge. The
-            site sets it from the author's role when the reply is posted: formatting
-            cannot imitate it. Every question gets an official reply, even when other
-            members have already answered it. Team members can also recommend a
-            helpful answer from another member.</p>
-            <p>Please read our <a linktype="page" id="{guidelines_id}">community
-            guidelines</a> before you post.</p>
-            """,
+        "slug": "descaling-barista-3",
+        "title": "Descaling your Barista 3",
+        "summary": "When the descale light comes on, how to run the cycle, and what to do "
+        "if the pump stays noisy afterwards.",
+        "categories": ["coffee-machines"],
+        "tags": ["barista-3", "descaling", "detartrage"],
+        "body": [
+            (
+                "paragraph",
+                "<p>Scale builds up faster with hard water. The Barista 3 "
+                "lights the <b>descale</b> button when it is time, about every two months.</p>",
+            ),
+            ("heading", "Run the descaling cycle"),
+            (
+                "steps",
+                [
+                    "Empty the drip tray and the water tank.",
+                    "Pour one sachet of Brio descaler into the tank and fill it to the MAX line.",
+                    "Put a large bowl under the group head and the steam wand.",
+                    "Hold the descale button for three seconds: the cycle takes about 25 minutes.",
+                    "Rinse the tank, fill it with fresh water and run the rinse cycle.",
+                ],
+            ),
+            (
+                "callout",
+                {
+                    "kind": "tip",
+                    "text": "<p>Noisy pump after descaling? Open the steam knob and hold the "
+                    "hot-water button for 10 seconds to let the air out.</p>",
+                },
+            ),
+            (
+                "callout",
+                {
+                    "kind": "warning",
+                    "text": "<p>Never use vinegar: it damages the "
+                    "seals and is not covered by the warranty.</p>",
+                },
+            ),
+        ],
+    },
+    {
+        "slug": "coffee-machine-error-codes",
+        "title": "Error codes on coffee machines",
+        "summary": "What E01 to E08 on the display mean and which ones you can fix yourself.",
+        "categories": ["coffee-machines"],
+        "tags": ["error-codes", "barista-3"],
+        "body": [
+            (
+                "paragraph",
+                "<p>An error code stops the machine to protect it. Most clear "
+                "after a restart once the cause is fixed.</p>",
+            ),
+            ("heading", "The common codes"),
+            (
+                "steps",
+                [
+                    "E01: the water tank is empty or badly seated. Refill it and push it "
+                    "in firmly.",
+                    "E02: the drip tray is full or missing.",
+                    "E04: the pump cannot prime, often after descaling. Let the air out "
+                    "through the steam wand.",
+                    "E06: the heating unit is too hot. Switch off for 30 minutes.",
+                    "E08: an internal fault. Note the code and contact us for a repair.",
+                ],
+            ),
+            (
+                "callout",
+                {
+                    "kind": "note",
+                    "text": "<p>A code that comes back after a restart "
+                    "needs our team: ask in the community with the code and your model.</p>",
+                },
+            ),
+        ],
+    },
+    {
+        "slug": "warranty-and-repairs",
+        "title": "Warranty and repairs",
+        "summary": "What the two-year warranty covers, how to book a repair, and what to do "
+        "without your invoice.",
+        "categories": ["warranty-repairs"],
+        "tags": ["warranty", "repair", "garantie", "facture"],
+        "body": [
+            (
+                "paragraph",
+                "<p>Every Maison Brio appliance has a <b>two-year warranty</b> "
+                "from the date of purchase, covering parts and labour.</p>",
+            ),
+            ("heading", "Book a repair"),
+            (
+                "steps",
+                [
+                    "Sign in to your account and open the Repairs section.",
+                    "Enter the serial number from the sticker under the appliance.",
+                    "Choose a drop-off point or a courier pick-up.",
+                ],
+            ),
+            (
+                "callout",
+                {
+                    "kind": "tip",
+                    "text": "<p>Lost the invoice? The serial number "
+                    "dates your appliance, so the warranty still applies.</p>",
+                },
+            ),
+        ],
+    },
+    {
+        "slug": "connecting-brio-home-app",
+        "title": "Connecting the Brio Home app",
+        "summary": "Pair a connected appliance with the Brio Home app over Wi-Fi, and fix "
+        "the usual pairing problems.",
+        "categories": ["app-connected-devices"],
+        "tags": ["brio-home-app", "wifi", "pairing"],
+        "body": [
+            ("heading", "Pair your appliance"),
+            (
+                "steps",
+                [
+                    "Install Brio Home from your phone's app store and sign in.",
+                    "Hold the appliance's Wi-Fi button until its light blinks blue.",
+                    "In the app, tap Add an appliance and follow the steps.",
+                ],
+            ),
+            (
+                "callout",
+                {
+                    "kind": "note",
+                    "text": "<p>Appliances connect to 2.4 GHz Wi-Fi "
+                    "only. If your router merges 2.4 and 5 GHz under one name, give the 2.4 GHz "
+                    "band its own name while pairing.</p>",
+                },
+            ),
+            (
+                "paragraph",
+                "<p>Still not connecting? Restart the router and the appliance, "
+                "then try again within two minutes.</p>",
+            ),
+        ],
+    },
+    {
+        "slug": "cleaning-your-blender",
+        "title": "Cleaning your blender",
+        "summary": "A quick clean after each use and a deeper clean each week keep the "
+        "blade and the motor healthy.",
+        "categories": ["blenders-juicers"],
+        "tags": ["vortex", "cleaning"],
+        "body": [
+            ("heading", "After each use"),
+            (
+                "steps",
+                [
+                    "Fill the jug halfway with warm water and a drop of washing-up liquid.",
+                    "Run the blender for 30 seconds on the pulse setting.",
+                    "Rinse the jug and let it dry upside down.",
+                ],
+            ),
+            (
+                "callout",
+                {
+                    "kind": "warning",
+                    "text": "<p>Never put the motor base in "
+                    "water, and unplug it before wiping it.</p>",
+                },
+            ),
+            (
+                "paragraph",
+                "<p>If the motor smells hot or stops during use, let it cool "
+                "for 20 minutes: the overheating protection resets on its own.</p>",
+            ),
+        ],
     },
 ]
 
@@ -1207,7 +1375,8 @@ def _create_thread(spec, *, accounts, category, now) -> Counter:
 
 
 def _ensure_pages(home: HomePage) -> int:
-    """Create the help pages if missing and fill in the home page if no one has yet."""
+    """Create the guidelines and the help centre if missing, and fill in the home page
+    if no one has yet."""
     site_name = settings.WAGTAIL_SITE_NAME
     pages, written = {}, 0
     for spec in CONTENT_PAGES:
@@ -1223,6 +1392,9 @@ def _ensure_pages(home: HomePage) -> int:
             page.save_revision().publish()
             written += 1
         pages[spec["slug"]] = page
+    help_index, help_written = _ensure_help_centre(home, guidelines=pages["guidelines"])
+    pages["help"] = help_index
+    written += help_written
     # An intro means an editor (or an earlier run) has written the home page: keep it.
     if not home.intro:
         home.hero_text = HOME_HERO_TEXT
@@ -1230,6 +1402,49 @@ def _ensure_pages(home: HomePage) -> int:
         home.save_revision().publish()
         written += 1
     return written
+
+
+def _ensure_help_centre(home: HomePage, *, guidelines) -> tuple[HelpIndexPage, int]:
+    """The help index and its articles, each created only if missing."""
+    written = 0
+    index = None
+    for slug in (HELP_INDEX["slug"], HELP_INDEX["fallback_slug"]):
+        page = home.get_children().filter(slug=slug).specific().first()
+        if page is None or isinstance(page, HelpIndexPage):
+            index = page
+            break
+    if index is None:
+        index = HelpIndexPage(
+            title=HELP_INDEX["title"],
+            slug=slug,
+            intro=HELP_INDEX["intro"].format(
+                site_name=settings.WAGTAIL_SITE_NAME, guidelines_id=guidelines.pk
+            ),
+        )
+        home.add_child(instance=index)
+        index.save_revision().publish()
+        written += 1
+    categories = Category.objects.in_bulk(field_name="slug")
+    for spec in HELP_ARTICLES:
+        if index.get_children().filter(slug=spec["slug"]).exists():
+            continue
+        article = HelpArticlePage(
+            title=spec["title"],
+            slug=spec["slug"],
+            summary=spec["summary"],
+            body=_stream(spec["body"]),
+        )
+        article.related_categories = [categories[slug] for slug in spec["categories"]]
+        article.tags.add(*spec["tags"])
+        index.add_child(instance=article)
+        article.save_revision().publish()
+        written += 1
+    return index, written
+
+
+def _stream(blocks) -> list[dict]:
+    """StreamField data from (block type, value) pairs."""
+    return [{"type": kind, "value": value} for kind, value in blocks]
 
 
 @contextmanager

@@ -1,0 +1,270 @@
+"""Help centre: articles and their blocks, the "was this helpful?" counter, related
+articles on thread pages, and the demo's help centre (issue 5, point 2)."""
+
+from io import StringIO
+
+import pytest
+from django.core.management import call_command
+from django.test import Client
+from django.urls import reverse
+
+from community import selectors, services
+from community.models import HelpArticlePage, HelpIndexPage, HomePage
+from tests.community.test_queries import assert_same_queries, queries
+from tests.factories import CategoryFactory, ThreadFactory
+
+pytestmark = pytest.mark.django_db
+
+BODY = [
+    {"type": "heading", "value": "Run the cycle"},
+    {"type": "paragraph", "value": "<p>Scale builds up <b>fast</b>.</p>"},
+    {"type": "steps", "value": ["Empty the tank.", "Add the descaler."]},
+    {"type": "callout", "value": {"kind": "warning", "text": "<p>Never use vinegar.</p>"}},
+]
+
+
+@pytest.fixture
+def help_index() -> HelpIndexPage:
+    index = HelpIndexPage(title="Help centre", slug="help", intro="<p>Answers.</p>")
+    HomePage.objects.get().add_child(instance=index)
+    index.save_revision().publish()
+    return index
+
+
+def make_article(index, title, *, categories=(), tags=(), live=True, body=None, **fields):
+    article = HelpArticlePage(
+        title=title, summary=f"About {title.lower()}.", body=body or [], **fields
+    )
+    article.related_categories = list(categories)
+    if tags:
+        article.tags.add(*tags)
+    index.add_child(instance=article)
+    if live:
+        article.save_revision().publish()
+    else:
+        HelpArticlePage.objects.filter(pk=article.pk).update(live=False)
+        article.refresh_from_db()
+    return article
+
+
+@pytest.fixture
+def article(help_index) -> HelpArticlePage:
+    return make_article(help_index, "Descaling your Barista 3", body=BODY)
+
+
+# Pages -------------------------------------------------------------------------------
+
+
+def test_help_article_renders_its_blocks(client, article):
+    response = client.get(article.url)
+
+    content = response.content.decode()
+    assert response.status_code == 200
+    assert "<h2" in content and "Run the cycle" in content
+    assert "Scale builds up <b>fast</b>." in content
+    assert '<ol class="help-steps"><li>Empty the tank.</li><li>Add the descaler.</li></ol>' in (
+        content
+    )
+    assert "callout--warning" in content and "Never use vinegar." in content
+    assert "Was this article helpful?" in content
+    assert 'href="/help/"' in content  # breadcrumb to the index
+
+
+def test_help_index_lists_live_articles_only(client, help_index):
+    make_article(help_index, "Error codes")
+    make_article(help_index, "Secret draft", live=False)
+
+    content = client.get("/help/").content.decode()
+
+    assert "Error codes" in content
+    assert "Secret draft" not in content
+
+
+def test_home_page_takes_help_index_and_content_pages():
+    allowed = HomePage.allowed_subpage_models()
+
+    assert HelpIndexPage in allowed
+    assert HelpArticlePage not in allowed
+    assert HelpArticlePage.allowed_parent_page_models() == [HelpIndexPage]
+
+
+# Feedback ------------------------------------------------------------------------------
+
+
+def feedback_url(article) -> str:
+    return reverse("community:help_feedback", kwargs={"page_id": article.pk})
+
+
+def test_help_feedback_counts_once_per_session(client, article):
+    client.post(feedback_url(article), {"helpful": "yes"})
+    client.post(feedback_url(article), {"helpful": "yes"})
+    client.post(feedback_url(article), {"helpful": "no"})
+    Client().post(feedback_url(article), {"helpful": "no"})
+
+    article.refresh_from_db()
+    assert (article.helpful_yes, article.helpful_no) == (1, 1)
+
+
+def test_help_feedback_without_js_redirects_back_with_a_message(client, article):
+    response = client.post(feedback_url(article), {"helpful": "yes"}, follow=True)
+
+    content = response.content.decode()
+    assert response.redirect_chain[-1][0] == article.url
+    assert "Thanks for your feedback." in content
+    assert "Was this article helpful?" not in content  # answered: the form is gone
+
+
+def test_help_feedback_answers_htmx_with_a_fragment(client, article):
+    response = client.post(feedback_url(article), {"helpful": "no"}, headers={"HX-Request": "true"})
+
+    content = response.content.decode()
+    assert response.status_code == 200
+    assert "Thanks for your feedback." in content
+    assert "<html" not in content
+    article.refresh_from_db()
+    assert article.helpful_no == 1
+
+
+def test_help_feedback_requires_csrf(article):
+    client = Client(enforce_csrf_checks=True)
+
+    response = client.post(feedback_url(article), {"helpful": "yes"})
+
+    assert response.status_code == 403
+    article.refresh_from_db()
+    assert article.helpful_yes == 0
+
+
+@pytest.mark.parametrize("data", [{}, {"helpful": "maybe"}])
+def test_help_feedback_rejects_other_answers(client, article, data):
+    assert client.post(feedback_url(article), data).status_code == 400
+
+
+def test_help_feedback_404_for_drafts_and_get_is_not_allowed(client, help_index, article):
+    draft = make_article(help_index, "Draft", live=False)
+
+    assert client.post(feedback_url(draft), {"helpful": "yes"}).status_code == 404
+    assert client.get(feedback_url(article)).status_code == 405
+
+
+def test_help_feedback_survives_publishing_a_revision(client, article):
+    client.post(feedback_url(article), {"helpful": "yes"})
+
+    article.refresh_from_db()
+    article.save_revision().publish()  # the revision was taken after the vote …
+    stale = article.revisions.order_by("pk").first()  # … but an older one is stale
+    stale.publish()
+
+    article.refresh_from_db()
+    assert article.helpful_yes == 1
+
+
+def test_help_article_record_feedback_service(article):
+    session = {}
+
+    assert services.help_article_record_feedback(article=article, helpful=True, session=session)
+    assert not services.help_article_record_feedback(
+        article=article, helpful=False, session=session
+    )
+    article.refresh_from_db()
+    assert (article.helpful_yes, article.helpful_no) == (1, 0)
+
+
+# Related articles on thread pages -------------------------------------------------------
+
+
+def test_related_help_articles_match_category_or_tag_both_first(help_index):
+    coffee, blenders = CategoryFactory(), CategoryFactory()
+    thread = ThreadFactory(category=coffee)
+    thread.tags.add("descaling")
+    by_tag = make_article(help_index, "A by tag", categories=[blenders], tags=["descaling"])
+    both = make_article(help_index, "Z both", categories=[coffee], tags=["descaling"])
+    by_category = make_article(help_index, "B by category", categories=[coffee])
+    make_article(help_index, "C unrelated", categories=[blenders], tags=["other"])
+    make_article(help_index, "D draft", categories=[coffee], live=False)
+
+    related = selectors.related_help_articles(thread=thread)
+
+    assert related == [both, by_tag, by_category]
+
+
+def test_related_help_articles_are_at_most_three(help_index):
+    coffee = CategoryFactory()
+    thread = ThreadFactory(category=coffee)
+    for number in range(5):
+        make_article(help_index, f"Article {number}", categories=[coffee])
+
+    assert len(selectors.related_help_articles(thread=thread)) == 3
+
+
+def test_thread_page_shows_related_help_articles(client, help_index):
+    thread = ThreadFactory()
+    thread.tags.add("wifi")
+    article = make_article(help_index, "Connecting the app", tags=["wifi"])
+    make_article(help_index, "Draft about wifi", tags=["wifi"], live=False)
+
+    content = client.get(thread.get_absolute_url()).content.decode()
+
+    assert "Help articles that may answer this" in content
+    assert f'href="{article.url}"' in content
+    assert "Draft about wifi" not in content
+
+
+def test_thread_page_without_related_articles_has_no_aside(client):
+    thread = ThreadFactory()
+
+    content = client.get(thread.get_absolute_url()).content.decode()
+
+    assert "Help articles that may answer this" not in content
+
+
+def test_thread_page_queries_stay_constant_with_related_articles(client, help_index):
+    coffee = CategoryFactory()
+    thread = ThreadFactory(category=coffee)
+    thread.tags.add("descaling", "barista-3")
+    make_article(help_index, "First", categories=[coffee], tags=["descaling"])
+    path = thread.get_absolute_url()
+    queries(client, path)  # warm caches
+    with_one, _ = queries(client, path)
+
+    for number in range(12):
+        make_article(help_index, f"More {number}", categories=[coffee], tags=["barista-3"])
+    with_many, content = queries(client, path)
+
+    assert content.count('class="related-help__list"') == 1
+    assert_same_queries(with_one, with_many, path)
+
+
+# Demo -------------------------------------------------------------------------------------
+
+
+def test_seed_demo_creates_the_help_centre(settings, client):
+    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+    call_command("seed_demo", stdout=StringIO())
+    call_command("seed_demo", stdout=StringIO())
+
+    index = HelpIndexPage.objects.get()
+    assert index.url == "/help/"
+    articles = HelpArticlePage.objects.child_of(index).live()
+    assert articles.count() == 5
+    descaling = articles.get(slug="descaling-barista-3")
+    assert set(descaling.tags.names()) >= {"barista-3", "descaling"}
+    assert descaling.related_categories.filter(slug="coffee-machines").exists()
+    thread = ThreadFactory._meta.model.objects.filter(tags__name="descaling").first()
+    assert descaling in selectors.related_help_articles(thread=thread)
+    assert "Descaling your Barista 3" in client.get("/help/").content.decode()
+
+
+# Guidelines -------------------------------------------------------------------------------
+
+
+def test_ask_and_reply_forms_link_the_guidelines(member_client):
+    thread = ThreadFactory()
+
+    ask = member_client.get(reverse("community:ask")).content.decode()
+    thread_page = member_client.get(thread.get_absolute_url()).content.decode()
+
+    form = ask[ask.index('action="/community/ask/"') :]
+    assert 'href="/guidelines/"' in form[: form.index("</form>")]
+    reply_form = thread_page[thread_page.index('id="reply-form"') :]
+    assert 'href="/guidelines/"' in reply_form[: reply_form.index("</form>")]

@@ -1,0 +1,355 @@
+"""The community in the Wagtail admin: editors read threads, replies and reports;
+only moderators hide and restore, through the services; nobody edits posts there."""
+
+from datetime import timedelta
+
+import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
+from django.urls import reverse
+from django.utils import timezone
+from wagtail.models import ModelLogEntry
+
+from community.models import Reply, Thread, Visibility
+from moderation import services
+from moderation.models import Report
+from moderation.wagtail_hooks import REPLY_HIDE, REPLY_RESTORE, THREAD_HIDE, THREAD_RESTORE
+from tests.factories import CategoryFactory, ReplyFactory, ThreadFactory, UserFactory
+
+LIST_URLS = ["community_threads:index", "community_replies:index", "community_reports:index"]
+
+
+@pytest.fixture
+def thread(db, member):
+    return ThreadFactory(author=member, title="The kettle whistles at night")
+
+
+@pytest.fixture
+def reply(db, thread, other_member):
+    return ReplyFactory(thread=thread, author=other_member, body="Descale it with vinegar.")
+
+
+@pytest.fixture
+def report(db, thread, other_member):
+    return services.report_create(reporter=other_member, thread=thread, reason="spam")
+
+
+def _log_count(obj, action):
+    return ModelLogEntry.objects.filter(object_id=str(obj.pk), action=action).count()
+
+
+# Who may read ------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize("name", LIST_URLS)
+def test_editor_reads_the_community_lists(editor_client, thread, reply, report, name):
+    response = editor_client.get(reverse(name))
+    assert response.status_code == 200
+
+
+def test_thread_list_shows_the_columns(editor_client, thread):
+    response = editor_client.get(reverse("community_threads:index"))
+    html = response.content.decode()
+    assert "The kettle whistles at night" in html
+    assert thread.category.name in html
+    assert "Awaiting" in html
+    # Read-only: no add button, no edit link.
+    assert "/admin/community/threads/new/" not in html
+    assert "/edit/" not in html
+
+
+@pytest.mark.parametrize(
+    ("name", "obj"),
+    [
+        ("community_threads:inspect", "thread"),
+        ("community_replies:inspect", "reply"),
+        ("community_reports:inspect", "report"),
+    ],
+)
+def test_editor_inspects_a_post(request, editor_client, name, obj):
+    instance = request.getfixturevalue(obj)
+    response = editor_client.get(reverse(name, args=[instance.pk]))
+    assert response.status_code == 200
+
+
+def test_editor_sees_no_moderation_buttons(editor_client, thread):
+    response = editor_client.get(reverse("community_threads:inspect", args=[thread.pk]))
+    assert reverse("community_threads:hide", args=[thread.pk]) not in response.content.decode()
+
+
+def test_moderating_superuser_sees_the_hide_button(superuser_client, thread):
+    response = superuser_client.get(reverse("community_threads:inspect", args=[thread.pk]))
+    assert reverse("community_threads:hide", args=[thread.pk]) in response.content.decode()
+
+
+def test_there_are_no_write_routes():
+    from django.urls import NoReverseMatch
+
+    for namespace in ("community_threads", "community_replies", "community_reports"):
+        for view in ("add", "edit", "delete", "copy"):
+            with pytest.raises(NoReverseMatch):
+                reverse(f"{namespace}:{view}", args=[1])
+
+
+@pytest.mark.parametrize("name", LIST_URLS)
+def test_visitor_is_sent_to_the_admin_login(client, db, name):
+    response = client.get(reverse(name))
+    assert response.status_code == 302
+    assert response["Location"].startswith("/admin/login/")
+
+
+@pytest.mark.parametrize("name", LIST_URLS)
+def test_member_cannot_reach_the_admin_lists(member_client, name):
+    response = member_client.get(reverse(name))
+    # Wagtail sends a signed-in user without admin access to its login page.
+    assert response.status_code == 302
+    assert response["Location"].startswith("/admin/login/")
+
+
+def test_moderator_without_admin_access_cannot_reach_the_admin(moderator_client, thread):
+    response = moderator_client.get(reverse("community_threads:hide", args=[thread.pk]))
+    assert response.status_code in (302, 403)
+    thread.refresh_from_db()
+    assert thread.visibility == Visibility.VISIBLE
+
+
+# Who may moderate ----------------------------------------------------------------
+
+
+@pytest.mark.parametrize("action", ["hide", "restore"])
+def test_editor_cannot_hide_or_restore_a_thread(editor_client, thread, action):
+    if action == "restore":
+        Thread.objects.filter(pk=thread.pk).update(visibility=Visibility.HIDDEN)
+    before = Thread.objects.get(pk=thread.pk).visibility
+    url = reverse(f"community_threads:{action}", args=[thread.pk])
+    assert editor_client.get(url).status_code == 403
+    assert editor_client.post(url, {"reason": "Spam"}).status_code == 403
+    assert Thread.objects.get(pk=thread.pk).visibility == before
+    assert _log_count(thread, THREAD_HIDE) + _log_count(thread, THREAD_RESTORE) == 0
+
+
+def test_editor_cannot_hide_a_reply(editor_client, reply):
+    url = reverse("community_replies:hide", args=[reply.pk])
+    assert editor_client.post(url, {"reason": "Spam"}).status_code == 403
+    assert Reply.objects.get(pk=reply.pk).visibility == Visibility.VISIBLE
+
+
+def test_member_cannot_hide(member_client, thread):
+    url = reverse("community_threads:hide", args=[thread.pk])
+    response = member_client.post(url, {"reason": "Spam"})
+    assert response.status_code in (302, 403)
+    assert Thread.objects.get(pk=thread.pk).visibility == Visibility.VISIBLE
+
+
+def test_visitor_cannot_hide(client, thread):
+    url = reverse("community_threads:hide", args=[thread.pk])
+    response = client.post(url, {"reason": "Spam"})
+    assert response.status_code == 302
+    assert response["Location"].startswith("/admin/login/")
+    assert Thread.objects.get(pk=thread.pk).visibility == Visibility.VISIBLE
+
+
+def test_superuser_hides_and_restores_a_thread_through_the_services(
+    superuser_client, superuser, thread
+):
+    url = reverse("community_threads:hide", args=[thread.pk])
+    form = superuser_client.get(url)
+    assert form.status_code == 200
+    assert 'name="reason"' in form.content.decode()
+
+    response = superuser_client.post(url, {"reason": "Advertising a competitor"})
+    assert response.status_code == 302
+    assert response["Location"] == reverse("community_threads:inspect", args=[thread.pk])
+    thread.refresh_from_db()
+    assert thread.visibility == Visibility.HIDDEN
+    assert thread.hidden_reason == "Advertising a competitor"
+    entry = ModelLogEntry.objects.get(object_id=str(thread.pk), action=THREAD_HIDE)
+    assert entry.user_id == superuser.pk
+    assert entry.data["reason"] == "Advertising a competitor"
+
+    # A double submit changes nothing and logs nothing more.
+    superuser_client.post(url, {"reason": "Advertising a competitor"})
+    assert _log_count(thread, THREAD_HIDE) == 1
+
+    restore = reverse("community_threads:restore", args=[thread.pk])
+    assert superuser_client.post(restore, {"reason": ""}).status_code == 302
+    thread.refresh_from_db()
+    assert thread.visibility == Visibility.VISIBLE
+    assert _log_count(thread, THREAD_RESTORE) == 1
+
+
+def test_hiding_needs_a_reason(superuser_client, thread):
+    url = reverse("community_threads:hide", args=[thread.pk])
+    response = superuser_client.post(url, {"reason": "   "})
+    assert response.status_code == 400
+    assert Thread.objects.get(pk=thread.pk).visibility == Visibility.VISIBLE
+    assert _log_count(thread, THREAD_HIDE) == 0
+
+
+def test_superuser_hides_and_restores_a_reply(superuser_client, reply):
+    url = reverse("community_replies:hide", args=[reply.pk])
+    assert superuser_client.post(url, {"reason": "Rude"}).status_code == 302
+    reply.refresh_from_db()
+    assert reply.visibility == Visibility.HIDDEN
+    assert _log_count(reply, REPLY_HIDE) == 1
+
+    restore = reverse("community_replies:restore", args=[reply.pk])
+    assert superuser_client.post(restore, {"reason": "Misread"}).status_code == 302
+    reply.refresh_from_db()
+    assert reply.visibility == Visibility.VISIBLE
+    assert _log_count(reply, REPLY_RESTORE) == 1
+
+
+def test_the_reason_limit_matches_the_services():
+    from moderation import admin_views
+
+    assert admin_views.REASON_MAX_LENGTH == services.REASON_MAX_LENGTH
+
+
+def test_hiding_a_missing_post_is_a_404(superuser_client, db):
+    url = reverse("community_threads:hide", args=[999999])
+    assert superuser_client.post(url, {"reason": "Spam"}).status_code == 404
+
+
+# Filters and search ----------------------------------------------------------------
+
+
+def _titles(response):
+    return response.content.decode()
+
+
+@pytest.mark.breaks_queue  # official replies stood in for by their timestamps
+def test_thread_filters(editor_client, member):
+    now = timezone.now()
+    category = CategoryFactory(name="Coffee machines")
+    answered = ThreadFactory(title="Answered thread about grinders", category=category)
+    Thread.objects.filter(pk=answered.pk).update(first_official_reply_at=now)
+    overdue = ThreadFactory(title="Overdue thread about filters")
+    Thread.objects.filter(pk=overdue.pk).update(response_due_at=now - timedelta(hours=1))
+    hidden = ThreadFactory(title="Hidden thread about spam links")
+    Thread.objects.filter(pk=hidden.pk).update(visibility=Visibility.HIDDEN)
+    url = reverse("community_threads:index")
+
+    html = _titles(editor_client.get(url, {"official": "answered"}))
+    assert "Answered thread" in html and "Overdue thread" not in html
+
+    html = _titles(editor_client.get(url, {"official": "overdue"}))
+    assert "Overdue thread" in html and "Answered thread" not in html
+
+    html = _titles(editor_client.get(url, {"hidden": "true"}))
+    assert "Hidden thread" in html and "Overdue thread" not in html
+
+    html = _titles(editor_client.get(url, {"visibility": "hidden"}))
+    assert "Hidden thread" in html and "Answered thread" not in html
+
+    html = _titles(editor_client.get(url, {"category": category.pk}))
+    assert "Answered thread" in html and "Hidden thread" not in html
+
+    html = _titles(editor_client.get(url, {"q": "grinders"}))
+    assert "Answered thread" in html and "Overdue thread" not in html
+
+
+def test_thread_published_today_filter(editor_client):
+    ThreadFactory(title="Asked this very morning")
+    old = ThreadFactory(title="Asked a long time ago")
+    Thread.objects.filter(pk=old.pk).update(published_at=timezone.now() - timedelta(days=30))
+    html = _titles(editor_client.get(reverse("community_threads:index"), {"published": "today"}))
+    assert "Asked this very morning" in html and "Asked a long time ago" not in html
+
+
+@pytest.mark.breaks_queue  # an official reply marked without the thread's timestamp
+def test_reply_filters(editor_client, thread):
+    ReplyFactory(thread=thread, body="An official word from the brand team")
+    Reply.objects.filter(body__startswith="An official").update(is_official=True)
+    ReplyFactory(thread=thread, body="A peer suggestion from a member")
+    url = reverse("community_replies:index")
+    html = _titles(editor_client.get(url, {"is_official": "true"}))
+    assert "An official word" in html and "A peer suggestion" not in html
+    html = _titles(editor_client.get(url, {"visibility": "hidden"}))
+    assert "An official word" not in html
+
+
+def test_report_list_shows_the_report(editor_client, report, thread):
+    html = _titles(editor_client.get(reverse("community_reports:index")))
+    assert thread.title in html
+    assert str(Report.Reason.SPAM.label) in html
+
+
+# Constant queries ------------------------------------------------------------------
+
+
+def _count_queries(client, url):
+    with CaptureQueriesContext(connection) as queries:
+        response = client.get(url)
+    assert response.status_code == 200
+    return len(queries)
+
+
+@pytest.mark.parametrize("name", LIST_URLS)
+def test_lists_run_constant_queries(superuser_client, name):
+    category = CategoryFactory()
+    reporters = UserFactory.create_batch(2)
+
+    def add_rows(count):
+        for _ in range(count):
+            thread = ThreadFactory(category=category, author=UserFactory())
+            ReplyFactory(thread=thread, author=UserFactory())
+            Report.objects.create(reporter=reporters[0], thread=thread, reason="spam")
+
+    url = reverse(name)
+    add_rows(1)
+    superuser_client.get(url)  # warm the caches (site, settings, content types)
+    one = _count_queries(superuser_client, url)
+    add_rows(49)
+    fifty = _count_queries(superuser_client, url)
+    assert one == fifty
+
+
+# Dashboard panel -------------------------------------------------------------------
+
+
+def test_dashboard_panel_for_a_moderating_superuser(superuser_client, thread, report):
+    ThreadFactory(response_due_at=timezone.now() - timedelta(hours=2))
+    response = superuser_client.get(reverse("wagtailadmin_home"))
+    html = response.content.decode()
+    assert response.status_code == 200
+    assert 'id="community-summary' in html
+    assert 'href="/moderation/"' in html
+    assert 'href="/moderation/?filter=overdue"' in html
+    assert 'href="/moderation/reports/"' in html
+    assert "?published=today" in html
+    assert "Awaiting an official reply" in html
+
+
+def test_dashboard_panel_for_an_editor_links_to_the_admin_lists(editor_client, thread):
+    html = editor_client.get(reverse("wagtailadmin_home")).content.decode()
+    assert 'id="community-summary' in html
+    assert 'href="/moderation/' not in html
+    assert "/admin/community/threads/?visibility=visible&amp;official=awaiting" in html
+    assert "/admin/community/reports/?status=open" in html
+
+
+def test_dashboard_panel_runs_constant_queries(superuser_client):
+    url = reverse("wagtailadmin_home")
+    ThreadFactory()
+    superuser_client.get(url)
+    one = _count_queries(superuser_client, url)
+    ThreadFactory.create_batch(20, response_due_at=timezone.now() - timedelta(hours=1))
+    many = _count_queries(superuser_client, url)
+    assert one == many
+
+
+def test_site_history_links_a_hidden_thread_to_its_inspect_view(
+    superuser_client, superuser, thread
+):
+    services.thread_hide(moderator=superuser, thread=thread, reason="Spam")
+    response = superuser_client.get(reverse("wagtailadmin_reports:site_history"))
+    assert response.status_code == 200
+    assert reverse("community_threads:inspect", args=[thread.pk]) in response.content.decode()
+
+
+def test_thread_history_is_readable_by_editors(editor_client, superuser, thread):
+    services.thread_hide(moderator=superuser, thread=thread, reason="Spam")
+    response = editor_client.get(reverse("community_threads:history", args=[thread.pk]))
+    assert response.status_code == 200
+    assert "Thread hidden by a moderator" in response.content.decode()
