@@ -1,19 +1,22 @@
-from django.conf import settings
 from django.utils.functional import SimpleLazyObject
 
 from accounts.roles import is_editor, is_moderator
-from community.models import Notification
+from community.models import CommunitySettings, Notification
 
 
 def community(request):
-    """What the base template needs on every page: the brand's name, the viewer's roles
+    """What the base template needs on every page: the brand's name, logo, colour and
+    footer (the site settings editors change in Wagtail), the viewer's roles
     and their unread notifications (one query, only for signed-in members)."""
     user = getattr(request, "user", None)
     signed_in = bool(user and user.is_authenticated)
     viewer_is_moderator = signed_in and is_moderator(user)
     viewer_is_editor = signed_in and is_editor(user)
+    # Lazy and cached on the request by load(): one query, only when a page uses it.
+    site_branding = SimpleLazyObject(lambda: CommunitySettings.load(request))
     return {
-        "community_name": settings.WAGTAIL_SITE_NAME,
+        "site_branding": site_branding,
+        "community_name": SimpleLazyObject(lambda: site_branding.display_name),
         "viewer_is_moderator": viewer_is_moderator,
         "viewer_is_editor": viewer_is_editor,
         "viewer_is_staff": viewer_is_moderator or viewer_is_editor,

@@ -1131,6 +1131,7 @@ class Command(BaseCommand):
                 story += _ensure_spam_reply(accounts, now=now)
             story += _ensure_moderation_demo(accounts, now=now)
             pages_written = _ensure_pages(home)
+            footer_items = _ensure_site_footer()
 
         # Reported after the commit, so a closed output pipe cannot undo the work.
         if options["verbosity"] >= 1:
@@ -1150,6 +1151,7 @@ class Command(BaseCommand):
                     "reports": story["reports"],
                     "threads claimed": story["claims"],
                     "pages written": pages_written,
+                    "footer links and contacts": footer_items,
                 },
                 existing_accounts=len(ACCOUNTS) - len(created_usernames),
             )
@@ -1445,6 +1447,35 @@ def _ensure_help_centre(home: HomePage, *, guidelines) -> tuple[HelpIndexPage, i
 def _stream(blocks) -> list[dict]:
     """StreamField data from (block type, value) pairs."""
     return [{"type": kind, "value": value} for kind, value in blocks]
+
+
+SITE_FOOTER_LINKS = [
+    {"label": "Maison Brio shop", "url": f"https://{EMAIL_DOMAIN}/shop"},
+    {"label": "Warranty and repairs", "url": f"https://{EMAIL_DOMAIN}/warranty"},
+]
+SITE_CONTACT_CHANNELS = [
+    {"kind": "email", "label": "Customer care", "value": f"care@{EMAIL_DOMAIN}"},
+    # 01 99 00 xx xx: a range French regulators keep for fiction.
+    {"kind": "phone", "label": "Phone, weekdays 9:00-18:00", "value": "+33 1 99 00 12 34"},
+]
+
+
+def _ensure_site_footer() -> int:
+    """Maison Brio's footer links and contact channels, only where editors have set
+    none. The community name stays blank, so the site's name shows."""
+    rules = CommunitySettings.load()
+    written, fields = 0, []
+    if not rules.footer_links:
+        rules.footer_links = _stream(("link", link) for link in SITE_FOOTER_LINKS)
+        written += len(SITE_FOOTER_LINKS)
+        fields.append("footer_links")
+    if not rules.contact_channels:
+        rules.contact_channels = _stream(("channel", channel) for channel in SITE_CONTACT_CHANNELS)
+        written += len(SITE_CONTACT_CHANNELS)
+        fields.append("contact_channels")
+    if fields:
+        rules.save(update_fields=fields)
+    return written
 
 
 @contextmanager

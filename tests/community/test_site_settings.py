@@ -1,0 +1,213 @@
+"""The site settings editors change in Wagtail: name, logo, brand colour, footer links
+and contact channels, read once per request."""
+
+import re
+
+import pytest
+from django.core.exceptions import ValidationError
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
+
+from community.models import DEFAULT_BRAND_COLOUR, CommunitySettings, contact_href
+from tests.factories import ThreadFactory
+
+pytestmark = pytest.mark.django_db
+
+
+def _page(client, path="/community/") -> str:
+    response = client.get(path)
+    assert response.status_code == 200
+    return response.content.decode()
+
+
+def _title(html: str) -> str:
+    return re.search(r"<title>(.*?)</title>", html, re.S).group(1)
+
+
+def _brand(html: str) -> str:
+    return re.search(r'data-testid="site-brand">(.*?)</a>', html, re.S).group(1)
+
+
+def test_name_from_the_settings_shows_in_the_header_and_title(client):
+    rules = CommunitySettings.load()
+    rules.community_name = "Brio Owners Club"
+    rules.save()
+
+    html = _page(client)
+
+    assert "Brio Owners Club" in _brand(html)
+    assert _title(html).endswith("· Brio Owners Club")
+    assert "Brio Owners Club community" in html
+
+
+def test_blank_name_falls_back_to_the_site_name(client, settings):
+    settings.WAGTAIL_SITE_NAME = "Relais"
+    rules = CommunitySettings.load()
+    rules.community_name = ""
+    rules.save()
+
+    html = _page(client)
+
+    assert _brand(html).strip() == "Relais"
+    assert _title(html).endswith("· Relais")
+
+
+@pytest.mark.parametrize(
+    "colour",
+    ["red", "#12345", "#1234567", "#GGGGGG", "#123456; } body { display: none", "</style>"],
+)
+def test_a_colour_that_is_not_a_hex_colour_is_rejected(colour):
+    rules = CommunitySettings.load()
+    rules.brand_colour = colour
+    with pytest.raises(ValidationError) as error:
+        rules.full_clean()
+    assert "brand_colour" in error.value.message_dict
+
+
+def test_the_brand_colour_overrides_the_stylesheet(client):
+    rules = CommunitySettings.load()
+    rules.brand_colour = "#7A1F3D"
+    rules.full_clean()
+    rules.save()
+
+    html = _page(client)
+
+    style = re.search(r'<style data-testid="brand-colours">(.*?)</style>', html, re.S).group(1)
+    assert "--color-brand: #7a1f3d;" in style
+    # Darker and paler variants for hover states and soft backgrounds.
+    assert "--color-brand-strong: #5c172e;" in style
+    assert re.search(r"--color-brand-soft: #[0-9a-f]{6};", style)
+
+
+def test_the_default_colour_is_the_stylesheets_own():
+    palette = CommunitySettings.load().brand_palette
+    assert palette["brand"] == DEFAULT_BRAND_COLOUR == "#1d5a85"
+
+
+def test_a_stored_bad_colour_never_reaches_the_page(client):
+    CommunitySettings.objects.update(brand_colour="red;}")
+
+    html = _page(client)
+
+    assert "red;}" not in html
+    assert f"--color-brand: {DEFAULT_BRAND_COLOUR};" in html
+
+
+def test_footer_links_and_contact_channels_render(client):
+    rules = CommunitySettings.load()
+    rules.footer_links = [
+        ("link", {"label": "Our shop", "url": "https://shop.example/"}),
+    ]
+    rules.contact_channels = [
+        ("channel", {"kind": "email", "label": "Customer care", "value": "care@brio.example"}),
+        ("channel", {"kind": "phone", "label": "Phone", "value": "+33 1 99 00 12 34"}),
+        ("channel", {"kind": "chat", "label": "Chat", "value": "javascript:alert(1)"}),
+    ]
+    rules.save()
+
+    html = _page(client)
+    footer = html.split('<footer class="site-footer">')[1]
+
+    assert '<a href="https://shop.example/" data-testid="footer-link">Our shop</a>' in footer
+    assert "Contact us" in footer
+    assert 'href="mailto:care@brio.example"' in footer
+    assert 'href="tel:+33199001234"' in footer
+    # Not a web address: shown as text, never as a link.
+    assert 'href="javascript:' not in footer
+    assert "javascript:alert(1)" in footer
+
+
+def test_no_contact_section_without_channels(client):
+    assert 'data-testid="footer-contact"' not in _page(client)
+
+
+@pytest.mark.parametrize(
+    ("kind", "value", "href"),
+    [
+        ("email", "care@brio.example", "mailto:care@brio.example"),
+        ("email", "not an address", ""),
+        ("phone", "+33 (0)1 99-00", "tel:+33019900"),
+        ("social", "https://social.example/brio", "https://social.example/brio"),
+        ("chat", "ftp://chat.example", ""),
+    ],
+)
+def test_contact_links(kind, value, href):
+    assert contact_href(kind, value) == href
+
+
+def test_the_logo_replaces_the_text_name(client, settings, tmp_path):
+    settings.MEDIA_ROOT = tmp_path
+    from wagtail.images.models import Image
+    from wagtail.images.tests.utils import get_test_image_file
+
+    rules = CommunitySettings.load()
+    rules.community_name = "Brio Owners Club"
+    rules.logo = Image.objects.create(title="Logo", file=get_test_image_file())
+    rules.save()
+
+    brand = _brand(_page(client))
+
+    assert re.search(r'<img [^>]*alt="Brio Owners Club"', brand)
+    assert 'height="40"' in brand
+    assert 'class="site-header__logo"' in brand
+
+
+def test_the_settings_page_shows_the_new_tabs(superuser_client):
+    response = superuser_client.get("/admin/settings/community/communitysettings/", follow=True)
+    html = response.content.decode()
+    assert response.status_code == 200
+    for field in ("community_name", "logo", "brand_colour", "footer_links", "contact_channels"):
+        assert f'data-contentpath="{field}"' in html
+
+
+def test_seed_demo_fills_an_empty_footer_once_and_keeps_the_name_blank():
+    from moderation.management.commands.seed_demo import _ensure_site_footer
+
+    assert _ensure_site_footer() == 4
+    assert _ensure_site_footer() == 0
+    rules = CommunitySettings.load()
+    assert [link.value["label"] for link in rules.footer_links] == [
+        "Maison Brio shop",
+        "Warranty and repairs",
+    ]
+    assert [c.value["kind"] for c in rules.contact_channels] == ["email", "phone"]
+    assert rules.community_name == ""
+
+
+def test_seed_demo_keeps_the_editors_footer():
+    from moderation.management.commands.seed_demo import _ensure_site_footer
+
+    rules = CommunitySettings.load()
+    rules.footer_links = [("link", {"label": "Ours", "url": "https://ours.example/"})]
+    rules.save()
+
+    assert _ensure_site_footer() == 2  # only the contact channels were missing
+    rules = CommunitySettings.load()
+    assert [link.value["label"] for link in rules.footer_links] == ["Ours"]
+
+
+def _count(client) -> int:
+    with CaptureQueriesContext(connection) as context:
+        assert client.get("/community/").status_code == 200
+    return len(context.captured_queries)
+
+
+def test_settings_cost_one_query_per_page_whatever_the_rows(client):
+    rules = CommunitySettings.load()
+    rules.community_name = "Brio Owners Club"
+    rules.footer_links = [("link", {"label": "Our shop", "url": "https://shop.example/"})]
+    rules.save()
+    ThreadFactory()
+    _count(client)  # warm per-process caches
+
+    with CaptureQueriesContext(connection) as context:
+        client.get("/community/")
+    settings_queries = [
+        q["sql"] for q in context.captured_queries if "community_communitysettings" in q["sql"]
+    ]
+    assert len(settings_queries) == 1
+
+    with_one = len(context.captured_queries)
+    for _ in range(49):
+        ThreadFactory()
+    assert _count(client) == with_one
