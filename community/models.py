@@ -41,6 +41,11 @@ HEX_COLOUR_VALIDATOR = RegexValidator(r"^#[0-9A-Fa-f]{6}$", _("Use a hex colour 
 DEFAULT_BRAND_COLOUR = "#1d5a85"
 
 
+# A moderator's reason for hiding a post, which its author reads; the moderation
+# forms and services take their limit from here.
+HIDDEN_REASON_MAX_LENGTH = 500
+
+
 class Visibility(models.TextChoices):
     VISIBLE = "visible", _("Visible")
     PENDING = "pending", _("Awaiting approval")
@@ -563,7 +568,9 @@ class Thread(index.Indexed, models.Model):
     solved_at = models.DateTimeField(_("solved at"), null=True, blank=True, editable=False)
     edited_at = models.DateTimeField(_("edited at"), null=True, blank=True, editable=False)
     # Why a moderator hid the thread: shown to its author (and staff), never to others.
-    hidden_reason = models.CharField(_("reason for hiding"), max_length=500, blank=True)
+    hidden_reason = models.CharField(
+        _("reason for hiding"), max_length=HIDDEN_REASON_MAX_LENGTH, blank=True
+    )
 
     tags = TaggableManager(_("tags"), blank=True, through="community.TaggedThread")
 
@@ -686,7 +693,9 @@ class Reply(models.Model):
     updated_at = models.DateTimeField(_("updated at"), auto_now=True)
     helpful_count = models.PositiveIntegerField(_("helpful"), default=0, editable=False)
     # Why a moderator hid the reply: shown to its author (and staff), never to others.
-    hidden_reason = models.CharField(_("reason for hiding"), max_length=500, blank=True)
+    hidden_reason = models.CharField(
+        _("reason for hiding"), max_length=HIDDEN_REASON_MAX_LENGTH, blank=True
+    )
     recommended_by = models.ForeignKey(
         settings.AUTH_USER_MODEL,
         on_delete=models.SET_NULL,

@@ -37,14 +37,14 @@ from wagtail.permission_policies.base import BasePermissionPolicy
 from wagtail.permissions import policy_registry
 
 from accounts.roles import ADMIN_ACCESS_PERMISSION, MODERATE_PERMISSION, is_editor, is_moderator
-from community.models import Category, Reply, Thread, Visibility
+from community.models import HIDDEN_REASON_MAX_LENGTH, Category, Reply, Thread, Visibility
 from moderation import permissions, reports_selectors, selectors
 from moderation.models import Report
 
 EXCERPT_WORDS = 16
 # moderation.services imports moderation.wagtail_hooks (the log action names), which
 # imports this module: the services are imported where they are used, not here.
-REASON_MAX_LENGTH = 500  # moderation.services.REASON_MAX_LENGTH (a test keeps them equal)
+REASON_MAX_LENGTH = HIDDEN_REASON_MAX_LENGTH
 
 # Permission policy ----------------------------------------------------------------
 

@@ -7,7 +7,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from wagtail.log_actions import log
 
-from community.models import Category, Reply, Thread, Visibility
+from community.models import HIDDEN_REASON_MAX_LENGTH, Category, Reply, Thread, Visibility
 from community.services import response_target, thread_refresh_replies
 from moderation import permissions
 from moderation.wagtail_hooks import (
@@ -24,7 +24,7 @@ from moderation.wagtail_hooks import (
     THREAD_UNPIN,
 )
 
-REASON_MAX_LENGTH = 500
+REASON_MAX_LENGTH = HIDDEN_REASON_MAX_LENGTH
 
 
 def _optional_reason(reason: str) -> str:
