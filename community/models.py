@@ -2,6 +2,7 @@ import re
 
 from django import forms
 from django.conf import settings
+from django.contrib.contenttypes.fields import GenericRelation
 from django.core.exceptions import ValidationError
 from django.core.validators import (
     MinLengthValidator,
@@ -11,7 +12,7 @@ from django.core.validators import (
 )
 from django.db import models
 from django.urls import reverse
-from django.utils import timezone
+from django.utils import timezone, translation
 from django.utils.text import slugify
 from django.utils.translation import gettext_lazy as _
 from modelcluster.contrib.taggit import ClusterTaggableManager
@@ -23,10 +24,13 @@ from wagtail.admin.panels import FieldPanel, ObjectList, TabbedInterface
 from wagtail.contrib.settings.models import BaseGenericSetting, register_setting
 from wagtail.fields import RichTextField, StreamField
 from wagtail.images.blocks import ImageChooserBlock
-from wagtail.models import Page
+from wagtail.models import Page, RevisionMixin
 from wagtail.search import index
 
+from community.blocks import HOME_BODY_BLOCKS
+from community.cache import content_version
 from community.querysets import (
+    AnnouncementQuerySet,
     CategoryQuerySet,
     NotificationQuerySet,
     ReplyQuerySet,
@@ -53,17 +57,20 @@ class Visibility(models.TextChoices):
 
 
 class HomePage(Page):
-    """The site root: editors write the welcome; the community lists fill in the rest."""
+    """The site root: editors arrange its sections; the community's lists fill them."""
 
-    hero_text = models.CharField(
-        _("hero text"),
-        max_length=255,
+    body = StreamField(
+        HOME_BODY_BLOCKS,
         blank=True,
-        help_text=_("The short promise shown in large type at the top of the home page."),
+        verbose_name=_("body"),
+        help_text=_(
+            "The sections of the home page, top to bottom. A hero placed first spans "
+            "the full width."
+        ),
     )
-    intro = RichTextField(_("introduction"), blank=True, features=["bold", "italic", "link"])
 
-    content_panels = [*Page.content_panels, FieldPanel("hero_text"), FieldPanel("intro")]
+    content_panels = [*Page.content_panels, FieldPanel("body")]
+    search_fields = [*Page.search_fields, index.SearchField("body")]
     max_count = 1
     parent_page_types = ["wagtailcore.Page"]
     subpage_types = ["community.ContentPage", "community.HelpIndexPage"]
@@ -71,11 +78,25 @@ class HomePage(Page):
     class Meta:
         verbose_name = _("home page")
 
-    def get_context(self, request, *args, **kwargs):
-        context = super().get_context(request, *args, **kwargs)
-        context["categories"] = Category.objects.with_thread_counts()
-        context["recent_threads"] = Thread.objects.for_list()[:6]
-        return context
+    def get_cache_key_components(self):
+        # The sections list threads and categories: any write moves the content version
+        # on, and each language has its own copy.
+        return [
+            *super().get_cache_key_components(),
+            content_version(),
+            translation.get_language(),
+        ]
+
+    @property
+    def leading_hero(self):
+        """The first section, when it is a hero: the template gives it the full width."""
+        if self.body and self.body[0].block_type == "hero":
+            return self.body[0]
+        return None
+
+    @property
+    def sections(self):
+        return list(self.body)[1:] if self.leading_hero else list(self.body)
 
 
 class ContentPage(Page):
@@ -442,6 +463,74 @@ class CommunitySettings(BaseGenericSetting):
         }
 
 
+class Announcement(RevisionMixin, models.Model):
+    """News from the brand shown on the home page between two dates: a recall, an
+    outage, a new product. Editors keep every revision."""
+
+    title = models.CharField(_("title"), max_length=120)
+    body = RichTextField(_("text"), blank=True, features=["bold", "italic", "link"])
+    link_url = models.URLField(_("link"), blank=True, help_text=_("Where “Read more” leads."))
+    link_label = models.CharField(
+        _("link label"),
+        max_length=60,
+        blank=True,
+        help_text=_("Leave empty for “Read more”, translated for each visitor."),
+    )
+    starts_at = models.DateTimeField(_("show from"), default=timezone.now)
+    ends_at = models.DateTimeField(
+        _("show until"), null=True, blank=True, help_text=_("Leave empty to show it until removed.")
+    )
+    created_at = models.DateTimeField(_("created at"), auto_now_add=True)
+    updated_at = models.DateTimeField(_("updated at"), auto_now=True)
+    _revisions = GenericRelation("wagtailcore.Revision", related_query_name="announcement")
+
+    objects = AnnouncementQuerySet.as_manager()
+
+    panels = [
+        FieldPanel("title"),
+        FieldPanel("body"),
+        FieldPanel("link_url"),
+        FieldPanel("link_label"),
+        FieldPanel("starts_at"),
+        FieldPanel("ends_at"),
+    ]
+
+    class Meta:
+        ordering = ["-starts_at", "-pk"]
+        verbose_name = _("announcement")
+        verbose_name_plural = _("announcements")
+        indexes = [models.Index(fields=["-starts_at"], name="announcement_starts")]
+
+    def __str__(self):
+        return self.title
+
+    @property
+    def revisions(self):
+        return self._revisions
+
+    def clean(self):
+        super().clean()
+        if self.ends_at and self.starts_at and self.ends_at <= self.starts_at:
+            raise ValidationError({"ends_at": _("The end must come after the start.")})
+
+    def status(self, now=None) -> str:
+        now = now or timezone.now()
+        if self.starts_at > now:
+            return AnnouncementStatus.SCHEDULED
+        if self.ends_at and self.ends_at <= now:
+            return AnnouncementStatus.ENDED
+        return AnnouncementStatus.SHOWING
+
+    def get_status_display(self) -> str:
+        return AnnouncementStatus(self.status()).label
+
+
+class AnnouncementStatus(models.TextChoices):
+    SHOWING = "showing", _("Showing")
+    SCHEDULED = "scheduled", _("Scheduled")
+    ENDED = "ended", _("Ended")
+
+
 class Category(models.Model):
     name = models.CharField(_("name"), max_length=80, unique=True)
     slug = models.SlugField(_("slug"), max_length=80, unique=True)
@@ -617,6 +706,12 @@ class Thread(index.Indexed, models.Model):
                 fields=["visibility", "-last_activity_at"],
                 condition=models.Q(solution__isnull=False),
                 name="thread_solved_activity",
+            ),
+            # The home page's "recently solved" section.
+            models.Index(
+                fields=["visibility", "-solved_at"],
+                condition=models.Q(solution__isnull=False),
+                name="thread_solved_newest",
             ),
             # The few pinned threads above the lists, found without reading the others.
             models.Index(

@@ -1,8 +1,26 @@
 from django.db import models
 from django.db.models import Count, Q
+from django.utils import timezone
 from wagtail.search.queryset import SearchableQuerySetMixin
 
 from accounts.querysets import staff_flag_expression
+
+
+class AnnouncementQuerySet(models.QuerySet):
+    def current(self, *, now=None):
+        """Shown now: started, and not yet ended; the latest start first."""
+        now = now or timezone.now()
+        return self.filter(Q(ends_at__isnull=True) | Q(ends_at__gt=now), starts_at__lte=now)
+
+    def status(self, status: str, *, now=None):
+        now = now or timezone.now()
+        if status == "scheduled":
+            return self.filter(starts_at__gt=now)
+        if status == "ended":
+            return self.filter(ends_at__lte=now)
+        if status == "showing":
+            return self.current(now=now)
+        return self
 
 
 class CategoryQuerySet(models.QuerySet):

@@ -13,6 +13,7 @@ from accounts.models import User
 from accounts.roles import is_moderator
 from community import permissions
 from community.models import (
+    Announcement,
     Category,
     Follow,
     HelpArticlePage,
@@ -91,6 +92,29 @@ def pinned_threads(*, category: Category | None = None, limit: int = PINNED_LIMI
     if category is not None:
         threads = threads.filter(category=category)
     return list(threads[:limit])
+
+
+# What the home page's "latest threads" section can show, and in which order.
+LATEST_THREADS = {
+    "solved": (Q(solution__isnull=False), ("-solved_at", "-pk")),
+    "active": (Q(), ("-last_activity_at", "-pk")),
+    "unanswered": (Q(reply_count=0), ("-last_activity_at", "-pk")),
+}
+
+
+def latest_threads(*, show: str, limit: int) -> list:
+    condition, order = LATEST_THREADS.get(show, LATEST_THREADS["solved"])
+    return list(Thread.objects.for_list().filter(condition).order_by(*order)[:limit])
+
+
+def featured_threads(*, pks: list[int]) -> list:
+    """The chosen threads in the editor's order, skipping any no longer visible."""
+    rows = Thread.objects.for_list().in_bulk(pks)
+    return [rows[pk] for pk in pks if pk in rows]
+
+
+def current_announcements(*, limit: int, now=None) -> list:
+    return list(Announcement.objects.current(now=now)[:limit])
 
 
 def thread_get(*, pk: int) -> Thread:

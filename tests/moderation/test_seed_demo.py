@@ -16,6 +16,7 @@ from community.models import (
     Category,
     Follow,
     HelpfulVote,
+    HomePage,
     MeToo,
     Notification,
     Reply,
@@ -238,6 +239,36 @@ def test_seed_demo_home_page_shows_the_hero_text(seeded, client):
     response = client.get("/")
 
     assert "How can we help you today?" in response.content.decode()
+
+
+def test_seed_demo_home_page_looks_finished(seeded, client):
+    html = client.get("/").content.decode()
+
+    for heading in (
+        "Announcements",
+        "Browse by topic",
+        "Featured discussions",
+        "Recently solved",
+        "Recent discussions",
+        "Didn&#x27;t find your answer?",
+    ):
+        assert heading in html
+    assert "Barista 3 firmware 2.4 fixes the E04 error after descaling" in html
+    assert "Spring sale on Vortex blenders" not in html  # ended: kept in the admin only
+    featured = html.split("Featured discussions", 1)[1].split("Recently solved", 1)[0]
+    assert featured.count('class="thread-row"') == 3
+
+
+def test_seed_demo_keeps_a_home_page_an_editor_wrote(seed, client):
+    home = HomePage.objects.get()
+    home.body = [("rich_text", "<p>Our own words.</p>")]
+    home.save_revision().publish()
+
+    seed()
+
+    html = client.get("/").content.decode()
+    assert "Our own words." in html
+    assert "Featured discussions" not in html
 
 
 def test_seed_demo_help_page_links_to_the_guidelines(seeded, client):

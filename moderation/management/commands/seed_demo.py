@@ -26,9 +26,12 @@ from django.db import transaction
 from django.db.models import Max
 from django.test.utils import override_settings
 from django.utils import timezone
+from wagtail.rich_text import RichText
 
 from accounts.roles import EDITORS_GROUP, MODERATORS_GROUP
+from community.cache import content_changed
 from community.models import (
+    Announcement,
     Category,
     CommunitySettings,
     ContentPage,
@@ -801,6 +804,44 @@ THREADS = [
 ]
 
 HOME_HERO_TEXT = "How can we help you today?"
+# Threads the editors put forward on the home page, by title.
+HOME_FEATURED_TITLES = [
+    "Barista 3 shows error E04 right after descaling",
+    "Brio Home app can't find my Duo on a 5 GHz Wi-Fi network",
+    "My iced latte recipe for the Barista 3",
+]
+HOME_CALL_TO_ACTION = {
+    "heading": "Didn't find your answer?",
+    "text": "Describe your problem: other owners and our customer care team answer "
+    "here, and the team replies officially to every question.",
+    "button_label": "",
+}
+# (title, body, link, days from now it started, days from now it ends or None)
+ANNOUNCEMENTS = [
+    (
+        "Barista 3 firmware 2.4 fixes the E04 error after descaling",
+        "<p>The update installs itself overnight when the machine is on Wi-Fi. "
+        "If your machine still shows E04, tell us in the Coffee machines category.</p>",
+        "",
+        -2,
+        None,
+    ),
+    (
+        "Customer care hours over the holidays",
+        "<p>From 24 December to 2 January the team answers weekdays from 9:00 to "
+        "17:00. Official replies in the community keep their usual targets.</p>",
+        "",
+        -1,
+        45,
+    ),
+    (
+        "Spring sale on Vortex blenders",
+        "<p>This announcement ended: it shows how past announcements stay in the admin.</p>",
+        "",
+        -60,
+        -30,
+    ),
+]
 HOME_INTRO = (
     "<p>Ask a question, share a tip or follow up on a repair. Other owners and our "
     "customer care team answer here, in public, and every question gets an official "
@@ -1130,8 +1171,11 @@ class Command(BaseCommand):
                 story = _ensure_threads(accounts, now=now)
                 story += _ensure_spam_reply(accounts, now=now)
             story += _ensure_moderation_demo(accounts, now=now)
+            announcements = _ensure_announcements(now=now)
             pages_written = _ensure_pages(home)
             footer_items = _ensure_site_footer()
+        # Written outside a request: cached pages must not keep showing the old content.
+        content_changed()
 
         # Reported after the commit, so a closed output pipe cannot undo the work.
         if options["verbosity"] >= 1:
@@ -1150,6 +1194,7 @@ class Command(BaseCommand):
                     "posts awaiting approval": story["pending_posts"],
                     "reports": story["reports"],
                     "threads claimed": story["claims"],
+                    "announcements": announcements,
                     "pages written": pages_written,
                     "footer links and contacts": footer_items,
                 },
@@ -1397,11 +1442,50 @@ def _ensure_pages(home: HomePage) -> int:
     help_index, help_written = _ensure_help_centre(home, guidelines=pages["guidelines"])
     pages["help"] = help_index
     written += help_written
-    # An intro means an editor (or an earlier run) has written the home page: keep it.
-    if not home.intro:
-        home.hero_text = HOME_HERO_TEXT
-        home.intro = HOME_INTRO.format(help_id=pages["help"].pk)
+    # A revision means an editor (or an earlier run) has written the home page: keep it.
+    if home.latest_revision_id is None:
+        home.body = _home_body(help_id=pages["help"].pk)
         home.save_revision().publish()
+        written += 1
+    return written
+
+
+def _home_body(*, help_id: int) -> list:
+    by_title = {
+        thread.title: thread for thread in Thread.objects.filter(title__in=HOME_FEATURED_TITLES)
+    }
+    featured = [by_title[title] for title in HOME_FEATURED_TITLES if title in by_title]
+    return [
+        (
+            "hero",
+            {
+                "heading": HOME_HERO_TEXT,
+                "text": RichText(HOME_INTRO.format(help_id=help_id)),
+                "show_search": True,
+            },
+        ),
+        ("announcements", {"heading": "", "count": 2}),
+        ("category_grid", {"heading": "", "show_counts": True}),
+        ("featured_threads", {"heading": "", "threads": featured}),
+        ("latest_threads", {"heading": "", "show": "solved", "count": 4}),
+        ("latest_threads", {"heading": "", "show": "active", "count": 6}),
+        ("call_to_action", HOME_CALL_TO_ACTION),
+    ]
+
+
+def _ensure_announcements(*, now) -> int:
+    written = 0
+    for title, body, link, starts_in, ends_in in ANNOUNCEMENTS:
+        if Announcement.objects.filter(title=title).exists():
+            continue
+        announcement = Announcement.objects.create(
+            title=title,
+            body=body,
+            link_url=link,
+            starts_at=now + timedelta(days=starts_in),
+            ends_at=now + timedelta(days=ends_in) if ends_in is not None else None,
+        )
+        announcement.save_revision()
         written += 1
     return written
 

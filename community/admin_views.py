@@ -1,0 +1,127 @@
+"""Community models in the Wagtail admin: the thread chooser editors use to
+feature threads on the home page, and the filters of the snippet lists."""
+
+import django_filters
+from django import forms
+from django.utils.translation import gettext_lazy as _
+from wagtail.admin.filters import WagtailFilterSet
+from wagtail.admin.forms.choosers import BaseFilterForm
+from wagtail.admin.ui.tables import Column
+from wagtail.admin.views.generic.chooser import ChooseResultsView, ChooseView
+from wagtail.admin.viewsets.chooser import ChooserViewSet
+
+from community.models import Announcement, AnnouncementStatus, Category, Thread
+
+TITLE_SEARCH_MAX_LENGTH = 200
+
+
+class ThreadFilterForm(BaseFilterForm):
+    # The database's own lookups rather than the search index: a thread posted a
+    # moment ago can be featured at once.
+    q = forms.CharField(
+        label=_("Search term"),
+        max_length=TITLE_SEARCH_MAX_LENGTH,
+        required=False,
+        widget=forms.TextInput(attrs={"placeholder": _("Search titles")}),
+    )
+    category = forms.ModelChoiceField(
+        label=_("Category"),
+        queryset=Category.objects.all(),
+        required=False,
+        empty_label=_("All categories"),
+    )
+    solved = forms.BooleanField(label=_("Solved only"), required=False)
+
+    def filter(self, objects):
+        objects = super().filter(objects)
+        query = self.cleaned_data.get("q")
+        if query:
+            objects = objects.filter(title__icontains=query)
+            self.is_searching = True
+            self.search_query = query
+        if category := self.cleaned_data.get("category"):
+            objects = objects.filter(category=category)
+        if self.cleaned_data.get("solved"):
+            objects = objects.filter(solution__isnull=False)
+        return objects
+
+
+class ThreadChooseViewMixin:
+    filter_form_class = ThreadFilterForm
+    ordering = ["-last_activity_at", "-pk"]
+
+    def get_object_list(self):
+        # Only what visitors can read: a hidden or pending thread is never featured.
+        return Thread.objects.visible().select_related("category")
+
+    @property
+    def columns(self):
+        return [
+            *super().columns,
+            Column("category", label=_("Category"), accessor="category.name"),
+            Column("reply_count", label=_("Replies")),
+            Column("status", label=_("Status"), accessor=thread_status_label),
+        ]
+
+
+def thread_status_label(thread: Thread) -> str:
+    if thread.solution_id:
+        return _("Solved")
+    if thread.first_official_reply_at:
+        return _("Official reply")
+    return _("Open")
+
+
+class ThreadChooseView(ThreadChooseViewMixin, ChooseView):
+    pass
+
+
+class ThreadChooseResultsView(ThreadChooseViewMixin, ChooseResultsView):
+    pass
+
+
+class ThreadChooserViewSet(ChooserViewSet):
+    model = Thread
+    icon = "comment"
+    choose_one_text = _("Choose a thread")
+    choose_another_text = _("Choose another thread")
+    edit_item_text = _("View this thread")
+    choose_view_class = ThreadChooseView
+    choose_results_view_class = ThreadChooseResultsView
+    per_page = 20
+
+
+thread_chooser_viewset = ThreadChooserViewSet("thread_chooser")
+
+
+# Snippet list filters -------------------------------------------------------------
+
+
+class AnnouncementFilterSet(WagtailFilterSet):
+    status = django_filters.ChoiceFilter(
+        label=_("Status"),
+        choices=AnnouncementStatus.choices,
+        empty_label=_("All"),
+        method="filter_status",
+    )
+
+    class Meta:
+        model = Announcement
+        fields = []
+
+    def filter_status(self, queryset, name, value):
+        return queryset.status(value)
+
+
+class CategoryFilterSet(WagtailFilterSet):
+    own_target = django_filters.BooleanFilter(
+        label=_("Own first-response target"),
+        field_name="first_response_hours",
+        lookup_expr="isnull",
+        exclude=True,
+        widget=forms.NullBooleanSelect,
+    )
+
+    class Meta:
+        model = Category
+        fields = []
