@@ -1,100 +1,141 @@
-"""Editors write the announcements shown on the home page, and publish pages.
+"""Editors run the pages and write announcements; Moderators leave the page tree.
 
-Wagtail's first migration lets Editors add and change pages but leaves
-publishing to Moderators, who in Relais moderate the community and have no
-admin access: the pages' publishers are the Editors, and the Moderators group
-gives up Wagtail's page permissions (a moderator who also edits pages is added
-to both groups). Django creates model
-permissions only after all migrations ran, so they are created here if missing.
+Wagtail's first migration lets Editors add and change pages from the root (where
+pages reach no URL), leaves publishing to Moderators and sends editors' drafts
+to a "Moderators approval" workflow. In Relais the Moderators moderate the
+community and have no admin access, so:
+
+- Editors add, change, publish, lock and unlock pages from the home page down;
+- the Moderators group gives up Wagtail's page permissions (a moderator who
+  also edits pages is added to both groups);
+- the default approval workflow is switched off (kept, and can be switched on
+  again in Settings → Workflows with a task for Editors);
+- Editors add, change, delete and view announcements.
+
+Django creates model permissions only after all migrations ran, so they are
+created here if missing. Reversed, Wagtail's defaults come back.
 """
 
 from django.db import migrations
 
-GROUP = "Editors"
-ACTIONS = ("add", "change", "delete", "view")
-PAGE_ACTIONS = ("publish_page", "lock_page", "unlock_page")
+EDITORS = "Editors"
 MODERATORS = "Moderators"
-# Wagtail's first migration gives its Moderators these on the root page.
-MODERATOR_PAGE_ACTIONS = ("add_page", "change_page", "publish_page", "lock_page", "unlock_page")
+ANNOUNCEMENT_ACTIONS = ("add", "change", "delete", "view")
+EDITOR_PAGE_ACTIONS = ("add_page", "change_page", "publish_page", "lock_page", "unlock_page")
+# What Wagtail's first migration gives on the root page.
+WAGTAIL_EDITOR_ROOT_ACTIONS = ("add_page", "change_page")
+WAGTAIL_MODERATOR_ROOT_ACTIONS = (
+    "add_page",
+    "change_page",
+    "publish_page",
+    "lock_page",
+    "unlock_page",
+)
+DEFAULT_WORKFLOW = "Moderators approval"
 
 
-def _permissions(apps):
+def _permission(apps, app_label, model, codename, name):
     ContentType = apps.get_model("contenttypes", "ContentType")
     Permission = apps.get_model("auth", "Permission")
-    content_type, _ = ContentType.objects.get_or_create(
-        app_label="community", model="announcement"
+    content_type, _ = ContentType.objects.get_or_create(app_label=app_label, model=model)
+    return Permission.objects.get_or_create(
+        content_type=content_type, codename=codename, defaults={"name": name}
+    )[0]
+
+
+def _page_permission(apps, codename):
+    return _permission(
+        apps, "wagtailcore", "page", codename, f"Can {codename.replace('_page', '')} page"
     )
+
+
+def _announcement_permissions(apps):
     return [
-        Permission.objects.get_or_create(
-            content_type=content_type,
-            codename=f"{action}_announcement",
-            defaults={"name": f"Can {action} announcement"},
-        )[0]
-        for action in ACTIONS
+        _permission(
+            apps,
+            "community",
+            "announcement",
+            f"{action}_announcement",
+            f"Can {action} announcement",
+        )
+        for action in ANNOUNCEMENT_ACTIONS
     ]
 
 
-def _page_permissions(apps):
-    ContentType = apps.get_model("contenttypes", "ContentType")
-    Permission = apps.get_model("auth", "Permission")
-    content_type, _ = ContentType.objects.get_or_create(app_label="wagtailcore", model="page")
-    return [
-        Permission.objects.get_or_create(
-            content_type=content_type,
-            codename=codename,
-            defaults={"name": f"Can {codename.replace('_page', '')} page"},
-        )[0]
-        for codename in PAGE_ACTIONS
-    ]
-
-
-def grant(apps, schema_editor):
-    Group = apps.get_model("auth", "Group")
+def _pages(apps):
     Page = apps.get_model("wagtailcore", "Page")
-    GroupPagePermission = apps.get_model("wagtailcore", "GroupPagePermission")
-    group, _ = Group.objects.get_or_create(name=GROUP)
-    group.permissions.add(*_permissions(apps))
+    HomePage = apps.get_model("community", "HomePage")
     root = Page.objects.filter(depth=1).first()
-    if root is not None:
-        for permission in _page_permissions(apps):
-            GroupPagePermission.objects.get_or_create(
-                group=group, page=root, permission=permission
-            )
-    GroupPagePermission.objects.filter(
-        group__name=MODERATORS,
-        page__depth=1,
-        permission__content_type__app_label="wagtailcore",
-        permission__codename__in=MODERATOR_PAGE_ACTIONS,
-    ).delete()
+    home = HomePage.objects.order_by("path").first()
+    return root, home
 
 
-def revoke(apps, schema_editor):
+def _set_page_permissions(apps, group_name, page, codenames, *, present):
     Group = apps.get_model("auth", "Group")
-    Page = apps.get_model("wagtailcore", "Page")
+    GroupPagePermission = apps.get_model("wagtailcore", "GroupPagePermission")
+    group = Group.objects.filter(name=group_name).first()
+    if group is None or page is None:
+        return
+    for codename in codenames:
+        permission = _page_permission(apps, codename)
+        if present:
+            GroupPagePermission.objects.get_or_create(
+                group=group, page_id=page.pk, permission=permission
+            )
+        else:
+            GroupPagePermission.objects.filter(
+                group=group, page_id=page.pk, permission=permission
+            ).delete()
+
+
+def _set_default_workflow(apps, *, active):
+    Workflow = apps.get_model("wagtailcore", "Workflow")
+    Workflow.objects.filter(name=DEFAULT_WORKFLOW).update(active=active)
+
+
+def forwards(apps, schema_editor):
+    Group = apps.get_model("auth", "Group")
+    editors, _ = Group.objects.get_or_create(name=EDITORS)
+    editors.permissions.add(*_announcement_permissions(apps))
+    root, home = _pages(apps)
+    _set_page_permissions(apps, EDITORS, home or root, EDITOR_PAGE_ACTIONS, present=True)
+    if home is not None:
+        _set_page_permissions(apps, EDITORS, root, WAGTAIL_EDITOR_ROOT_ACTIONS, present=False)
+    _set_page_permissions(apps, MODERATORS, root, WAGTAIL_MODERATOR_ROOT_ACTIONS, present=False)
+    _set_default_workflow(apps, active=False)
+
+
+def backwards(apps, schema_editor):
+    # Looked up by name on the way back: nothing is created there.
+    Group = apps.get_model("auth", "Group")
     Permission = apps.get_model("auth", "Permission")
     GroupPagePermission = apps.get_model("wagtailcore", "GroupPagePermission")
-    # Looked up by name: nothing is created on the way back.
+    root, home = _pages(apps)
     announcement = Permission.objects.filter(
         content_type__app_label="community",
-        codename__in=[f"{action}_announcement" for action in ACTIONS],
+        codename__in=[f"{action}_announcement" for action in ANNOUNCEMENT_ACTIONS],
     )
-    for group in Group.objects.filter(name=GROUP):
-        group.permissions.remove(*announcement)
-        GroupPagePermission.objects.filter(
-            group=group,
-            page__depth=1,
-            permission__content_type__app_label="wagtailcore",
-            permission__codename__in=PAGE_ACTIONS,
-        ).delete()
-    root = Page.objects.filter(depth=1).first()
-    moderators = Group.objects.filter(name=MODERATORS).first()
-    if root is not None and moderators is not None:
-        for permission in Permission.objects.filter(
-            content_type__app_label="wagtailcore", codename__in=MODERATOR_PAGE_ACTIONS
-        ):
+    for editors in Group.objects.filter(name=EDITORS):
+        editors.permissions.remove(*announcement)
+    GroupPagePermission.objects.filter(
+        group__name=EDITORS,
+        page_id=(home or root).pk,
+        permission__content_type__app_label="wagtailcore",
+        permission__codename__in=EDITOR_PAGE_ACTIONS,
+    ).delete()
+    page_permissions = Permission.objects.filter(content_type__app_label="wagtailcore")
+    for name, codenames in (
+        (EDITORS, WAGTAIL_EDITOR_ROOT_ACTIONS),
+        (MODERATORS, WAGTAIL_MODERATOR_ROOT_ACTIONS),
+    ):
+        group = Group.objects.filter(name=name).first()
+        if group is None or root is None:
+            continue
+        for permission in page_permissions.filter(codename__in=codenames):
             GroupPagePermission.objects.get_or_create(
-                group=moderators, page=root, permission=permission
+                group=group, page_id=root.pk, permission=permission
             )
+    _set_default_workflow(apps, active=True)
 
 
 class Migration(migrations.Migration):
@@ -105,4 +146,4 @@ class Migration(migrations.Migration):
         ("wagtailcore", "0098_apitoken"),
     ]
 
-    operations = [migrations.RunPython(grant, revoke)]
+    operations = [migrations.RunPython(forwards, backwards)]
