@@ -1,5 +1,6 @@
 from django import forms
 from django.core.exceptions import ValidationError
+from django.urls import reverse
 from django.utils.functional import lazy
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
@@ -84,6 +85,20 @@ class AskForm(forms.Form):
     )
     tags = TagsField()
 
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        # As the member types, htmx shows threads and articles that may already answer.
+        self.fields["title"].widget.attrs.update(
+            {
+                "hx-get": reverse("community:ask_suggestions"),
+                "hx-trigger": "input changed delay:400ms",
+                "hx-target": "#ask-suggestions",
+                "hx-sync": "this:replace",
+                "aria-controls": "ask-suggestions",
+                "autocomplete": "off",
+            }
+        )
+
 
 class ThreadEditForm(forms.Form):
     title = TitleField()
@@ -97,3 +112,36 @@ class ReplyForm(forms.Form):
 
 class PreviewForm(forms.Form):
     body = forms.CharField(max_length=BODY_MAX_LENGTH, required=False, strip=False)
+
+
+SEARCH_STATUSES = [
+    ("", _("Any status")),
+    ("solved", _("Solved")),
+    ("awaiting-official", _("Awaiting an official reply")),
+    ("unanswered", _("Unanswered")),
+]
+
+
+class SearchFilterForm(forms.Form):
+    """The filters beside the search results; the query itself is read by the view."""
+
+    category = forms.ModelChoiceField(
+        label=_("Category"),
+        queryset=Category.objects.all(),
+        required=False,
+        empty_label=_("All categories"),
+        to_field_name="slug",
+    )
+    tag = forms.SlugField(label=_("Tag"), required=False, max_length=100)
+    status = forms.ChoiceField(label=_("Status"), choices=SEARCH_STATUSES, required=False)
+
+
+class DeflectionForm(forms.Form):
+    thread = forms.IntegerField(required=False, min_value=1)
+    article = forms.IntegerField(required=False, min_value=1)
+
+    def clean(self):
+        cleaned = super().clean()
+        if (cleaned.get("thread") is None) == (cleaned.get("article") is None):
+            raise forms.ValidationError(_("Say which discussion or article solved it."))
+        return cleaned

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from community import views
+from community import feeds, views
 
 app_name = "community"
 
@@ -8,7 +8,12 @@ urlpatterns = [
     path("", views.thread_list, name="thread_list"),
     path("c/<slug:slug>/", views.category_detail, name="category_detail"),
     path("search/", views.search, name="search"),
+    path("feed/", feeds.NewThreadsFeed(), name="feed"),
+    path("feed/c/<slug:slug>/", feeds.CategoryThreadsFeed(), name="category_feed"),
+    path("feed/tag/<slug:slug>/", feeds.TagThreadsFeed(), name="tag_feed"),
     path("ask/", views.ask, name="ask"),
+    path("ask/suggestions/", views.ask_suggestions, name="ask_suggestions"),
+    path("ask/solved/", views.ask_solved, name="ask_solved"),
     path("preview/", views.preview, name="preview"),
     path("t/<int:pk>/", views.thread_detail, name="thread_detail_short"),
     path("t/<int:pk>/reply/", views.reply_create, name="reply_create"),

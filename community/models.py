@@ -45,6 +45,10 @@ HEX_COLOUR_VALIDATOR = RegexValidator(r"^#[0-9A-Fa-f]{6}$", _("Use a hex colour 
 DEFAULT_BRAND_COLOUR = "#1d5a85"
 
 
+# How many replies of a thread the search index reads.
+SEARCH_REPLIES_INDEXED = 50
+
+
 # A moderator's reason for hiding a post, which its author reads; the moderation
 # forms and services take their limit from here.
 HIDDEN_REASON_MAX_LENGTH = 500
@@ -665,13 +669,24 @@ class Thread(index.Indexed, models.Model):
 
     objects = ThreadQuerySet.as_manager()
 
+    # The services re-index a thread after commit whenever its words or its visibility
+    # change (community.search); saving a row is not enough, since replies and
+    # counters change it through updates.
+    search_auto_update = False
     search_fields = [
         index.SearchField("title", boost=3),
         index.AutocompleteField("title"),
         index.SearchField("body"),
+        index.SearchField("search_replies_text"),
+        index.RelatedFields(
+            "tags", [index.SearchField("name", boost=2), index.FilterField("slug")]
+        ),
         index.FilterField("visibility"),
         index.FilterField("category_id"),
         index.FilterField("last_activity_at"),
+        index.FilterField("solution"),
+        index.FilterField("reply_count"),
+        index.FilterField("first_official_reply_at"),
     ]
 
     class Meta:
@@ -739,6 +754,12 @@ class Thread(index.Indexed, models.Model):
 
     def get_absolute_url(self):
         return reverse("community:thread_detail", kwargs={"pk": self.pk, "slug": self.slug})
+
+    def search_replies_text(self) -> str:
+        """What the visible replies say, for the search index (bounded: a long
+        thread's first answers carry its vocabulary)."""
+        bodies = self.replies.filter(visibility=Visibility.VISIBLE).order_by("pk")
+        return " ".join(bodies.values_list("body", flat=True)[:SEARCH_REPLIES_INDEXED])
 
     @property
     def official_response_time(self):
@@ -964,3 +985,57 @@ class Notification(models.Model):
         if self.reply_id:
             return reverse("community:reply_permalink", kwargs={"pk": self.reply_id})
         return reverse("community:thread_detail_short", kwargs={"pk": self.thread_id})
+
+
+class Deflection(models.Model):
+    """A member about to ask who found their answer in a suggestion instead: counted
+    once per member and thread or help article, shown in the moderation metrics."""
+
+    member = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.CASCADE,
+        related_name="deflections",
+        verbose_name=_("member"),
+    )
+    thread = models.ForeignKey(
+        Thread,
+        on_delete=models.CASCADE,
+        null=True,
+        blank=True,
+        related_name="deflections",
+        verbose_name=_("thread"),
+    )
+    help_article = models.ForeignKey(
+        "community.HelpArticlePage",
+        on_delete=models.CASCADE,
+        null=True,
+        blank=True,
+        related_name="deflections",
+        verbose_name=_("help article"),
+    )
+    created_at = models.DateTimeField(_("answered at"), default=timezone.now)
+
+    class Meta:
+        verbose_name = _("question answered before asking")
+        verbose_name_plural = _("questions answered before asking")
+        constraints = [
+            models.CheckConstraint(
+                condition=models.Q(thread__isnull=False, help_article__isnull=True)
+                | models.Q(thread__isnull=True, help_article__isnull=False),
+                name="deflection_one_answer",
+            ),
+            models.UniqueConstraint(
+                fields=["member", "thread"],
+                condition=models.Q(thread__isnull=False),
+                name="deflection_once_per_thread",
+            ),
+            models.UniqueConstraint(
+                fields=["member", "help_article"],
+                condition=models.Q(help_article__isnull=False),
+                name="deflection_once_per_article",
+            ),
+        ]
+        indexes = [models.Index(fields=["created_at"], name="deflection_created")]
+
+    def __str__(self):
+        return str(self.thread or self.help_article)

@@ -25,6 +25,7 @@ from community.models import (
     Thread,
     Visibility,
 )
+from community.search import SEARCH_RESULTS_MAX, query_words, relevance
 
 THREADS_PER_PAGE = 30
 REPLIES_PER_PAGE = 50
@@ -320,10 +321,87 @@ def search_terms(query: str) -> str:
     return " ".join(word for word in words if word.upper() not in {"AND", "OR", "NOT", "NEAR"})
 
 
-def search_threads(*, query: str, page_number=1) -> Page:
-    """Visible threads matching `query`, best match first."""
-    results = Thread.objects.for_list().search(query)
-    return Paginator(results, THREADS_PER_PAGE).get_page(page_number)
+@dataclass
+class SearchPage:
+    """One page of ranked search results, shaped like a paginator page for templates."""
+
+    object_list: list
+    number: int
+    paginator: Paginator
+    has_more_than_shown: bool = False
+
+    def __iter__(self):
+        return iter(self.object_list)
+
+    def has_previous(self):
+        return self.number > 1
+
+    def has_next(self):
+        return self.number < self.paginator.num_pages
+
+    def has_other_pages(self):
+        return self.paginator.num_pages > 1
+
+    def previous_page_number(self):
+        return self.number - 1
+
+    def next_page_number(self):
+        return self.number + 1
+
+
+def search_threads(
+    *,
+    query: str,
+    category: Category | None = None,
+    tag: Tag | None = None,
+    status: str = "",
+    page_number=1,
+) -> SearchPage:
+    """Visible threads matching `query`, best first: relevance from the index, raised
+    for threads with an accepted answer or an official reply (community.search).
+
+    Three queries whatever the number of results (four when no thread has every
+    word): the ranked ids (at most SEARCH_RESULTS_MAX), the rows of the page, their
+    tags.
+    """
+    threads = Thread.objects.visible()
+    if category is not None:
+        threads = threads.filter(category_id=category.pk)
+    if tag is not None:
+        threads = threads.filter(tags__slug=tag.slug)
+    if status in STATUS_FILTERS:
+        threads = threads.filter(STATUS_FILTERS[status])
+    threads = threads.only("pk", "solution_id", "first_official_reply_at")
+    hits = list(threads.search(query).annotate_score("_score")[:SEARCH_RESULTS_MAX])
+    if not hits and len(query.split()) > 1:
+        # No thread has every word ("wifi" against "Wi-Fi"): any of them will do,
+        # those sharing more words first.
+        hits = list(
+            threads.search(query, operator="or").annotate_score("_score")[:SEARCH_RESULTS_MAX]
+        )
+    ranked = sorted(
+        hits,
+        key=lambda hit: relevance(
+            hit._score,
+            solved=hit.solution_id is not None,
+            official=hit.first_official_reply_at is not None,
+        ),
+        reverse=True,
+    )
+    paginator = Paginator([hit.pk for hit in ranked], THREADS_PER_PAGE)
+    ids_page = paginator.get_page(page_number)
+    rows = Thread.objects.for_list().in_bulk(list(ids_page.object_list))
+    return SearchPage(
+        object_list=[rows[pk] for pk in ids_page.object_list if pk in rows],
+        number=ids_page.number,
+        paginator=paginator,
+        has_more_than_shown=len(ranked) >= SEARCH_RESULTS_MAX,
+    )
+
+
+def search_help_articles(*, query: str, limit: int = 5) -> list:
+    """Live, public help articles matching `query`, best first."""
+    return list(HelpArticlePage.objects.live().public().search(query)[:limit])
 
 
 def search_pages(*, query: str, limit: int = 5):
@@ -331,6 +409,51 @@ def search_pages(*, query: str, limit: int = 5):
     from wagtail.models import Page as WagtailPage
 
     return WagtailPage.objects.live().public().specific().search(query)[:limit]
+
+
+SUGGESTIONS_LIMIT = 5
+SUGGESTED_ARTICLES_LIMIT = 3
+# Threads read from the index before the solved ones are put first.
+SUGGESTION_CANDIDATES = 20
+# A suggestion matches at least this share of the best match's relevance.
+SUGGESTION_MIN_SHARE_OF_BEST = 0.5
+
+
+def similar_threads(*, title: str, limit: int = SUGGESTIONS_LIMIT) -> list:
+    """Visible threads like the one a member is about to ask, solved ones first.
+
+    Any of the title's words may match (a member describes the problem in their
+    own words); the index ranks those that share more, and rarer, words higher.
+    """
+    words = query_words(title)
+    if not words:
+        return []
+    hits = list(
+        Thread.objects.visible()
+        .only("pk", "solution_id", "first_official_reply_at")
+        .search(" ".join(words), operator="or")
+        .annotate_score("_score")[:SUGGESTION_CANDIDATES]
+    )
+    scored = [
+        (relevance(hit._score, solved=False, official=False), hit.solution_id is not None, hit)
+        for hit in hits
+    ]
+    best = max((score for score, _solved, _hit in scored), default=0.0)
+    # Close matches only (a shared common word is not similarity), solved ones first.
+    close = [item for item in scored if item[0] >= best * SUGGESTION_MIN_SHARE_OF_BEST]
+    close.sort(key=lambda item: (item[1], item[0]), reverse=True)
+    chosen = [hit.pk for _score, _solved, hit in close[:limit]]
+    rows = Thread.objects.visible().select_related("category").in_bulk(chosen)
+    return [rows[pk] for pk in chosen if pk in rows]
+
+
+def suggested_help_articles(*, title: str, limit: int = SUGGESTED_ARTICLES_LIMIT) -> list:
+    words = query_words(title)
+    if not words:
+        return []
+    return list(
+        HelpArticlePage.objects.live().public().search(" ".join(words), operator="or")[:limit]
+    )
 
 
 def help_article_get(*, pk: int) -> HelpArticlePage:

@@ -26,6 +26,7 @@ from community.models import (
     HELP_FEEDBACK_SESSION_KEY,
     Category,
     CommunitySettings,
+    Deflection,
     Follow,
     HelpArticlePage,
     HelpfulVote,
@@ -37,6 +38,7 @@ from community.models import (
     Visibility,
 )
 from community.notifications import notify
+from community.search import thread_reindex_on_commit
 
 MAX_TAGS = 5
 TAG_MAX_LENGTH = 40
@@ -167,6 +169,7 @@ def thread_create(
     _follow(author, thread)
     if tags:
         _set_tags(thread, tags)
+    thread_reindex_on_commit(thread_id=thread.pk)
     if not pending:
         notify(
             recipient_ids=mentioned_ids,
@@ -201,6 +204,7 @@ def thread_publish(*, thread: Thread) -> Thread:
             "updated_at",
         ]
     )
+    thread_reindex_on_commit(thread_id=thread.pk)
     _body_html, mentioned_ids = _rendered(thread.body)
     notify(
         recipient_ids=set(mentioned_ids) - {thread.author_id},
@@ -262,6 +266,7 @@ def _reply_went_public(reply: Reply, *, thread: Thread, mentioned_ids, now) -> N
             F("first_official_reply_at"), reply.created_at
         )
     Thread.objects.filter(pk=thread.pk).update(**changes)
+    thread_reindex_on_commit(thread_id=thread.pk)
 
     follower_ids = set(Follow.objects.filter(thread=thread).values_list("user_id", flat=True))
     follower_ids.discard(reply.author_id)
@@ -318,6 +323,7 @@ def thread_edit(
         thread.save(update_fields=["title", "body", "body_html", "edited_at", "updated_at"])
     if new_tags is not None:
         _set_tags(thread, new_tags)
+    thread_reindex_on_commit(thread_id=thread.pk)
     return thread
 
 
@@ -333,6 +339,7 @@ def reply_edit(*, editor, reply: Reply, body: str) -> Reply:
         reply.body_html, _mentioned = _rendered(body)
         reply.edited_at = timezone.now()
         reply.save(update_fields=["body", "body_html", "edited_at", "updated_at"])
+        thread_reindex_on_commit(thread_id=reply.thread_id)
     return reply
 
 
@@ -469,6 +476,8 @@ def thread_refresh_replies(thread: Thread) -> Thread:
         first_official_reply_at=first_official.created_at if first_official else None,
     )
     thread.refresh_from_db(fields=["reply_count", "first_official_reply_at"])
+    # The visible replies' words are part of the thread's search entry.
+    thread_reindex_on_commit(thread_id=thread.pk)
     return thread
 
 
@@ -504,3 +513,22 @@ def help_article_record_feedback(*, article: HelpArticlePage, helpful: bool, ses
     HelpArticlePage.objects.filter(pk=article.pk).update(**{counter: F(counter) + 1})
     session[HELP_FEEDBACK_SESSION_KEY] = [*given, article.pk]
     return True
+
+
+@transaction.atomic
+def deflection_record(
+    *, member, thread: Thread | None = None, help_article: HelpArticlePage | None = None
+) -> bool:
+    """A member about to ask says a suggested thread or article solved their problem.
+
+    Counted once per member and answer: True when counted now, False when it was
+    already (a double submit, or a second click).
+    """
+    if (thread is None) == (help_article is None):
+        raise ValueError("Give a thread or a help article.")
+    if thread is not None and thread.visibility != Visibility.VISIBLE:
+        raise ValidationError(_("This discussion is not available."), code="not_visible")
+    _deflection, created = Deflection.objects.get_or_create(
+        member=member, thread=thread, help_article=help_article
+    )
+    return created

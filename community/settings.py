@@ -54,6 +54,7 @@ INSTALLED_APPS = [
     "wagtail.contrib.forms",
     "wagtail.contrib.redirects",
     "wagtail.contrib.settings",
+    "wagtail.contrib.sitemaps",
     "wagtail.embeds",
     "wagtail.sites",
     "wagtail.users",
@@ -241,9 +242,27 @@ FILE_UPLOAD_MAX_MEMORY_SIZE = 2_621_440
 
 # Wagtail
 WAGTAIL_SITE_NAME = os.environ.get("COMMUNITY_NAME", "Relais")
+# No Gravatar lookups from the admin: they would send a hash of each editor's
+# e-mail address to a third party (and show a broken image offline).
+WAGTAIL_GRAVATAR_PROVIDER_URL = None
 WAGTAILADMIN_BASE_URL = os.environ.get("SITE_URL", "http://127.0.0.1:8000")
 WAGTAILADMIN_LOGIN_URL = "/admin/login/"
-WAGTAILSEARCH_BACKENDS = {"default": {"BACKEND": "wagtail.search.backends.database"}}
+# Search (Wagtail's search framework, modelsearch): the database's own full-text
+# search by default (SQLite FTS5, PostgreSQL full text search). A large community
+# sets SEARCH_BACKEND to elasticsearch8, elasticsearch9, opensearch2 or opensearch3
+# and SEARCH_URL to the cluster (installing the matching client package), then runs
+# `manage.py update_index`.
+SEARCH_BACKEND = os.environ.get("SEARCH_BACKEND", "database")
+if SEARCH_BACKEND == "database":
+    WAGTAILSEARCH_BACKENDS = {"default": {"BACKEND": "wagtail.search.backends.database"}}
+else:
+    WAGTAILSEARCH_BACKENDS = {
+        "default": {
+            "BACKEND": f"modelsearch.backends.{SEARCH_BACKEND}",
+            "URLS": [os.environ.get("SEARCH_URL", "http://127.0.0.1:9200")],
+            "INDEX": os.environ.get("SEARCH_INDEX", "relais"),
+        }
+    }
 WAGTAILDOCS_EXTENSIONS = ["csv", "docx", "key", "odt", "pdf", "pptx", "rtf", "txt", "xlsx", "zip"]
 TAGGIT_CASE_INSENSITIVE = True
 

@@ -4,10 +4,11 @@ from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import translation
 from django_tasks import task
+from wagtail.search import index
 
 from accounts.models import EmailNotifications
 from accounts.tokens import make_unsubscribe_token
-from community.models import Notification
+from community.models import Notification, Thread
 
 
 def _absolute(path: str) -> str:
@@ -68,3 +69,13 @@ def _send(notification: Notification) -> None:
     )
     message.attach_alternative(html, "text/html")
     message.send()
+
+
+@task()
+def index_thread_task(thread_id: int) -> bool:
+    """Bring a thread's search entry in step with the row; False if it no longer exists."""
+    thread = Thread.objects.filter(pk=thread_id).first()
+    if thread is None:
+        return False
+    index.insert_or_update_object(thread)
+    return True

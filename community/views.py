@@ -20,9 +20,16 @@ from django_htmx.http import HttpResponseClientRedirect
 from wagtail import hooks
 
 from community import permissions, selectors, services
-from community.forms import AskForm, PreviewForm, ReplyForm, ThreadEditForm
+from community.forms import (
+    AskForm,
+    DeflectionForm,
+    PreviewForm,
+    ReplyForm,
+    SearchFilterForm,
+    ThreadEditForm,
+)
 from community.markdown import render_markdown
-from community.models import Notification, Visibility
+from community.models import TITLE_MAX_LENGTH, Notification, Visibility
 
 SEARCH_QUERY_MAX_LENGTH = 200
 
@@ -91,13 +98,29 @@ def category_detail(request, slug):
 def search(request):
     query = " ".join(request.GET.get("q", "").split())[:SEARCH_QUERY_MAX_LENGTH]
     terms = selectors.search_terms(query)
-    context = {"query": query, "page": None, "pages": [], "query_string": ""}
+    filters = SearchFilterForm(request.GET)
+    filters.is_valid()  # a filter that does not parse is left out, the search still runs
+    chosen = {name: filters.cleaned_data.get(name) for name in ("category", "tag", "status")}
+    tag = selectors.tag_get(slug=chosen["tag"] or "")
+    context = {
+        "query": query,
+        "filters": filters,
+        "filtered": any(chosen.values()),
+        "page": None,
+        "articles": [],
+        "query_string": "",
+    }
     if terms:
         context["page"] = selectors.search_threads(
-            query=terms, page_number=request.GET.get("page", 1)
+            query=terms,
+            category=chosen["category"],
+            tag=tag,
+            status=chosen["status"] or "",
+            page_number=request.GET.get("page", 1),
         )
-        context["pages"] = selectors.search_pages(query=terms)
-        context["query_string"] = urlencode({"q": query})
+        context["articles"] = selectors.search_help_articles(query=terms)
+        kept = {"q": query, **{k: request.GET[k] for k in chosen if request.GET.get(k)}}
+        context["query_string"] = urlencode(kept)
     return render(request, "community/search.html", context)
 
 
@@ -123,7 +146,9 @@ def ask(request):
             status=403 if request.method == "POST" else 200,
         )
     permissions.check_ask(request.user)
-    form = AskForm(request.POST or None)
+    # "Ask the community" from a search that found nothing carries the words typed.
+    initial = {"title": " ".join(request.GET.get("title", "").split())[:TITLE_MAX_LENGTH]}
+    form = AskForm(request.POST or None, initial=initial)
     preview_html = ""
     if request.method == "POST":
         if "preview" in request.POST:
@@ -149,6 +174,40 @@ def ask(request):
                     )
                 return redirect(thread)
     return render(request, "community/ask.html", {"form": form, "preview_html": preview_html})
+
+
+@login_required
+@require_GET
+def ask_suggestions(request):
+    """Threads and help articles like the title being typed on the ask page (htmx)."""
+    title = " ".join(request.GET.get("title", "").split())[:TITLE_MAX_LENGTH]
+    context = {
+        "title": title,
+        "threads": selectors.similar_threads(title=title),
+        "articles": selectors.suggested_help_articles(title=title),
+    }
+    return render(request, "community/_ask_suggestions_fragment.html", context)
+
+
+@login_required
+@require_POST
+def ask_solved(request):
+    """ "This solved my problem": a question answered before it was asked."""
+    form = DeflectionForm(request.POST)
+    if not form.is_valid():
+        return HttpResponseBadRequest(_("Say which discussion or article solved it."))
+    thread, article = form.cleaned_data["thread"], form.cleaned_data["article"]
+    if thread is not None:
+        thread = selectors.thread_get(pk=thread)
+    else:
+        article = selectors.help_article_get(pk=article)
+    services.deflection_record(member=request.user, thread=thread, help_article=article)
+    if request.htmx:
+        return render(request, "community/_ask_solved_fragment.html", {})
+    messages.success(
+        request, _("Glad it is solved! Thanks for telling us: it helps the next member too.")
+    )
+    return redirect(thread or article.get_url(request) or "/")
 
 
 @login_required

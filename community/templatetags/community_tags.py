@@ -3,6 +3,7 @@ from django.utils.safestring import mark_safe
 
 from community import permissions
 from community.markdown import sanitize_html
+from community.search import excerpt
 
 register = template.Library()
 
@@ -27,3 +28,9 @@ def in_set(value, collection) -> bool:
 def suspension_message(user) -> str:
     """What a suspended member reads on every page: why, and until when."""
     return permissions.suspension_message(user)
+
+
+@register.filter
+def search_excerpt(markup: str, query: str):
+    """A post's text around the searched words, which are marked (escaped first)."""
+    return excerpt(markup, query)

@@ -8,6 +8,7 @@ from django.utils.translation import gettext as _
 from wagtail.log_actions import log
 
 from community.models import HIDDEN_REASON_MAX_LENGTH, Category, Reply, Thread, Visibility
+from community.search import thread_reindex_on_commit
 from community.services import response_target, thread_refresh_replies
 from moderation import permissions
 from moderation.wagtail_hooks import (
@@ -97,6 +98,7 @@ def thread_hide(*, moderator, thread: Thread, reason: str) -> Thread:
     previous = thread.visibility
     thread.visibility, thread.hidden_reason = Visibility.HIDDEN, reason
     thread.save(update_fields=["visibility", "hidden_reason", "updated_at"])
+    thread_reindex_on_commit(thread_id=thread.pk)
     log(thread, THREAD_HIDE, user=moderator, data={"reason": reason, "previous": previous})
     return thread
 
@@ -123,6 +125,7 @@ def thread_restore(*, moderator, thread: Thread, reason: str = "") -> Thread:
         thread.response_due_at = now + response_target(thread.category)
         fields += ["published_at", "last_activity_at", "response_due_at"]
     thread.save(update_fields=fields)
+    thread_reindex_on_commit(thread_id=thread.pk)
     data = {"reason": _optional_reason(reason)}
     if first_publication:
         data["published"] = True
@@ -184,6 +187,7 @@ def thread_move(*, moderator, thread: Thread, category: Category, reason: str) -
     previous = thread.category
     thread.category = category
     thread.save(update_fields=["category", "updated_at"])
+    thread_reindex_on_commit(thread_id=thread.pk)
     log(
         thread,
         THREAD_MOVE,

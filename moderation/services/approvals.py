@@ -12,6 +12,7 @@ from wagtail.log_actions import log
 
 from community import services as community_services
 from community.models import Reply, Thread, Visibility
+from community.search import thread_reindex_on_commit
 from moderation import permissions
 from moderation.services.actions import _clean_reason
 from moderation.wagtail_hooks import REPLY_APPROVE, REPLY_REJECT, THREAD_APPROVE, THREAD_REJECT
@@ -53,6 +54,7 @@ def thread_reject(*, moderator, thread: Thread, reason: str) -> Thread:
         raise _already_public()
     thread.visibility, thread.hidden_reason = Visibility.HIDDEN, reason
     thread.save(update_fields=["visibility", "hidden_reason", "updated_at"])
+    thread_reindex_on_commit(thread_id=thread.pk)
     log(thread, THREAD_REJECT, user=moderator, data={"reason": reason})
     return thread
 

@@ -23,6 +23,7 @@ from wagtail.models import ModelLogEntry
 from accounts.roles import is_moderator
 from community.models import CommunitySettings, Reply, Thread, Visibility
 from community.permissions import suspension_message
+from community.search import thread_reindex_on_commit
 from community.services import thread_refresh_replies
 from moderation import permissions
 from moderation.models import Report
@@ -162,6 +163,7 @@ def _hide_pending_review(thread: Thread, reply: Reply | None, *, reporters: int,
     with translation.override(settings.LANGUAGE_CODE):
         post.visibility, post.hidden_reason = Visibility.HIDDEN, str(AUTO_HIDE_REASON)
     post.save(update_fields=["visibility", "hidden_reason", "updated_at"])
+    thread_reindex_on_commit(thread_id=thread.pk)
     if reply is not None:
         # Hiding the only official reply puts the thread back in the queue, with its
         # original due time.
@@ -252,6 +254,7 @@ def _hide(*, moderator, thread: Thread, reply: Reply | None, reason: str) -> Non
     previous = post.visibility
     post.visibility, post.hidden_reason = Visibility.HIDDEN, reason
     post.save(update_fields=["visibility", "hidden_reason", "updated_at"])
+    thread_reindex_on_commit(thread_id=thread.pk)
     if reply is not None:
         thread_refresh_replies(thread)
         log(reply, REPLY_HIDE, user=moderator, data={"reason": reason, "thread": thread.pk})

@@ -195,6 +195,14 @@ def _solution_cards(report: support.SupportMetrics) -> list[Card]:
             value=format_duration(report.solution_median),
             detail=_("From publication to the accepted answer, over the solved threads."),
         ),
+        Card(
+            label=_("Questions answered before asking"),
+            value=_number(report.answered_before_asking),
+            detail=_(
+                "Members about to ask who said a suggested discussion or help article "
+                "solved their problem."
+            ),
+        ),
     ]
 
 
@@ -477,6 +485,7 @@ def metrics_csv(request):
             ["threads_solved_by_peer", counts.solved_by_peer, "count", ""],
             ["peer_solution_share_of_solved", _plain(report.peer_solution_share), "percent", ""],
             ["solution_median", _plain(report.solution_median, scale=3600), "hours", ""],
+            ["questions_answered_before_asking", report.answered_before_asking, "count", ""],
             ["awaiting_official_reply_now", report.backlog.awaiting, "count", ""],
             ["overdue_now", report.backlog.overdue, "count", ""],
         ]

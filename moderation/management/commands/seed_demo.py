@@ -21,6 +21,7 @@ from django.conf import settings
 from django.contrib.auth import get_user_model
 from django.contrib.auth.hashers import make_password
 from django.contrib.auth.models import Group
+from django.core.management import call_command
 from django.core.management.base import BaseCommand, CommandError
 from django.db import transaction
 from django.db.models import Max
@@ -1176,6 +1177,9 @@ class Command(BaseCommand):
             footer_items = _ensure_site_footer()
         # Written outside a request: cached pages must not keep showing the old content.
         content_changed()
+        # The index tasks enqueued while seeding went nowhere (see NO_BACKGROUND_TASKS):
+        # the search index is rebuilt from the rows instead.
+        call_command("update_index", verbosity=0)
 
         # Reported after the commit, so a closed output pipe cannot undo the work.
         if options["verbosity"] >= 1:
