@@ -1,0 +1,105 @@
+"""schema.org data that tells search engines what a thread page holds (a QAPage).
+
+Built as a dict from rows the page has already read (no query of its own), then
+serialised as JSON with "<", ">" and "&" escaped, so that nothing a member writes
+can close the <script> element it stands in. Only visible posts ever appear.
+"""
+
+import html
+import json
+import re
+from collections.abc import Iterable
+
+from django.core.serializers.json import DjangoJSONEncoder
+from django.utils.html import strip_tags
+from django.utils.safestring import SafeString, mark_safe
+
+from community.models import Reply, Thread, Visibility
+
+# suggestedAnswer lists the replies the page shows, the featured ones first; a page
+# shows at most selectors.REPLIES_PER_PAGE of them, and this bound holds whatever
+# the number of staff recommendations.
+SUGGESTED_ANSWERS_LIMIT = 50
+
+# The characters that could end the script element or start markup, as JSON escapes
+# (the same ones as django.utils.html.json_script).
+_JSON_SCRIPT_ESCAPES = {ord(">"): "\\u003E", ord("<"): "\\u003C", ord("&"): "\\u0026"}
+
+
+def plain_text(body_html: str) -> str:
+    """A post's sanitized HTML as one line of text: tags dropped, entities decoded."""
+    return re.sub(r"\s+", " ", html.unescape(strip_tags(body_html or ""))).strip()
+
+
+def _person(user, request) -> dict:
+    person = {"@type": "Person", "name": user.public_name}
+    if user.is_active:  # inactive members have no public profile
+        person["url"] = request.build_absolute_uri(user.get_absolute_url())
+    return person
+
+
+def _answer(reply: Reply, *, url: str, request) -> dict:
+    return {
+        "@type": "Answer",
+        "text": plain_text(reply.body_html),
+        "dateCreated": reply.created_at,
+        "url": url,
+        "upvoteCount": reply.helpful_count,
+        "author": _person(reply.author, request),
+    }
+
+
+def thread_qa_page(
+    *, thread: Thread, replies: Iterable[Reply], featured: Iterable[Reply], page_url: str, request
+) -> dict | None:
+    """The QAPage of a thread page, or None for a thread that is not public.
+
+    `replies` are the replies this page shows and `featured` the solution and staff
+    recommendations shown under the question (both with their authors loaded);
+    hidden and pending ones, which moderators and authors also see, are left out.
+    A reply on this page is addressed by its anchor, any other by its permalink.
+    upvoteCount is the question's "me too" count and each answer's helpful count.
+    """
+    if thread.visibility != Visibility.VISIBLE:
+        return None
+    on_page = [reply for reply in replies if reply.visibility == Visibility.VISIBLE]
+    on_page_ids = {reply.pk for reply in on_page}
+
+    def url_of(reply: Reply) -> str:
+        if reply.pk in on_page_ids:
+            return f"{page_url}#reply-{reply.pk}"
+        return request.build_absolute_uri(reply.get_absolute_url())
+
+    shown: dict[int, Reply] = {}
+    for reply in [*featured, *on_page]:
+        if reply.visibility == Visibility.VISIBLE:
+            shown.setdefault(reply.pk, reply)
+    accepted = shown.pop(thread.solution_id, None) if thread.solution_id else None
+    suggested = list(shown.values())[:SUGGESTED_ANSWERS_LIMIT]
+
+    question = {
+        "@type": "Question",
+        "name": thread.title,
+        "text": plain_text(thread.body_html),
+        "dateCreated": thread.created_at,
+        "author": _person(thread.author, request),
+        "answerCount": thread.reply_count,
+        "upvoteCount": thread.me_too_count,
+    }
+    if accepted is not None:
+        question["acceptedAnswer"] = _answer(accepted, url=url_of(accepted), request=request)
+    if suggested:
+        question["suggestedAnswer"] = [
+            _answer(reply, url=url_of(reply), request=request) for reply in suggested
+        ]
+    return {"@context": "https://schema.org", "@type": "QAPage", "mainEntity": question}
+
+
+def json_ld_script(data: dict | None) -> SafeString:
+    """`data` in a <script type="application/ld+json"> element ("" for None)."""
+    if data is None:
+        return mark_safe("")
+    text = json.dumps(data, cls=DjangoJSONEncoder, ensure_ascii=False)
+    text = text.translate(_JSON_SCRIPT_ESCAPES)
+    # Safe: the JSON holds no "<", ">" or "&" any more, so no markup and no end tag.
+    return mark_safe(f'<script type="application/ld+json">{text}</script>')  # noqa: S308
