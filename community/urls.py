@@ -10,6 +10,7 @@ from community import views as community_views
 
 urlpatterns = [
     path("healthz", community_views.healthz, name="healthz"),
+    path("bench/baseline", community_views.benchmark_baseline, name="benchmark_baseline"),
     path("robots.txt", sitemaps.robots_txt, name="robots_txt"),
     path("sitemap.xml", sitemaps.sitemap_index, name="sitemap"),
     path("sitemap-<slug:section>.xml", sitemaps.sitemap_section, name="sitemap_section"),

@@ -11,7 +11,12 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import DatabaseError, connection
-from django.http import HttpResponseBadRequest, HttpResponsePermanentRedirect, JsonResponse
+from django.http import (
+    HttpResponse,
+    HttpResponseBadRequest,
+    HttpResponsePermanentRedirect,
+    JsonResponse,
+)
 from django.shortcuts import get_object_or_404, redirect, render, resolve_url
 from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
@@ -45,6 +50,14 @@ def healthz(request):
     except DatabaseError:
         return JsonResponse({"status": "unavailable", "database": "error"}, status=503)
     return JsonResponse({"status": "ok", "database": "ok"})
+
+
+@never_cache
+@require_GET
+def benchmark_baseline(request):
+    """A constant answer through the whole middleware stack: `manage.py benchmark`
+    compares every page's throughput with this one's."""
+    return HttpResponse("ok", content_type="text/plain")
 
 
 # Lists -----------------------------------------------------------------------

@@ -1,0 +1,292 @@
+import math
+import threading
+from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+
+import pytest
+from django.core.management import CommandError, call_command
+
+from community.services import reply_create
+from moderation.benchmark_client import (
+    LoadResult,
+    NotLoopbackError,
+    compare_runs,
+    format_comparison,
+    format_table,
+    parse_wrk_output,
+    percentile,
+    run_load,
+    run_wrk,
+    throughput_ratio,
+)
+from moderation.management.commands.benchmark import (
+    create_session,
+    find_targets,
+    page_paths,
+    queries_per_request,
+)
+from tests.factories import CategoryFactory, ThreadFactory, UserFactory
+
+# Arithmetic --------------------------------------------------------------------------
+
+
+def test_percentile_interpolates_between_ranks():
+    assert percentile([4, 1, 3, 2], 0.5) == 2.5
+    assert percentile(list(range(1, 101)), 0.99) == pytest.approx(99.01)
+    assert percentile([7.0], 0.99) == 7.0
+    assert percentile([1, 2, 3], 0) == 1
+    assert percentile([1, 2, 3], 1) == 3
+
+
+def test_percentile_of_nothing_is_nan_and_fraction_is_checked():
+    assert math.isnan(percentile([], 0.5))
+    with pytest.raises(ValueError):
+        percentile([1, 2], 99)
+
+
+def test_load_result_from_latencies_computes_rps_and_percentiles():
+    result = LoadResult.from_latencies([10.0, 20.0, 30.0, 40.0], errors=1, seconds=2.0)
+
+    assert result.requests == 4
+    assert result.rps == 2.0
+    assert result.p50_ms == 25.0
+    assert result.p99_ms == pytest.approx(39.7)
+    assert result.as_dict()["rps"] == 2.0
+
+
+def test_throughput_ratio_is_relative_to_the_baseline():
+    assert throughput_ratio(250.0, 1000.0) == 0.25
+    assert throughput_ratio(250.0, None) is None
+    assert throughput_ratio(250.0, 0.0) is None
+
+
+def test_format_table_aligns_columns_and_shows_missing_numbers_as_a_dash():
+    table = format_table(
+        ["page", "requests/s", "ratio"],
+        [["baseline", 1234.5678, 1.0], ["thread_anonymous", 12.3, None]],
+    )
+    lines = table.splitlines()
+
+    assert lines[0].split() == ["page", "requests/s", "ratio"]
+    assert set(lines[1].replace(" ", "")) == {"-"}
+    assert lines[2].split() == ["baseline", "1234.57", "1.00"]
+    assert lines[3].split() == ["thread_anonymous", "12.30", "-"]
+    # Numbers are right-aligned: every row has the same width.
+    assert len({len(line) for line in lines[:3]}) == 1
+    assert lines[2].index("1234.57") + len("1234.57") == lines[3].index("12.30") + len("12.30")
+
+
+WRK_OUTPUT = """\
+Running 3s test @ http://127.0.0.1:8000/community/
+  2 threads and 8 connections
+  Thread Stats   Avg      Stdev     Max   +/- Stdev
+    Latency    12.10ms    3.20ms  48.00ms   90.00%
+    Req/Sec   330.00     20.00   400.00     70.00%
+  Latency Distribution
+     50%   11.50ms
+     75%   13.00ms
+     90%   15.00ms
+     99%    1.20s
+  1980 requests in 3.00s, 20.00MB read
+  Socket errors: connect 0, read 1, write 0, timeout 2
+  Non-2xx or 3xx responses: 4
+Requests/sec:    660.00
+Transfer/sec:      6.67MB
+"""
+
+
+def test_parse_wrk_output_reads_percentiles_rate_and_errors():
+    result = parse_wrk_output(WRK_OUTPUT, seconds=3)
+
+    assert result.p50_ms == 11.5
+    assert result.p99_ms == 1200.0
+    assert result.requests == 1980
+    assert result.rps == pytest.approx(660.0)
+    assert result.errors == 7
+    assert result.tool == "wrk"
+
+
+def test_parse_wrk_output_refuses_a_report_without_latency_distribution():
+    with pytest.raises(ValueError):
+        parse_wrk_output("Requests/sec: 10\n", seconds=3)
+
+
+# The scaling check -------------------------------------------------------------------
+
+
+def _run(threads, **p50s):
+    return {
+        "data": {"threads": threads},
+        "rows": [{"page": page, "p50_ms": p50} for page, p50 in p50s.items()],
+    }
+
+
+def test_compare_runs_passes_up_to_the_target_ratio_and_fails_above():
+    before = _run(10_000, home=10.0, thread_anonymous=20.0, search=30.0, gone=5.0)
+    after = _run(100_000, home=12.0, thread_anonymous=24.2, search=15.0, new=1.0)
+
+    comparisons = {c.page: c for c in compare_runs(after, before)}
+
+    assert set(comparisons) == {"home", "thread_anonymous", "search"}
+    assert comparisons["home"].ratio == pytest.approx(1.2)
+    assert comparisons["home"].passed
+    assert comparisons["thread_anonymous"].ratio == pytest.approx(1.21)
+    assert not comparisons["thread_anonymous"].passed
+    assert comparisons["search"].passed
+    table = format_comparison(list(comparisons.values()))
+    assert "FAIL" in table.splitlines()[3]
+    assert table.splitlines()[2].split()[-1] == "pass"
+
+
+# The Python client ---------------------------------------------------------------------
+
+
+class _Handler(BaseHTTPRequestHandler):
+    protocol_version = "HTTP/1.1"
+
+    def do_GET(self):
+        body = b"ok" if self.path == "/ok" else b"broken"
+        self.send_response(200 if self.path == "/ok" else 500)
+        self.send_header("Content-Length", str(len(body)))
+        self.end_headers()
+        self.wfile.write(body)
+
+    def log_message(self, *args):
+        pass
+
+
+@pytest.fixture
+def local_server():
+    server = ThreadingHTTPServer(("127.0.0.1", 0), _Handler)
+    server.daemon_threads = True
+    thread = threading.Thread(target=server.serve_forever, daemon=True)
+    thread.start()
+    yield server.server_address[1]
+    server.shutdown()
+    server.server_close()
+
+
+def test_python_client_measures_a_local_server_for_the_given_time(local_server):
+    result = run_load(host="127.0.0.1", port=local_server, path="/ok", seconds=1, connections=4)
+
+    assert result.errors == 0
+    assert result.requests > 50
+    assert 1.0 <= result.seconds < 3.0
+    assert result.rps == pytest.approx(result.requests / result.seconds)
+    assert 0 < result.p50_ms <= result.p99_ms < 1000
+    assert result.statuses == {"200": result.requests}
+
+
+def test_python_client_counts_error_responses_as_errors(local_server):
+    result = run_load(host="127.0.0.1", port=local_server, path="/fail", seconds=0.5, connections=2)
+
+    assert result.requests == 0
+    assert result.errors > 0
+    assert set(result.statuses) == {"500"}
+
+
+def test_python_client_spreads_connections_over_processes(local_server):
+    result = run_load(
+        host="127.0.0.1", port=local_server, path="/ok", seconds=1, connections=2, processes=2
+    )
+
+    assert result.errors == 0
+    assert result.requests > 20
+    assert result.seconds < 5
+
+
+@pytest.mark.parametrize("host", ["localhost", "10.0.0.1", "example.com", "::1"])
+def test_load_refuses_any_target_but_127_0_0_1(host):
+    with pytest.raises(NotLoopbackError):
+        run_load(host=host, port=80, path="/", seconds=1)
+    with pytest.raises(NotLoopbackError):
+        run_wrk("/bin/false", host=host, port=80, path="/", seconds=1)
+
+
+def test_load_refuses_an_unbounded_duration():
+    with pytest.raises(ValueError):
+        run_load(host="127.0.0.1", port=80, path="/", seconds=0)
+    with pytest.raises(ValueError):
+        run_load(host="127.0.0.1", port=80, path="/", seconds=float("inf"))
+
+
+# Django side ----------------------------------------------------------------------------
+
+
+def test_baseline_page_answers_ok_through_the_middleware(client, db):
+    response = client.get("/bench/baseline")
+
+    assert response.status_code == 200
+    assert response.content == b"ok"
+    # Set by middleware and decorators: the response went through the whole stack.
+    assert response["X-Frame-Options"] == "DENY"
+    assert "no-cache" in response["Cache-Control"]
+    assert client.post("/bench/baseline").status_code == 405
+
+
+@pytest.fixture
+def forum(db, member, moderator):
+    quiet = CategoryFactory(slug="quiet")
+    busy = CategoryFactory(slug="busy")
+    ThreadFactory(category=quiet, title="Toaster sparks when plugged").tags.add("toaster")
+    for n in range(3):
+        ThreadFactory(category=busy, title=f"Blender noise number {n}").tags.add("blender")
+    hidden = ThreadFactory(category=quiet, title="Spam spam spam", visibility="hidden")
+    hidden.tags.add("spam", "spam2")
+    talked_about = ThreadFactory(category=quiet, title="Blender lid cracked")
+    for _ in range(3):
+        reply_create(author=UserFactory(), thread=talked_about, body="Same here.")
+    return {"busy": busy, "talked_about": talked_about}
+
+
+def test_find_targets_picks_category_tag_thread_word_and_users(forum, member, moderator):
+    targets = find_targets()
+
+    assert targets.category == forum["busy"]
+    assert targets.tag_slug == "blender"
+    assert targets.thread == forum["talked_about"]
+    assert targets.thread.reply_count == 3
+    assert targets.search_word == "blender"
+    assert targets.moderator == moderator
+    assert not targets.member.groups.exists()
+    assert not targets.member.is_staff
+
+
+def test_page_paths_point_at_the_targets(forum):
+    paths = page_paths(find_targets())
+
+    assert paths["category_tag"] == ("/community/c/busy/?tag=blender", None)
+    assert paths["thread_member"] == (forum["talked_about"].get_absolute_url(), "member")
+    assert paths["search"] == ("/community/search/?q=blender", None)
+    assert paths["moderation_queue"] == ("/moderation/", "moderator")
+
+
+def test_find_targets_on_an_empty_forum_finds_no_pages_to_skip(db):
+    targets = find_targets()
+
+    assert targets.thread is None
+    assert set(page_paths(targets)) == {"baseline", "home", "community"}
+
+
+def test_created_session_signs_in_on_a_server_with_another_secret_key(client, moderator, settings):
+    session_key = create_session(moderator, secret_key="the-servers-own-secret-key")
+
+    client.cookies[settings.SESSION_COOKIE_NAME] = session_key
+    assert client.get("/moderation/").status_code == 302  # signed with another key
+    settings.SECRET_KEY = "the-servers-own-secret-key"
+    client.cookies[settings.SESSION_COOKIE_NAME] = create_session(
+        moderator, secret_key="the-servers-own-secret-key"
+    )
+    assert client.get("/moderation/").status_code == 200
+
+
+def test_queries_per_request_counts_the_queries_of_a_warm_request(forum, moderator):
+    assert queries_per_request("/bench/baseline") == 0
+    assert queries_per_request("/community/") > 0
+    assert queries_per_request("/moderation/", moderator) > 0
+
+
+def test_command_refuses_unknown_pages_and_unreadable_comparisons(db, tmp_path):
+    with pytest.raises(CommandError, match="Unknown pages"):
+        call_command("benchmark", "--pages", "home,nope")
+    with pytest.raises(CommandError, match="Cannot read"):
+        call_command("benchmark", "--compare", str(tmp_path / "missing.json"))
