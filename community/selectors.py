@@ -2,7 +2,9 @@
 
 import re
 from dataclasses import dataclass, field
+from functools import cached_property
 
+from django.core.cache import cache
 from django.core.paginator import Page, Paginator
 from django.db.models import Case, Count, Exists, OuterRef, Q, Subquery, Value, When
 from django.db.models.functions import Coalesce
@@ -12,6 +14,7 @@ from taggit.models import Tag
 from accounts.models import User
 from accounts.roles import is_moderator
 from community import permissions
+from community.cache import content_version
 from community.models import (
     Announcement,
     Category,
@@ -47,8 +50,37 @@ SORTS = {
 }
 
 
-def category_list():
-    return Category.objects.with_thread_counts()
+# Cached figures are keyed by the content version, so any write shows at once.
+COUNTS_CACHE_SECONDS = 600
+
+
+def category_list() -> list[Category]:
+    """Categories with their visible thread counts. Counting groups every thread, so
+    the result is cached until the next write (community.cache)."""
+    key = f"relais:categories:{content_version()}"
+    categories = cache.get(key)
+    if categories is None:
+        categories = list(Category.objects.with_thread_counts())
+        cache.set(key, categories, COUNTS_CACHE_SECONDS)
+    return categories
+
+
+class CachedCountPaginator(Paginator):
+    """A paginator whose total (a COUNT over the matching threads) is cached until the
+    next write: the rows of each page are still read fresh."""
+
+    def __init__(self, object_list, per_page, *, count_key: str, **kwargs):
+        super().__init__(object_list, per_page, **kwargs)
+        self.count_key = count_key
+
+    @cached_property
+    def count(self):
+        key = f"relais:count:{self.count_key}:{content_version()}"
+        total = cache.get(key)
+        if total is None:
+            total = super().count
+            cache.set(key, total, COUNTS_CACHE_SECONDS)
+        return total
 
 
 def category_get(*, slug: str) -> Category:
@@ -75,7 +107,14 @@ def thread_list(
     if status in STATUS_FILTERS:
         threads = threads.filter(STATUS_FILTERS[status])
     threads = threads.order_by(*SORTS.get(sort, SORTS["activity"]))
-    page = Paginator(threads, THREADS_PER_PAGE).get_page(page_number)
+    count_key = "threads:{}:{}:{}".format(
+        category.pk if category else "",
+        tag.pk if tag else "",
+        status if status in STATUS_FILTERS else "",
+    )
+    page = CachedCountPaginator(threads, THREADS_PER_PAGE, count_key=count_key).get_page(
+        page_number
+    )
     # Pinned threads head the first page of the unfiltered list (all discussions or
     # one category), in a block of their own: the list itself keeps its order.
     show_pinned = page.number == 1 and tag is None and not status

@@ -45,6 +45,7 @@ from taggit.models import Tag
 from wagtail.search.backends import get_search_backends
 
 from accounts.roles import MODERATORS_GROUP
+from community.cache import content_changed
 from community.models import (
     SEARCH_REPLIES_INDEXED,
     Category,
@@ -651,6 +652,8 @@ class Command(BaseCommand):
                 threads_per_batch=max(1, batch_size // (replies_per_thread + 1)),
             )
         self.stdout.write(f"Wrote {totals.line()}.")
+        # Written outside a request: cached counts and pages must not keep the old ones.
+        content_changed()
         with self._phase("search index"):
             started = time.monotonic()
 
