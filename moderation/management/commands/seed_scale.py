@@ -38,7 +38,7 @@ from django.contrib.auth.hashers import make_password
 from django.contrib.auth.models import Group
 from django.core.management import call_command
 from django.core.management.base import BaseCommand, CommandError
-from django.db import transaction
+from django.db import connection, transaction
 from django.utils.html import escape
 from django.utils.text import slugify
 from taggit.models import Tag
@@ -664,6 +664,12 @@ class Command(BaseCommand):
 
             if first_id is not None:
                 index_threads(first_id, last_id, progress=progress)
+        if connection.vendor == "postgresql":
+            # Fresh planner statistics: without them PostgreSQL guesses a handful of
+            # rows for tables it has just been handed a million of, and picks nested
+            # loops that take seconds (autovacuum would only catch up later).
+            with self._phase("planner statistics"), connection.cursor() as cursor:
+                cursor.execute("ANALYZE")
         self.stdout.write(f"Members and moderators sign in with the password {SCALE_PASSWORD}")
         if verify:
             with self._phase("verify"):
