@@ -5,11 +5,13 @@ allow-list of elements, attributes and URL schemes, so nothing a member types ca
 reach the page as markup we did not choose (promise 5 of DESIGN.md).
 """
 
+import html
 import re
 from collections.abc import Collection
 from functools import cache
 
 import nh3
+from django.utils.html import strip_tags
 from markdown_it import MarkdownIt
 from markdown_it.rules_inline import StateInline
 
@@ -120,3 +122,9 @@ def sanitize_html(html: str) -> str:
         attribute_filter=_filter_attribute,
         strip_comments=True,
     )
+
+
+def plain_text(body_html: str) -> str:
+    """A post's sanitized HTML as one line of text: tags dropped, entities decoded
+    (excerpts, descriptions and structured data)."""
+    return " ".join(html.unescape(strip_tags(body_html or "")).split())

@@ -7,13 +7,14 @@ services re-index a thread after their transaction commits, through a task, so
 a request never waits on the index and a rolled-back write never reaches it.
 """
 
-import html
 import re
 from functools import partial
 
 from django.db import transaction
-from django.utils.html import escape, strip_tags
+from django.utils.html import escape
 from django.utils.safestring import SafeString, mark_safe
+
+from community.markdown import plain_text
 
 # Results read from the index per search: pages past this are not worth reading.
 SEARCH_RESULTS_MAX = 500
@@ -50,7 +51,7 @@ def query_words(query: str) -> list[str]:
 def excerpt(markup: str, query: str, *, length: int = EXCERPT_LENGTH) -> SafeString:
     """Plain text of a post around the first word of the query it contains, with the
     query's words in <mark>. Everything from the post is escaped first."""
-    text = " ".join(html.unescape(strip_tags(markup)).split())
+    text = plain_text(markup)
     words = query_words(query)
     pattern = (
         re.compile("|".join(re.escape(word) for word in words), re.IGNORECASE) if words else None

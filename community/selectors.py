@@ -136,9 +136,9 @@ def pinned_threads(*, category: Category | None = None, limit: int = PINNED_LIMI
 
 # What the home page's "latest threads" section can show, and in which order.
 LATEST_THREADS = {
-    "solved": (Q(solution__isnull=False), ("-solved_at", "-pk")),
-    "active": (Q(), ("-last_activity_at", "-pk")),
-    "unanswered": (Q(reply_count=0), ("-last_activity_at", "-pk")),
+    "solved": (STATUS_FILTERS["solved"], ("-solved_at", "-pk")),
+    "active": (Q(), SORTS["activity"]),
+    "unanswered": (STATUS_FILTERS["unanswered"], SORTS["activity"]),
 }
 
 
@@ -360,34 +360,6 @@ def search_terms(query: str) -> str:
     return " ".join(word for word in words if word.upper() not in {"AND", "OR", "NOT", "NEAR"})
 
 
-@dataclass
-class SearchPage:
-    """One page of ranked search results, shaped like a paginator page for templates."""
-
-    object_list: list
-    number: int
-    paginator: Paginator
-    has_more_than_shown: bool = False
-
-    def __iter__(self):
-        return iter(self.object_list)
-
-    def has_previous(self):
-        return self.number > 1
-
-    def has_next(self):
-        return self.number < self.paginator.num_pages
-
-    def has_other_pages(self):
-        return self.paginator.num_pages > 1
-
-    def previous_page_number(self):
-        return self.number - 1
-
-    def next_page_number(self):
-        return self.number + 1
-
-
 def search_threads(
     *,
     query: str,
@@ -395,7 +367,7 @@ def search_threads(
     tag: Tag | None = None,
     status: str = "",
     page_number=1,
-) -> SearchPage:
+) -> Page:
     """Visible threads matching `query`, best first: relevance from the index, raised
     for threads with an accepted answer or an official reply (community.search).
 
@@ -430,24 +402,14 @@ def search_threads(
     paginator = Paginator([hit.pk for hit in ranked], THREADS_PER_PAGE)
     ids_page = paginator.get_page(page_number)
     rows = Thread.objects.for_list().in_bulk(list(ids_page.object_list))
-    return SearchPage(
-        object_list=[rows[pk] for pk in ids_page.object_list if pk in rows],
-        number=ids_page.number,
-        paginator=paginator,
-        has_more_than_shown=len(ranked) >= SEARCH_RESULTS_MAX,
-    )
+    page = Page([rows[pk] for pk in ids_page.object_list if pk in rows], ids_page.number, paginator)
+    page.has_more_than_shown = len(ranked) >= SEARCH_RESULTS_MAX
+    return page
 
 
 def search_help_articles(*, query: str, limit: int = 5) -> list:
     """Live, public help articles matching `query`, best first."""
     return list(HelpArticlePage.objects.live().public().search(query)[:limit])
-
-
-def search_pages(*, query: str, limit: int = 5):
-    """Live editor pages (help, guidelines) matching `query`."""
-    from wagtail.models import Page as WagtailPage
-
-    return WagtailPage.objects.live().public().specific().search(query)[:limit]
 
 
 SUGGESTIONS_LIMIT = 5

@@ -5,15 +5,13 @@ serialised as JSON with "<", ">" and "&" escaped, so that nothing a member write
 can close the <script> element it stands in. Only visible posts ever appear.
 """
 
-import html
 import json
-import re
 from collections.abc import Iterable
 
 from django.core.serializers.json import DjangoJSONEncoder
-from django.utils.html import strip_tags
 from django.utils.safestring import SafeString, mark_safe
 
+from community.markdown import plain_text
 from community.models import Reply, Thread, Visibility
 
 # suggestedAnswer lists the replies the page shows, the featured ones first; a page
@@ -24,11 +22,6 @@ SUGGESTED_ANSWERS_LIMIT = 50
 # The characters that could end the script element or start markup, as JSON escapes
 # (the same ones as django.utils.html.json_script).
 _JSON_SCRIPT_ESCAPES = {ord(">"): "\\u003E", ord("<"): "\\u003C", ord("&"): "\\u0026"}
-
-
-def plain_text(body_html: str) -> str:
-    """A post's sanitized HTML as one line of text: tags dropped, entities decoded."""
-    return re.sub(r"\s+", " ", html.unescape(strip_tags(body_html or ""))).strip()
 
 
 def _person(user, request) -> dict:

@@ -16,6 +16,7 @@ from django.utils.safestring import mark_safe
 from django.utils.text import Truncator
 
 from community import structured_data
+from community.markdown import plain_text
 
 register = template.Library()
 
@@ -59,7 +60,7 @@ def canonical_url(context, path: str = "", **params) -> str:
 
 @register.filter
 def meta_description(body_html: str, length: int = META_DESCRIPTION_LENGTH) -> str:
-    return Truncator(structured_data.plain_text(body_html)).chars(length)
+    return Truncator(plain_text(body_html)).chars(length)
 
 
 @register.simple_tag(takes_context=True)
