@@ -1,6 +1,7 @@
-"""The version that keys cached community fragments.
+"""The version that keys cached community pages and fragments.
 
-Cached fragments (the home page's sections) carry this version in their keys.
+Cached fragments (the home page's sections) and the pages cached for visitors
+(`cache_page_for_visitors`) carry this version in their keys.
 Any successful write by a signed-in person, on the site or in the admin, moves
 it on, so whoever changed something sees the change on their next page, in
 every process that shares the cache. Visitors cannot write content, and their
@@ -9,9 +10,18 @@ stranger cannot empty it by posting. Writes outside a request (management
 commands) call ``content_changed()`` themselves.
 """
 
+import hashlib
+import threading
 import time
+from collections import OrderedDict
+from functools import wraps
 
+from django.contrib import messages
 from django.core.cache import cache
+from django.http import HttpResponse
+from django.middleware.csrf import get_token
+from django.utils.crypto import salted_hmac
+from django.utils.translation import get_language
 
 CONTENT_VERSION_KEY = "relais:content-version"
 # Methods that change nothing: they keep the cached fragments.
@@ -29,7 +39,40 @@ def content_version() -> int:
 def content_changed() -> None:
     # A clock reading, not a counter: no read-modify-write to race on, and a
     # cache that lost the key never goes back to a version it served before.
-    cache.set(CONTENT_VERSION_KEY, time.time_ns(), timeout=None)
+    version = time.time_ns()
+    cache.set(CONTENT_VERSION_KEY, version, timeout=None)
+    _visitor_version.remember(version)
+
+
+class _RecentVersion:
+    """The content version as this process last read it, for at most `seconds`.
+
+    Only visitors' pages use it: they may be served a page up to a second older
+    than a write made in another process (a write in this process is seen at
+    once), and in exchange a cached page costs no round trip to a shared cache.
+    Members' pages and counts always read the version itself, so whoever writes
+    sees their change on their next page, whichever process serves it.
+    """
+
+    def __init__(self, seconds: float):
+        self.seconds = seconds
+        self.version = None
+        self.read_at = 0.0
+
+    def get(self) -> int:
+        if self.version is None or time.monotonic() - self.read_at > self.seconds:
+            self.remember(content_version())
+        return self.version
+
+    def remember(self, version: int) -> None:
+        self.version, self.read_at = version, time.monotonic()
+
+    def forget(self) -> None:
+        self.version = None
+
+
+VISITOR_VERSION_SECONDS = 1.0
+_visitor_version = _RecentVersion(VISITOR_VERSION_SECONDS)
 
 
 class ContentVersionMiddleware:
@@ -48,3 +91,144 @@ class ContentVersionMiddleware:
         ):
             content_changed()
         return response
+
+
+# Visitors' pages --------------------------------------------------------------
+
+# Long enough to absorb a burst from a search engine or a shared link, short
+# enough that "2 minutes ago" and a thread's age on a cached page stay true.
+VISITOR_PAGE_SECONDS = 60
+# Cached pages must not carry the CSRF token of the visitor they were rendered
+# for: the token is rendered as this placeholder and swapped for the current
+# visitor's own token on every response. It is derived from the secret key, so
+# nobody can write it into a post to have other visitors' tokens put there.
+_CSRF_PLACEHOLDER_SALT = "relais.cache.csrf-placeholder"
+
+
+def csrf_placeholder() -> str:
+    return salted_hmac(_CSRF_PLACEHOLDER_SALT, "csrf-token").hexdigest()
+
+
+def renders_for_page_cache(request) -> bool:
+    """True while a page that will be cached for every visitor is being rendered:
+    the context processor then gives templates the placeholder as `csrf_token`."""
+    return getattr(request, "_relais_cacheable_render", False)
+
+
+def _is_cacheable_request(request) -> bool:
+    # Only what every visitor sees alike: no member, no htmx fragment, and no
+    # message waiting to be shown to this visitor alone ("You have signed out").
+    return (
+        request.method in ("GET", "HEAD")
+        and not request.user.is_authenticated
+        and not request.headers.get("HX-Request")
+        and len(messages.get_messages(request)) == 0
+    )
+
+
+def _visitor_page_key(request) -> str:
+    address = f"{request.get_host()}{request.get_full_path()}"
+    digest = hashlib.sha256(address.encode("utf-8", "surrogateescape")).hexdigest()
+    return f"relais:visitor-page:{_visitor_version.get()}:{get_language()}:{digest}"
+
+
+class _ProcessPages:
+    """The latest visitor pages this process served, in its own memory.
+
+    A page's key holds the content version, so a copy can never be stale: once
+    anything is written, the version read from the shared cache moves on and
+    these copies are no longer asked for. Keeping them here saves fetching the
+    whole page from a shared cache (Redis) on every request; only the small
+    version key crosses the network.
+    """
+
+    def __init__(self, size: int = 256):
+        self.size = size
+        self.pages: OrderedDict[str, tuple[float, bytes, str]] = OrderedDict()
+        self.lock = threading.Lock()
+
+    def get(self, key: str):
+        with self.lock:
+            entry = self.pages.get(key)
+            if entry is None:
+                return None
+            if entry[0] < time.monotonic():
+                del self.pages[key]
+                return None
+            self.pages.move_to_end(key)
+            return entry[1], entry[2]
+
+    def set(self, key: str, content: bytes, content_type: str, seconds: float) -> None:
+        with self.lock:
+            self.pages[key] = (time.monotonic() + seconds, content, content_type)
+            self.pages.move_to_end(key)
+            while len(self.pages) > self.size:
+                self.pages.popitem(last=False)
+
+    def clear(self) -> None:
+        with self.lock:
+            self.pages.clear()
+
+
+process_pages = _ProcessPages()
+
+
+def forget_process_state() -> None:
+    """Drop what this process keeps of visitors' pages (tests, after clearing the cache)."""
+    process_pages.clear()
+    _visitor_version.forget()
+
+
+def _with_visitor_token(request, content: bytes) -> bytes:
+    return content.replace(csrf_placeholder().encode(), get_token(request).encode())
+
+
+def cache_page_for_visitors(view):
+    """Serves signed-out visitors a page rendered once for all of them.
+
+    The key holds the content version, the language and the address, so any
+    write moves every visitor on to fresh pages at once, in every process that
+    shares the cache. Members, htmx requests and visitors with a message waiting
+    always get a page rendered for them; so do the people who just wrote, since
+    they are signed in. Only complete 200 pages that set no cookie and changed
+    no session are stored.
+    """
+
+    @wraps(view)
+    def wrapper(request, *args, **kwargs):
+        if not _is_cacheable_request(request):
+            return view(request, *args, **kwargs)
+        key = _visitor_page_key(request)
+        stored = process_pages.get(key)
+        if stored is None:
+            stored = cache.get(key)
+            if stored is not None:
+                # What is left of the page's life in the shared cache is not known
+                # here: a local copy lives for at most a tenth of it.
+                process_pages.set(key, *stored, VISITOR_PAGE_SECONDS / 10)
+        if stored is not None:
+            content, content_type = stored
+            return HttpResponse(_with_visitor_token(request, content), content_type=content_type)
+        request._relais_cacheable_render = True
+        try:
+            response = view(request, *args, **kwargs)
+        finally:
+            request._relais_cacheable_render = False
+        if not isinstance(response, HttpResponse) or response.streaming:
+            return response
+        if hasattr(response, "render") and not response.is_rendered:
+            response.render()
+        session = getattr(request, "session", None)
+        if (
+            response.status_code == 200
+            and not response.cookies
+            and not (session is not None and session.modified)
+            and len(messages.get_messages(request)) == 0
+        ):
+            stored = (response.content, response["Content-Type"])
+            cache.set(key, stored, VISITOR_PAGE_SECONDS)
+            process_pages.set(key, *stored, VISITOR_PAGE_SECONDS)
+        response.content = _with_visitor_token(request, response.content)
+        return response
+
+    return wrapper

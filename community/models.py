@@ -28,7 +28,7 @@ from wagtail.models import Page, RevisionMixin
 from wagtail.search import index
 
 from community.blocks import HOME_BODY_BLOCKS
-from community.cache import content_version
+from community.cache import cache_page_for_visitors, content_version
 from community.querysets import (
     AnnouncementQuerySet,
     CategoryQuerySet,
@@ -90,6 +90,11 @@ class HomePage(Page):
             content_version(),
             translation.get_language(),
         ]
+
+    def serve(self, request, *args, **kwargs):
+        # Visitors share one rendering until the next write (community.cache); the
+        # sections stay cached on their own for members.
+        return cache_page_for_visitors(super().serve)(request, *args, **kwargs)
 
     @property
     def leading_hero(self):
@@ -834,6 +839,13 @@ class Reply(models.Model):
         ordering = ["created_at", "pk"]
         indexes = [
             models.Index(fields=["thread", "visibility", "created_at"], name="reply_thread_order"),
+            # "Has a recommended reply" on each row of the moderation queue: a probe per
+            # row instead of a scan of every reply.
+            models.Index(
+                fields=["thread"],
+                condition=models.Q(recommended_at__isnull=False, visibility="visible"),
+                name="reply_recommended",
+            ),
             # The approvals page and the moderators' header count read pending replies.
             models.Index(
                 fields=["created_at"],

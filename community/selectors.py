@@ -1,5 +1,6 @@
 """What the community pages read, each in a fixed number of queries."""
 
+import hashlib
 import re
 from dataclasses import dataclass, field
 from functools import cached_property
@@ -69,9 +70,12 @@ class CachedCountPaginator(Paginator):
     """A paginator whose total (a COUNT over the matching threads) is cached until the
     next write: the rows of each page are still read fresh."""
 
-    def __init__(self, object_list, per_page, *, count_key: str, **kwargs):
+    def __init__(
+        self, object_list, per_page, *, count_key: str, timeout=COUNTS_CACHE_SECONDS, **kwargs
+    ):
         super().__init__(object_list, per_page, **kwargs)
         self.count_key = count_key
+        self.timeout = timeout
 
     @cached_property
     def count(self):
@@ -79,7 +83,7 @@ class CachedCountPaginator(Paginator):
         total = cache.get(key)
         if total is None:
             total = super().count
-            cache.set(key, total, COUNTS_CACHE_SECONDS)
+            cache.set(key, total, self.timeout)
         return total
 
 
@@ -375,6 +379,28 @@ def search_threads(
     word): the ranked ids (at most SEARCH_RESULTS_MAX), the rows of the page, their
     tags.
     """
+    search_key = "\x1f".join(
+        [query, str(category.pk if category else ""), tag.slug if tag else "", status]
+    )
+    key = (
+        f"relais:search:{content_version()}:"
+        f"{hashlib.sha256(search_key.encode('utf-8', 'surrogateescape')).hexdigest()}"
+    )
+    ranked_ids = cache.get(key)
+    if ranked_ids is None:
+        # Ranking reads every match in the index: done once per search and per
+        # write, then every page of the results, for everyone, reads the ids.
+        ranked_ids = _ranked_thread_ids(query, category=category, tag=tag, status=status)
+        cache.set(key, ranked_ids, COUNTS_CACHE_SECONDS)
+    paginator = Paginator(ranked_ids, THREADS_PER_PAGE)
+    ids_page = paginator.get_page(page_number)
+    rows = Thread.objects.for_list().in_bulk(list(ids_page.object_list))
+    page = Page([rows[pk] for pk in ids_page.object_list if pk in rows], ids_page.number, paginator)
+    page.has_more_than_shown = len(ranked_ids) >= SEARCH_RESULTS_MAX
+    return page
+
+
+def _ranked_thread_ids(query: str, *, category, tag, status) -> list[int]:
     threads = Thread.objects.visible()
     if category is not None:
         threads = threads.filter(category_id=category.pk)
@@ -399,12 +425,7 @@ def search_threads(
         ),
         reverse=True,
     )
-    paginator = Paginator([hit.pk for hit in ranked], THREADS_PER_PAGE)
-    ids_page = paginator.get_page(page_number)
-    rows = Thread.objects.for_list().in_bulk(list(ids_page.object_list))
-    page = Page([rows[pk] for pk in ids_page.object_list if pk in rows], ids_page.number, paginator)
-    page.has_more_than_shown = len(ranked) >= SEARCH_RESULTS_MAX
-    return page
+    return [hit.pk for hit in ranked]
 
 
 def search_help_articles(*, query: str, limit: int = 5) -> list:
@@ -463,12 +484,23 @@ def help_article_get(*, pk: int) -> HelpArticlePage:
 
 def related_help_articles(*, thread: Thread, limit: int = RELATED_HELP_ARTICLES_LIMIT) -> list:
     """Live, public help articles about the thread's category or any of its tags, those
-    that share both first. Two queries (view restrictions, articles); the thread's
-    tags are prefetched by thread_get*."""
-    tag_ids = [tag.pk for tag in thread.tags.all()]
+    that share both first. Two queries (view restrictions, articles), then none until
+    the next write; the thread's tags are prefetched by thread_get*."""
+    tag_ids = sorted(tag.pk for tag in thread.tags.all())
+    key = f"relais:related-help:{content_version()}:{thread.category_id}:{limit}:" + ",".join(
+        map(str, tag_ids)
+    )
+    articles = cache.get(key)
+    if articles is None:
+        articles = _related_help_articles(thread.category_id, tag_ids, limit)
+        cache.set(key, articles, COUNTS_CACHE_SECONDS)
+    return articles
+
+
+def _related_help_articles(category_id: int, tag_ids: list[int], limit: int) -> list:
     same_category = Exists(
         HelpArticlePage.related_categories.through.objects.filter(
-            helparticlepage_id=OuterRef("pk"), category_id=thread.category_id
+            helparticlepage_id=OuterRef("pk"), category_id=category_id
         )
     )
     same_tag = Exists(

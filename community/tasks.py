@@ -8,6 +8,7 @@ from wagtail.search import index
 
 from accounts.models import EmailNotifications
 from accounts.tokens import make_unsubscribe_token
+from community.cache import content_changed
 from community.models import Notification, Thread
 
 
@@ -78,4 +79,7 @@ def index_thread_task(thread_id: int) -> bool:
     if thread is None:
         return False
     index.insert_or_update_object(thread)
+    # Search results are cached by content version (community.selectors): with a
+    # task worker, the index changes after the request that moved the version on.
+    content_changed()
     return True

@@ -25,6 +25,7 @@ from django_htmx.http import HttpResponseClientRedirect
 from wagtail import hooks
 
 from community import permissions, selectors, services
+from community.cache import cache_page_for_visitors
 from community.forms import (
     AskForm,
     DeflectionForm,
@@ -98,16 +99,19 @@ def _render_thread_list(request, category=None):
 
 
 @require_GET
+@cache_page_for_visitors
 def thread_list(request):
     return _render_thread_list(request)
 
 
 @require_GET
+@cache_page_for_visitors
 def category_detail(request, slug):
     return _render_thread_list(request, category=selectors.category_get(slug=slug))
 
 
 @require_GET
+@cache_page_for_visitors
 def search(request):
     query = " ".join(request.GET.get("q", "").split())[:SEARCH_QUERY_MAX_LENGTH]
     terms = selectors.search_terms(query)
@@ -252,6 +256,7 @@ def _thread_context(request, thread, page_number=1, reply_form=None, preview_htm
 
 
 @require_GET
+@cache_page_for_visitors
 def thread_detail(request, pk, slug=None):
     thread = selectors.thread_get_for_reading(pk=pk, user=request.user)
     if slug != thread.slug:
@@ -531,6 +536,7 @@ def notifications_read_all(request):
 
 
 @require_GET
+@cache_page_for_visitors
 def profile_detail(request, username):
     member = selectors.member_profile(username=username)
     threads, replies = selectors.member_recent_activity(member=member)

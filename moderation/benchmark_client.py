@@ -123,7 +123,16 @@ def format_table(headers: list[str], rows: list[list]) -> str:
     return "\n".join([line(cells[0]), rule, *(line(row) for row in cells[1:])])
 
 
-RESULT_HEADERS = ["page", "requests/s", "p50 ms", "p99 ms", "queries/req", "x baseline", "errors"]
+RESULT_HEADERS = [
+    "page",
+    "requests/s",
+    "p50 ms",
+    "p99 ms",
+    "queries/req",
+    "queries/render",
+    "x baseline",
+    "errors",
+]
 
 
 def result_rows(rows: list[dict]) -> list[list]:
@@ -135,6 +144,7 @@ def result_rows(rows: list[dict]) -> list[list]:
             row["p50_ms"],
             row["p99_ms"],
             row["queries"],
+            row.get("queries_rendered", ""),
             row["ratio"],
             row["errors"],
         ]

@@ -3,6 +3,8 @@
 from dataclasses import dataclass
 
 from django.contrib.auth import get_user_model
+from django.contrib.auth.models import Permission
+from django.core.cache import cache
 from django.core.paginator import Page, Paginator
 from django.db.models import (
     BooleanField,
@@ -18,10 +20,15 @@ from django.db.models.functions import Coalesce, Lower, NullIf
 from django.utils import timezone
 
 from accounts.roles import MODERATE_PERMISSION
+from community.cache import content_version
 from community.models import Category, Reply, Thread, Visibility
+from community.selectors import CachedCountPaginator
 from moderation.models import CannedResponse
 
 QUEUE_PER_PAGE = 50
+# The queue's totals are cached until the next write, and at most this long, since
+# time alone makes threads overdue and claims expire.
+QUEUE_COUNTS_SECONDS = 30
 # `filter` may be given more than once: "overdue" combines with one of the
 # assignment filters ("mine": claimed by the viewer, "unassigned": nobody holds a
 # live claim). The category combines with all of them.
@@ -62,15 +69,11 @@ def queue_list(
     """One page of the queue. `assignment` is "", "mine" (held by `viewer`) or
     "unassigned"; each row carries `assignee`, its live holder or None."""
     now = timezone.now()
-    recommended = Reply.objects.filter(
-        thread=OuterRef("pk"), visibility=Visibility.VISIBLE, recommended_at__isnull=False
-    )
     threads = (
         awaiting_official_reply()
         .with_author()
         .select_related("category", "assigned_to")
         .annotate(
-            has_recommended=Exists(recommended),
             is_overdue=ExpressionWrapper(Q(response_due_at__lt=now), output_field=BooleanField()),
         )
     )
@@ -83,10 +86,32 @@ def queue_list(
     elif assignment == "unassigned":
         threads = threads.exclude(live_claim(now))
     threads = threads.order_by(*QUEUE_SORTS.get(sort, QUEUE_SORTS["due"]))
-    page = Paginator(threads, QUEUE_PER_PAGE).get_page(page_number)
+    count_key = ":".join(
+        [
+            "queue",
+            str(category.pk if category else ""),
+            "overdue" if overdue else "",
+            assignment,
+            str(viewer.pk if viewer is not None and assignment == "mine" else ""),
+        ]
+    )
+    paginator = CachedCountPaginator(
+        threads, QUEUE_PER_PAGE, count_key=count_key, timeout=QUEUE_COUNTS_SECONDS
+    )
+    page = paginator.get_page(page_number)
     page.object_list = list(page.object_list)
+    # Asked for the page's threads only: as a column of the query above, PostgreSQL
+    # would read every recommended reply of the community for each page.
+    recommended = set(
+        Reply.objects.filter(
+            thread__in=[thread.pk for thread in page.object_list],
+            visibility=Visibility.VISIBLE,
+            recommended_at__isnull=False,
+        ).values_list("thread_id", flat=True)
+    )
     for thread in page.object_list:
         thread.assignee = thread.assignee_at(now)
+        thread.has_recommended = thread.pk in recommended
     return page
 
 
@@ -94,16 +119,23 @@ def moderator_list() -> list:
     """Everyone a thread can be assigned to (accounts.roles.is_moderator), by name,
     in one query: members of a group with the permission, holders of it, superusers."""
     app_label, codename = MODERATE_PERMISSION.split(".")
-    holds = {"content_type__app_label": app_label, "codename": codename}
-    via_group = {f"groups__permissions__{key}": value for key, value in holds.items()}
-    direct = {f"user_permissions__{key}": value for key, value in holds.items()}
+    permission = Permission.objects.filter(
+        content_type__app_label=app_label, codename=codename
+    ).values("pk")
+    User = get_user_model()
+    # Subqueries over the few holders of the permission, not joins that would
+    # multiply (and then de-duplicate) every member of the community.
+    via_group = User.groups.through.objects.filter(group__permissions__in=permission).values(
+        "user_id"
+    )
+    direct = User.user_permissions.through.objects.filter(permission__in=permission).values(
+        "user_id"
+    )
     users = (
-        get_user_model()
-        .objects.filter(is_active=True)
-        .filter(Q(is_superuser=True) | Q(**via_group) | Q(**direct))
+        User.objects.filter(is_active=True)
+        .filter(Q(is_superuser=True) | Q(pk__in=via_group) | Q(pk__in=direct))
         .annotate(sort_name=Lower(Coalesce(NullIf("display_name", Value("")), "username")))
         .order_by("sort_name", "pk")
-        .distinct()
     )
     return list(users)
 
@@ -124,9 +156,17 @@ class QueueCounts:
 
 
 def queue_counts() -> QueueCounts:
-    counts = awaiting_official_reply().aggregate(
-        awaiting=Count("pk"), overdue=Count("pk", filter=Q(response_due_at__lt=timezone.now()))
-    )
+    """The header's counts. Cached like the queue's total: exact after any write (the
+    key holds the content version); a thread passing its due time with nothing
+    written shows as overdue within QUEUE_COUNTS_SECONDS."""
+    key = f"relais:queue-counts:{content_version()}"
+    counts = cache.get(key)
+    if counts is None:
+        counts = awaiting_official_reply().aggregate(
+            awaiting=Count("pk"),
+            overdue=Count("pk", filter=Q(response_due_at__lt=timezone.now())),
+        )
+        cache.set(key, counts, QUEUE_COUNTS_SECONDS)
     return QueueCounts(**counts)
 
 

@@ -24,9 +24,35 @@ def _fast_password_hashing(settings):
 def _fresh_cache():
     from django.core.cache import cache
 
+    from community.cache import forget_process_state
+
     cache.clear()
+    forget_process_state()
     yield
     cache.clear()
+    forget_process_state()
+
+
+@pytest.fixture(autouse=True)
+def _writes_move_content_version():
+    """Rows written by factories stand for writes through the site, where the
+    middleware moves the content version on (or management commands, which call
+    content_changed() themselves): so any saved row moves it on here, and pages
+    cached for visitors show it. tests/community/test_page_cache.py turns this off
+    to test the real path."""
+    from django.db.models.signals import m2m_changed, post_delete, post_save
+
+    from community.cache import content_changed
+
+    def moved_on(**kwargs):
+        content_changed()
+
+    signals = (post_save, post_delete, m2m_changed)
+    for signal in signals:
+        signal.connect(moved_on, dispatch_uid="tests-content-version", weak=False)
+    yield
+    for signal in signals:
+        signal.disconnect(dispatch_uid="tests-content-version")
 
 
 def _uses_db(request) -> bool:

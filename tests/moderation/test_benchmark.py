@@ -280,9 +280,12 @@ def test_created_session_signs_in_on_a_server_with_another_secret_key(client, mo
 
 
 def test_queries_per_request_counts_the_queries_of_a_warm_request(forum, moderator):
-    assert queries_per_request("/bench/baseline") == 0
-    assert queries_per_request("/community/") > 0
-    assert queries_per_request("/moderation/", moderator) > 0
+    assert queries_per_request("/bench/baseline") == (0, 0)
+    # A visitor's page is served from the cache; rendering it again takes queries.
+    served, rendered = queries_per_request("/community/")
+    assert served == 0 < rendered
+    served, rendered = queries_per_request("/moderation/", moderator)
+    assert 0 < served <= rendered
 
 
 def test_command_refuses_unknown_pages_and_unreadable_comparisons(db, tmp_path):

@@ -35,6 +35,7 @@ from django.utils import timezone
 
 from accounts.models import User
 from accounts.roles import MODERATORS_GROUP, STAFF_GROUPS
+from community.cache import content_changed
 from community.models import Category, Reply, TaggedThread, Thread
 from moderation.benchmark_client import (
     LOOPBACK,
@@ -239,20 +240,66 @@ def delete_session(session_key: str) -> None:
     engine.SessionStore(session_key=session_key).delete()
 
 
-def queries_per_request(path: str, user: User | None = None) -> int:
-    """SQL queries of one request to `path`, in this process, once caches are warm."""
+def queries_per_request(path: str, user: User | None = None) -> tuple[int, int]:
+    """SQL queries of one request to `path`, in this process: (served, rendered).
+
+    Served: with warm caches, as under load (a visitor's cached page needs none).
+    Rendered: right after a write moved the content version on, so the page and
+    its cached counts are computed again: the cost the caches save.
+    """
     client = Client()
     with override_settings(ALLOWED_HOSTS=["testserver"]):
         if user is not None:
             client.force_login(user)
         client.get(path)
-        with CaptureQueriesContext(connection) as queries:
+        with CaptureQueriesContext(connection) as served:
             response = client.get(path)
+        content_changed()
+        with CaptureQueriesContext(connection) as rendered:
+            client.get(path)
         if user is not None:
             client.logout()
     if response.status_code != 200:
         raise CommandError(f"{path} answered {response.status_code} in process, not 200.")
-    return len(queries)
+    return len(served), len(rendered)
+
+
+# Tables that grow with the community: a page must not read them whole.
+LARGE_TABLES = (
+    "community_thread",
+    "community_reply",
+    "community_helpfulvote",
+    "community_metoo",
+    "community_follow",
+    "community_taggedthread",
+    "wagtailsearch_indexentry",
+)
+
+
+def explain_page(path: str, user: User | None = None) -> list[tuple[str, list[str]]]:
+    """Each query of one rendering of `path` (caches cold, as after a write) with the
+    large tables PostgreSQL's plan reads by sequential scan."""
+    client = Client()
+    with override_settings(ALLOWED_HOSTS=["testserver"]):
+        if user is not None:
+            client.force_login(user)
+        client.get(path)
+        content_changed()
+        with CaptureQueriesContext(connection) as rendered:
+            client.get(path)
+    plans = []
+    with connection.cursor() as cursor:
+        for query in rendered.captured_queries:
+            sql = query["sql"]
+            if not sql.lstrip().upper().startswith("SELECT"):
+                continue
+            cursor.execute(f"EXPLAIN {sql}")
+            plan = "\n".join(row[0] for row in cursor.fetchall())
+            scanned = sorted(
+                {table for table in LARGE_TABLES if re.search(rf"Seq Scan on {table}\b", plan)}
+            )
+            plans.append((sql, scanned))
+    return plans
 
 
 def free_port() -> int:
@@ -405,6 +452,12 @@ class Command(BaseCommand):
             help="Load tool: wrk when installed (auto), or the bundled Python client.",
         )
         parser.add_argument(
+            "--explain",
+            action="store_true",
+            help="Only EXPLAIN each page's queries (PostgreSQL) and list sequential scans "
+            "over the large tables; no server, no load.",
+        )
+        parser.add_argument(
             "--collectstatic",
             action="store_true",
             help="Run collectstatic first even when a manifest exists (always when it does not).",
@@ -430,6 +483,10 @@ class Command(BaseCommand):
         for name in wanted:
             if name not in paths:
                 self.stderr.write(f"Skipping {name}: nothing in the data to measure it on.")
+
+        if options["explain"]:
+            self._explain({name: paths[name] for name in pages}, targets)
+            return
 
         self.stdout.write("Counting SQL queries per request (in process)...")
         queries = {
@@ -466,7 +523,8 @@ class Command(BaseCommand):
                             "rps": result.rps,
                             "p50_ms": result.p50_ms,
                             "p99_ms": result.p99_ms,
-                            "queries": queries[name],
+                            "queries": queries[name][0],
+                            "queries_rendered": queries[name][1],
                             "ratio": throughput_ratio(result.rps, baseline_rps),
                             "requests": result.requests,
                             "errors": result.errors,
@@ -507,6 +565,22 @@ class Command(BaseCommand):
         if wrk:
             return run_wrk(wrk, seconds=options["duration"], threads=options["threads"], **load)
         return run_load(seconds=options["duration"], processes=options["threads"], **load)
+
+    def _explain(self, paths: dict, targets: Targets) -> None:
+        if connection.vendor != "postgresql":
+            raise CommandError("--explain reads PostgreSQL's plans: set DATABASE_URL.")
+        total_scans = 0
+        for name, (path, role) in paths.items():
+            plans = explain_page(path, getattr(targets, role) if role else None)
+            scans = [(sql, table) for sql, tables in plans for table in tables]
+            total_scans += len(scans)
+            self.stdout.write(
+                f"{name}: {len(plans)} queries when rendered, "
+                f"{len(scans) or 'no'} sequential scans over large tables"
+            )
+            for sql, table in scans:
+                self.stdout.write(f"  Seq Scan on {table}: {sql[:160]}")
+        self.stdout.write(f"Sequential scans over large tables: {total_scans}.")
 
     def _describe(self, targets: Targets) -> None:
         thread = targets.thread

@@ -85,6 +85,10 @@ HIDDEN_REPLY_SHARE = 0.03  # threads with one hidden member reply
 PENDING_REPLY_SHARE = 0.02  # threads whose last member reply awaits approval
 RECOMMENDED_REPLY_RATE = 0.05  # of visible member replies
 SECOND_OFFICIAL_RATE = 0.3
+# One thread in a thousand is a long discussion (the benchmark reads one with 50
+# replies, a page's worth).
+LONG_THREAD_EVERY = 1000
+LONG_THREAD_REPLIES = 50
 
 # The demo's six categories and two more: existing ones are reused by slug.
 EXTRA_CATEGORIES = [
@@ -433,6 +437,8 @@ class Generator:
     def add_replies(self, plan: ThreadPlan, index: int, words: dict, *, official: bool) -> None:
         rng = self.rng
         count = self.replies_per_thread
+        if count and index % LONG_THREAD_EVERY == 0:
+            count = max(count, LONG_THREAD_REPLIES)
         official_at = set()
         if official:
             official_at.add(rng.randrange(min(count, 3)))
@@ -667,9 +673,10 @@ class Command(BaseCommand):
         if connection.vendor == "postgresql":
             # Fresh planner statistics: without them PostgreSQL guesses a handful of
             # rows for tables it has just been handed a million of, and picks nested
-            # loops that take seconds (autovacuum would only catch up later).
-            with self._phase("planner statistics"), connection.cursor() as cursor:
-                cursor.execute("ANALYZE")
+            # loops that take seconds. VACUUM sets the visibility map, so counts can
+            # read indexes alone, as on a database autovacuum has caught up with.
+            with self._phase("vacuum and planner statistics"), connection.cursor() as cursor:
+                cursor.execute("VACUUM ANALYZE")
         self.stdout.write(f"Members and moderators sign in with the password {SCALE_PASSWORD}")
         if verify:
             with self._phase("verify"):
