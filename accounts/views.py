@@ -1,5 +1,9 @@
+from http import HTTPStatus
+
+from allauth.account import views as allauth_views
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
+from django.core.exceptions import NON_FIELD_ERRORS
 from django.http import Http404
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
@@ -40,3 +44,21 @@ def unsubscribe(request, token):
         user.save(update_fields=["email_notifications"])
         return render(request, "accounts/unsubscribe_done.html", {"member": user})
     return render(request, "accounts/unsubscribe_confirm.html", {"member": user})
+
+
+class LoginView(allauth_views.LoginView):
+    """allauth's sign-in, answering 429 (not 200) when the failed-sign-in limit is hit.
+
+    The form is re-rendered as allauth renders it, so the login typed stays in the
+    field and the message says why; only the status changes, so that clients,
+    proxies and monitoring see the refusal for what it is.
+    """
+
+    def form_invalid(self, form):
+        response = super().form_invalid(form)
+        if form.has_error(NON_FIELD_ERRORS, code="too_many_login_attempts"):
+            response.status_code = HTTPStatus.TOO_MANY_REQUESTS
+        return response
+
+
+login = LoginView.as_view()

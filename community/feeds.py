@@ -5,6 +5,7 @@ queries whatever their number (the feed's subject, the threads with their author
 and categories, their tags). Links are made absolute from the request.
 """
 
+import re
 from dataclasses import dataclass
 from urllib.parse import urlencode
 
@@ -19,6 +20,16 @@ from community.models import Category, CommunitySettings, Thread
 from community.templatetags.community_tags import sanitized
 
 FEED_ITEMS = 30
+
+# The control characters XML 1.0 cannot hold. Django's feed writer refuses them
+# with an error, so one post holding one (a member can type it) would take the
+# whole feed down: they are dropped from everything a member wrote.
+_XML_INVALID = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f]")
+
+
+def xml_text(text: str) -> str:
+    """`text` without the control characters an XML document cannot hold."""
+    return _XML_INVALID.sub("", str(text))
 
 
 @dataclass(frozen=True)
@@ -60,11 +71,11 @@ class NewThreadsFeed(Feed):
         )
 
     def item_title(self, thread: Thread) -> str:
-        return thread.title
+        return xml_text(thread.title)
 
     def item_description(self, thread: Thread) -> str:
         # Sanitized when it was saved, and once more on the way out, as on the page.
-        return sanitized(thread.body_html)
+        return xml_text(sanitized(thread.body_html))
 
     def item_link(self, thread: Thread) -> str:
         return thread.get_absolute_url()
@@ -76,10 +87,12 @@ class NewThreadsFeed(Feed):
         return thread.edited_at or thread.created_at
 
     def item_author_name(self, thread: Thread) -> str:
-        return thread.author.public_name
+        return xml_text(thread.author.public_name)
 
     def item_categories(self, thread: Thread) -> list[str]:
-        return [thread.category.name, *(tag.name for tag in thread.tags.all())]
+        return [
+            xml_text(name) for name in (thread.category.name, *(t.name for t in thread.tags.all()))
+        ]
 
 
 class CategoryThreadsFeed(NewThreadsFeed):
@@ -90,13 +103,13 @@ class CategoryThreadsFeed(NewThreadsFeed):
         )
 
     def title(self, subject: FeedSubject) -> str:
-        return _("%(community)s: new questions in %(category)s") % {
-            "community": subject.community_name,
-            "category": subject.category.name,
-        }
+        return xml_text(
+            _("%(community)s: new questions in %(category)s")
+            % {"community": subject.community_name, "category": subject.category.name}
+        )
 
     def subtitle(self, subject: FeedSubject) -> str:
-        return subject.category.description or super().subtitle(subject)
+        return xml_text(subject.category.description) or super().subtitle(subject)
 
     def link(self, subject: FeedSubject) -> str:
         return subject.category.get_absolute_url()
@@ -113,10 +126,10 @@ class TagThreadsFeed(NewThreadsFeed):
         )
 
     def title(self, subject: FeedSubject) -> str:
-        return _("%(community)s: new questions tagged “%(tag)s”") % {
-            "community": subject.community_name,
-            "tag": subject.tag.name,
-        }
+        return xml_text(
+            _("%(community)s: new questions tagged “%(tag)s”")
+            % {"community": subject.community_name, "tag": subject.tag.name}
+        )
 
     def link(self, subject: FeedSubject) -> str:
         return f"{reverse('community:thread_list')}?{urlencode({'tag': subject.tag.slug})}"

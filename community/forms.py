@@ -1,3 +1,5 @@
+import re
+
 from django import forms
 from django.core.exceptions import ValidationError
 from django.urls import reverse
@@ -5,8 +7,11 @@ from django.utils.functional import lazy
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
+from community.limits import SubmissionKeyField
 from community.models import BODY_MAX_LENGTH, TITLE_MAX_LENGTH, TITLE_MIN_LENGTH, Category
 from community.services import MAX_TAGS, normalize_tags
+
+_SURROGATE = re.compile("[\ud800-\udfff]")
 
 MARKDOWN_HELP = _(
     "Markdown works: **bold**, *italic*, lists, `code`, links; @name mentions a member."
@@ -14,8 +19,11 @@ MARKDOWN_HELP = _(
 
 
 def _clean_text(value: str) -> str:
-    # NUL characters cannot be stored by PostgreSQL and mean nothing in a post.
-    if "\x00" in value:
+    # NUL characters cannot be stored by PostgreSQL and mean nothing in a post; a lone
+    # surrogate (half of a UTF-16 pair) is no character at all and cannot be encoded.
+    # Through HTTP neither arrives (undecodable bytes become U+FFFD), but a form can
+    # be filled from elsewhere.
+    if "\x00" in value or _SURROGATE.search(value):
         raise ValidationError(_("The text holds a character that cannot be saved."), code="nul")
     return value
 
@@ -84,6 +92,8 @@ class AskForm(forms.Form):
         label=_("Category"), queryset=Category.objects.all(), empty_label=_("Choose a category")
     )
     tags = TagsField()
+    # The same form sent twice makes one thread (community/limits.py).
+    submission_key = SubmissionKeyField()
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
@@ -108,6 +118,8 @@ class ThreadEditForm(forms.Form):
 
 class ReplyForm(forms.Form):
     body = BodyField(label=_("Your reply"), widget=forms.Textarea(attrs={"rows": 6}))
+    # The same form sent twice makes one reply (community/limits.py).
+    submission_key = SubmissionKeyField()
 
 
 class PreviewForm(forms.Form):

@@ -665,6 +665,11 @@ class Thread(index.Indexed, models.Model):
     )
     solved_at = models.DateTimeField(_("solved at"), null=True, blank=True, editable=False)
     edited_at = models.DateTimeField(_("edited at"), null=True, blank=True, editable=False)
+    # The ask/reply form's key, hashed with the author (community/limits.py): the same
+    # form sent twice makes one row. Unique, so two requests at once cannot both insert.
+    submission_key = models.CharField(
+        max_length=64, null=True, blank=True, unique=True, editable=False
+    )
     # Why a moderator hid the thread: shown to its author (and staff), never to others.
     hidden_reason = models.CharField(
         _("reason for hiding"), max_length=HIDDEN_REASON_MAX_LENGTH, blank=True
@@ -830,6 +835,11 @@ class Reply(models.Model):
         _("recommended at"), null=True, blank=True, editable=False
     )
     edited_at = models.DateTimeField(_("edited at"), null=True, blank=True, editable=False)
+    # The ask/reply form's key, hashed with the author (community/limits.py): the same
+    # form sent twice makes one row. Unique, so two requests at once cannot both insert.
+    submission_key = models.CharField(
+        max_length=64, null=True, blank=True, unique=True, editable=False
+    )
 
     objects = ReplyQuerySet.as_manager()
 

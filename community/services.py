@@ -7,6 +7,7 @@ earlier text of every edit (promise 3) and send notifications after commit.
 """
 
 import re
+import unicodedata
 from collections.abc import Iterable
 from datetime import timedelta
 
@@ -20,7 +21,7 @@ from django.utils.translation import gettext as _
 
 from accounts.models import User
 from accounts.roles import is_moderator
-from community import permissions
+from community import limits, permissions
 from community.markdown import mentioned_usernames, render_markdown_with_mentions
 from community.models import (
     HELP_FEEDBACK_SESSION_KEY,
@@ -42,18 +43,21 @@ from community.search import thread_reindex_on_commit
 
 MAX_TAGS = 5
 TAG_MAX_LENGTH = 40
+# How many of a member's posts of the last minutes the duplicate check reads.
+RECENT_POSTS_CHECKED = 100
 
 
 def normalize_tags(raw: str | Iterable[str]) -> list[str]:
     """Lower-cased, de-duplicated tags (at most five), from "a, b" or a list.
 
-    Tags that differ only by case or spacing are the same tag.
+    Tags that differ only by case, spacing or Unicode normal form are the same tag,
+    named in NFC ("café" typed with a combining accent is stored as "café").
     """
     items = raw.split(",") if isinstance(raw, str) else list(raw)
     tags: list[str] = []
     seen_slugs: set[str] = set()
     for item in items:
-        name = " ".join(str(item).split()).lower()
+        name = unicodedata.normalize("NFC", " ".join(str(item).split()).lower())
         if not name:
             continue
         if len(name) > TAG_MAX_LENGTH:
@@ -140,21 +144,115 @@ def needs_approval(*, author, body_html: str) -> bool:
     )
 
 
+def is_new_member(author) -> bool:
+    """Fewer approved posts than the site's "new member until" setting: the rule
+    pre-moderation uses, reused by the posting limits (community/limits.py)."""
+    until = CommunitySettings.load().premoderation_new_member_posts
+    approved = sum(
+        model.objects.filter(author=author, visibility=Visibility.VISIBLE)[:until].count()
+        for model in (Thread, Reply)
+    )
+    return approved < until
+
+
+def _recent_posts(model, *, author, since):
+    # The posting limits keep this short for members; staff have none, hence the cap.
+    recent = model.objects.filter(author=author, created_at__gte=since).order_by("-created_at")
+    return recent[:RECENT_POSTS_CHECKED]
+
+
+def _same_ask_again(*, author, title: str, body: str, now) -> Thread | None:
+    """The thread this ask repeats (see community/limits.py, rule 2), or None;
+    raises DuplicatePost when the body was just posted elsewhere."""
+    if (since := limits.recent_since(now)) is None:
+        return None
+    for thread in _recent_posts(Thread, author=author, since=since):
+        if limits.same_text(thread.body, body):
+            if limits.same_text(thread.title, title):
+                return thread
+            if limits.refuses_copy_paste(author=author, body=body):
+                raise limits.DuplicatePost()
+    if limits.refuses_copy_paste(author=author, body=body):
+        recent_replies = _recent_posts(Reply, author=author, since=since)
+        if any(limits.same_text(reply.body, body) for reply in recent_replies):
+            raise limits.DuplicatePost()
+    return None
+
+
+def _same_reply_again(*, author, thread: Thread, body: str, now) -> Reply | None:
+    """The reply this one repeats in the same thread (rule 2), or None; raises
+    DuplicatePost when the body was just posted in another thread."""
+    if (since := limits.recent_since(now)) is None:
+        return None
+    copy_paste = False
+    for reply in _recent_posts(Reply, author=author, since=since):
+        if limits.same_text(reply.body, body):
+            if reply.thread_id == thread.pk:
+                return reply
+            copy_paste = True
+    if not copy_paste:
+        copy_paste = any(
+            asked.pk != thread.pk and limits.same_text(asked.body, body)
+            for asked in _recent_posts(Thread, author=author, since=since)
+        )
+    if copy_paste and limits.refuses_copy_paste(author=author, body=body):
+        raise limits.DuplicatePost()
+    return None
+
+
+def _insert_once(model, *, submission_key: str | None, **fields):
+    """Create the row, or return (row, False) when a concurrent request with the
+    same submission key committed it first (the unique column refuses ours)."""
+    if submission_key is None:
+        return model.objects.create(**fields), True
+    try:
+        with transaction.atomic():
+            return model.objects.create(submission_key=submission_key, **fields), True
+    except IntegrityError:
+        return model.objects.get(submission_key=submission_key), False
+
+
 @transaction.atomic
 def thread_create(
-    *, author, category: Category, title: str, body: str, tags: Iterable[str] = ()
+    *,
+    author,
+    category: Category,
+    title: str,
+    body: str,
+    tags: Iterable[str] = (),
+    submission_key: str = "",
+    check_limits: bool = True,
 ) -> Thread:
     """Ask a question. It is public at once, or waits for approval (see needs_approval);
-    the official-reply clock starts when it becomes public."""
+    the official-reply clock starts when it becomes public.
+
+    The same ask sent twice (same `submission_key`, or the same title and body
+    within minutes) returns the first thread instead of making a second one; posting
+    too fast raises limits.PostingLimitReached, the same text as another recent post
+    limits.DuplicatePost (community/limits.py). `check_limits=False` is for scripts
+    such as seed_demo, never for a member's request.
+    """
     permissions.check_ask(author)
     tags = normalize_tags(tags)
-    body_html, mentioned_ids = _rendered(body)
+    title = " ".join(title.split())
     now = timezone.now()
+    key = limits.stored_submission_key(author=author, key=submission_key)
+    if key is not None and (earlier := Thread.objects.filter(submission_key=key).first()):
+        return earlier
+    if check_limits:
+        if earlier := _same_ask_again(author=author, title=title, body=body, now=now):
+            return earlier
+        limits.check_rate(
+            author=author, kind=limits.THREAD, is_new_member=lambda: is_new_member(author)
+        )
+    body_html, mentioned_ids = _rendered(body)
     pending = needs_approval(author=author, body_html=body_html)
-    thread = Thread.objects.create(
+    thread, created = _insert_once(
+        Thread,
+        submission_key=key,
         author=author,
         category=category,
-        title=" ".join(title.split()),
+        title=title,
         body=body,
         body_html=body_html,
         visibility=Visibility.PENDING if pending else Visibility.VISIBLE,
@@ -164,6 +262,10 @@ def thread_create(
         published_at=None if pending else now,
         response_due_at=None if pending else now + response_target(category),
     )
+    if not created:
+        if check_limits:
+            limits.forget_attempt(author=author, kind=limits.THREAD)
+        return thread
     # The asker is the first member with the problem, and follows their thread.
     MeToo.objects.create(thread=thread, user=author)
     _follow(author, thread)
@@ -221,15 +323,42 @@ def _locked_thread(thread: Thread) -> Thread:
 
 
 @transaction.atomic
-def reply_create(*, author, thread: Thread, body: str) -> Reply:
+def reply_create(
+    *,
+    author,
+    thread: Thread,
+    body: str,
+    submission_key: str = "",
+    check_limits: bool = True,
+) -> Reply:
     """Reply to a thread. A staff reply is official; a new member's reply may wait for
-    approval, and counts (and notifies) only once it is public."""
+    approval, and counts (and notifies) only once it is public.
+
+    The same reply sent twice (same `submission_key`, or the same body to the same
+    thread within minutes) returns the first reply; posting too fast raises
+    limits.PostingLimitReached, the body of a recent post in another thread
+    limits.DuplicatePost (community/limits.py). `check_limits=False` is for scripts
+    such as seed_demo, never for a member's request.
+    """
     thread = _locked_thread(thread)
     permissions.check_reply(author, thread)
     now = timezone.now()
+    # Replies to one thread wait for its lock, so the checks below see any reply a
+    # concurrent request just committed.
+    key = limits.stored_submission_key(author=author, key=submission_key)
+    if key is not None and (earlier := Reply.objects.filter(submission_key=key).first()):
+        return earlier
+    if check_limits:
+        if earlier := _same_reply_again(author=author, thread=thread, body=body, now=now):
+            return earlier
+        limits.check_rate(
+            author=author, kind=limits.REPLY, is_new_member=lambda: is_new_member(author)
+        )
     body_html, mentioned_ids = _rendered(body)
     pending = needs_approval(author=author, body_html=body_html)
-    reply = Reply.objects.create(
+    reply, created = _insert_once(
+        Reply,
+        submission_key=key,
         thread=thread,
         author=author,
         body=body,
@@ -238,6 +367,10 @@ def reply_create(*, author, thread: Thread, body: str) -> Reply:
         visibility=Visibility.PENDING if pending else Visibility.VISIBLE,
         created_at=now,
     )
+    if not created:
+        if check_limits:
+            limits.forget_attempt(author=author, kind=limits.REPLY)
+        return reply
     _follow(author, thread)
     if not pending:
         _reply_went_public(reply, thread=thread, mentioned_ids=mentioned_ids, now=now)

@@ -87,6 +87,8 @@ INSTALLED_APPS = [
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
+    "community.security.SecurityHeadersMiddleware",
+    "community.middleware.RejectNulCharacterMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.locale.LocaleMiddleware",
     "django.middleware.common.CommonMiddleware",
@@ -179,9 +181,40 @@ ACCOUNT_LOGIN_ON_EMAIL_CONFIRMATION = False
 ACCOUNT_LOGOUT_REDIRECT_URL = "/"
 ACCOUNT_USERNAME_MIN_LENGTH = 3
 ACCOUNT_ADAPTER = "accounts.adapter.AccountAdapter"
-# allauth's default rate limits stay on (login failures, sign-up, password reset,
-# confirmation e-mails); they live in the cache, so they hold across processes
-# once REDIS_URL is set.
+# Sign-in abuse limits (allauth's rate limits), written out rather than left to
+# allauth's defaults. "amount/period/per": per "ip" (the client address), "key"
+# (the login or e-mail address typed) or "user" (the signed-in account). They
+# count in Django's default cache, so with REDIS_URL set they hold across every
+# process and server; the local-memory default counts per process only.
+# The Wagtail and Django admin sign-in pages go through the same "login" and
+# "login_failed" counters (accounts/limits.py). Over a limit: HTTP 429.
+ACCOUNT_RATE_LIMITS = {
+    # Every sign-in attempt (the form's POST), right or wrong.
+    "login": "30/m/ip",
+    # Failed sign-ins: 10 a minute from one address; 5 in 5 minutes for one login,
+    # after which even the right password is refused until the window passes.
+    "login_failed": "10/m/ip,5/5m/key",
+    # New accounts from one address.
+    "signup": "10/m/ip,30/h/ip",
+    # Password reset e-mails: per address, and 3 per 15 minutes for one e-mail.
+    "reset_password": "20/m/ip,3/15m/key",
+    # The page a reset link opens.
+    "reset_password_from_key": "20/m/ip",
+    # Confirmation e-mails: one per 3 minutes for one address.
+    "confirm_email": "1/3m/key",
+    # Signed-in members: password change, e-mail management, re-authentication.
+    "change_password": "5/m/user",
+    "manage_email": "10/m/user",
+    "reauthenticate": "10/m/user",
+    # Login codes and phones are not used here; kept strict in case they are enabled.
+    "request_login_code": "20/m/ip,3/m/key",
+    "change_phone": "1/m/user",
+    "verify_phone": "1/30s/key,3/m/ip",
+}
+# Behind a load balancer REMOTE_ADDR is the proxy's address: set
+# TRUSTED_PROXY_COUNT to the number of proxies that append to X-Forwarded-For, so
+# the per-address limits count clients, not the proxy.
+ALLAUTH_TRUSTED_PROXY_COUNT = int(os.environ.get("TRUSTED_PROXY_COUNT", "0"))
 
 # E-mail: printed to the console unless EMAIL_URL names an SMTP server
 # (smtp://user:password@host:587 or smtp+ssl://...).
@@ -267,8 +300,10 @@ WAGTAILDOCS_EXTENSIONS = ["csv", "docx", "key", "odt", "pdf", "pptx", "rtf", "tx
 TAGGIT_CASE_INSENSITIVE = True
 
 # Security: production (DEBUG off) gets secure cookies, HSTS and HTTPS redirects.
+# The Content-Security-Policy and Permissions-Policy headers: community/security.py.
 SECURE_CONTENT_TYPE_NOSNIFF = True
 SECURE_REFERRER_POLICY = "same-origin"
+SECURE_CROSS_ORIGIN_OPENER_POLICY = "same-origin"
 X_FRAME_OPTIONS = "DENY"
 SESSION_COOKIE_HTTPONLY = True
 if not DEBUG:

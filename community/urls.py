@@ -5,16 +5,25 @@ from wagtail import urls as wagtail_urls
 from wagtail.admin import urls as wagtailadmin_urls
 from wagtail.documents import urls as wagtaildocs_urls
 
-from community import sitemaps
+from accounts import limits as account_limits
+from accounts import views as account_views
+from community import security, sitemaps
 from community import views as community_views
 
 urlpatterns = [
     path("healthz", community_views.healthz, name="healthz"),
     path("bench/baseline", community_views.benchmark_baseline, name="benchmark_baseline"),
     path("robots.txt", sitemaps.robots_txt, name="robots_txt"),
+    path("brand.css", security.brand_stylesheet, name="brand_stylesheet"),
     path("sitemap.xml", sitemaps.sitemap_index, name="sitemap"),
     path("sitemap-<slug:section>.xml", sitemaps.sitemap_section, name="sitemap_section"),
     path("i18n/", include("django.conf.urls.i18n")),
+    # Every sign-in page draws on allauth's rate limits (accounts/limits.py); these
+    # take the paths before the includes below that would otherwise answer them.
+    path("accounts/login/", account_views.login),
+    path("admin/login/", account_limits.wagtail_admin_login),
+    path("admin/password_reset/", account_limits.wagtail_admin_password_reset),
+    path("django-admin/login/", account_limits.django_admin_login),
     path("django-admin/", admin.site.urls),
     path("admin/", include(wagtailadmin_urls)),
     path("documents/", include(wagtaildocs_urls)),

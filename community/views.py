@@ -24,7 +24,7 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 from django_htmx.http import HttpResponseClientRedirect
 from wagtail import hooks
 
-from community import permissions, selectors, services
+from community import limits, permissions, selectors, services
 from community.cache import cache_page_for_visitors
 from community.forms import (
     AskForm,
@@ -167,6 +167,7 @@ def ask(request):
     initial = {"title": " ".join(request.GET.get("title", "").split())[:TITLE_MAX_LENGTH]}
     form = AskForm(request.POST or None, initial=initial)
     preview_html = ""
+    status = 200
     if request.method == "POST":
         if "preview" in request.POST:
             preview_html = _preview(request, form)
@@ -174,7 +175,9 @@ def ask(request):
             try:
                 thread = services.thread_create(author=request.user, **form.cleaned_data)
             except ValidationError as error:
+                # Everything typed comes back with the message (a limit: 429).
                 form.add_error(None, error)
+                status = _refused_status(error)
             else:
                 if thread.visibility == Visibility.PENDING:
                     messages.info(
@@ -190,7 +193,23 @@ def ask(request):
                         _("Your question is posted. We will tell you when someone answers."),
                     )
                 return redirect(thread)
-    return render(request, "community/ask.html", {"form": form, "preview_html": preview_html})
+    response = render(
+        request, "community/ask.html", {"form": form, "preview_html": preview_html}, status=status
+    )
+    return _with_retry_after(response, form)
+
+
+def _refused_status(error: ValidationError) -> int:
+    return 429 if isinstance(error, limits.PostingLimitReached) else 200
+
+
+def _with_retry_after(response, form):
+    """A 429 says when to come back (Retry-After, in seconds)."""
+    if response.status_code == 429:
+        for error in form.non_field_errors().as_data():
+            if isinstance(error, limits.PostingLimitReached):
+                response["Retry-After"] = str(error.retry_after)
+    return response
 
 
 @login_required
@@ -282,10 +301,16 @@ def reply_create(request, pk):
         return redirect(f"{_login_url()}?{urlencode({'next': thread.get_absolute_url()})}")
     permissions.check_reply(request.user, thread)
     form = ReplyForm(request.POST)
+    reply, status = None, 200
     if "preview" not in request.POST and form.is_valid():
-        reply = services.reply_create(
-            author=request.user, thread=thread, body=form.cleaned_data["body"]
-        )
+        try:
+            # The same form sent twice gives back the first reply (community/limits.py).
+            reply = services.reply_create(author=request.user, thread=thread, **form.cleaned_data)
+        except ValidationError as error:
+            # Everything typed comes back with the message (a limit: 429).
+            form.add_error(None, error)
+            status = _refused_status(error)
+    if reply is not None:
         if reply.visibility == Visibility.PENDING:
             messages.info(
                 request,
@@ -306,7 +331,8 @@ def reply_create(request, pk):
         reply_form=form,
         preview_html=_preview(request, form) if "preview" in request.POST else "",
     )
-    return render(request, "community/thread_detail.html", context)
+    response = render(request, "community/thread_detail.html", context, status=status)
+    return _with_retry_after(response, form)
 
 
 def _login_url() -> str:

@@ -55,6 +55,17 @@ def _writes_move_content_version():
         signal.disconnect(dispatch_uid="tests-content-version")
 
 
+@pytest.fixture(autouse=True)
+def _posting_rules(request, settings):
+    """Tests post many times from one member in a second: the posting limits and the
+    duplicate-text rule (community/limits.py) are off unless a test is marked
+    `posting_limits`. Submission keys always apply."""
+    if not request.node.get_closest_marker("posting_limits"):
+        from community.limits import NO_RULES
+
+        settings.POSTING_RULES = NO_RULES
+
+
 def _uses_db(request) -> bool:
     fixtures = set(request.fixturenames)
     if fixtures & {"db", "transactional_db", "live_server"}:
@@ -143,3 +154,11 @@ def editor_client(editor):
 @pytest.fixture
 def superuser_client(superuser):
     return _client_for(superuser)
+
+
+def pytest_terminal_summary(terminalreporter):
+    from tests.security.figures import summary_lines
+
+    terminalreporter.section("security figures")
+    for line in summary_lines():
+        terminalreporter.write_line(line)

@@ -28,12 +28,18 @@ from moderation.wagtail_hooks import (
 REASON_MAX_LENGTH = HIDDEN_REASON_MAX_LENGTH
 
 
+def one_line(text: str) -> str:
+    """`text` on one line, without the NUL characters PostgreSQL cannot store
+    (reasons come straight from a POST, not through a form that would refuse them)."""
+    return " ".join((text or "").replace("\x00", " ").split())
+
+
 def _optional_reason(reason: str) -> str:
-    return " ".join((reason or "").split())[:REASON_MAX_LENGTH]
+    return one_line(reason)[:REASON_MAX_LENGTH]
 
 
 def _clean_reason(reason: str) -> str:
-    reason = " ".join((reason or "").split())
+    reason = one_line(reason)
     if not reason:
         raise ValidationError(_("Say why: the author will read it."), code="reason_required")
     if len(reason) > REASON_MAX_LENGTH:
@@ -78,7 +84,7 @@ def reply_restore(*, moderator, reply: Reply, reason: str = "") -> Reply:
         reply,
         REPLY_RESTORE,
         user=moderator,
-        data={"reason": " ".join((reason or "").split()), "thread": reply.thread_id},
+        data={"reason": one_line(reason), "thread": reply.thread_id},
     )
     return reply
 
@@ -137,7 +143,7 @@ def thread_restore(*, moderator, thread: Thread, reason: str = "") -> Thread:
 def thread_set_locked(*, moderator, thread: Thread, locked: bool, reason: str = "") -> Thread:
     """Lock a thread (no more replies from members) or unlock it."""
     permissions.check_moderate(moderator)
-    reason = _clean_reason(reason) if locked else " ".join((reason or "").split())
+    reason = _clean_reason(reason) if locked else one_line(reason)
     thread = _locked_thread(thread)
     if thread.is_locked == locked:
         return thread

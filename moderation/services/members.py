@@ -14,7 +14,7 @@ from wagtail.log_actions import log
 from accounts.models import User
 from accounts.roles import is_moderator
 from moderation import permissions
-from moderation.services.actions import REASON_MAX_LENGTH, _clean_reason
+from moderation.services.actions import REASON_MAX_LENGTH, _clean_reason, one_line
 from moderation.wagtail_hooks import MEMBER_SUSPEND, MEMBER_UNSUSPEND
 
 SUSPENSION_MAX_DAYS = 3650
@@ -78,7 +78,7 @@ def member_unsuspend(*, moderator, member: User, reason: str = "") -> User:
     """Lift a member's suspension now. Nothing happens (and nothing is logged) when
     the member is not suspended, so a double submit is harmless."""
     permissions.check_moderate(moderator)
-    reason = " ".join((reason or "").split())[:REASON_MAX_LENGTH]
+    reason = one_line(reason)[:REASON_MAX_LENGTH]
     member = _locked_member(member)
     if not member.is_suspended:
         return member

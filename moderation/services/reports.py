@@ -204,7 +204,7 @@ def _resolve(thread, reply, *, moderator, status: str, note: str) -> int:
 
 
 def _one_line(text: str) -> str:
-    return " ".join((text or "").split())[: actions.REASON_MAX_LENGTH]
+    return actions.one_line(text)[: actions.REASON_MAX_LENGTH]
 
 
 @transaction.atomic

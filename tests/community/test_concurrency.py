@@ -1,9 +1,11 @@
 """Counters tell the truth under concurrent requests (promise 4), on PostgreSQL.
 
-Each test fires many service calls at once from a thread pool, each on its own
-database connection; a barrier releases them together so their transactions
-really overlap. Afterwards every counter must equal a recount of its rows and
-there is exactly one row per (member, reply) or (member, thread).
+Each test fires a round of at least 100 service calls at once, each in its own
+thread on its own database connection; a barrier releases them together so their
+transactions really overlap. Afterwards every counter must equal a recount of its
+rows and there is exactly one row per (member, reply) or (member, thread). Each
+round adds its operations and its lost updates (|stored - recount| summed over
+every counter) to the "concurrency" figure of the security suite.
 
 The last test shows the harness is able to catch a lost update: the same
 concurrency applied to a naive read-modify-write counter leaves it too low.
@@ -15,17 +17,18 @@ concurrency applied to a naive read-modify-write counter leaves it too low.
 import threading
 import time
 from collections.abc import Callable, Sequence
-from concurrent.futures import ThreadPoolExecutor
+from concurrent.futures import ThreadPoolExecutor, wait
 
 import pytest
-from django.db import close_old_connections, connection, transaction
-from django.db.models import Count
+from django.db import OperationalError, close_old_connections, connection, transaction
+from django.db.models import Count, Min
 
 from accounts.models import EmailNotifications, User
 from community import services
-from community.models import Follow, HelpfulVote, MeToo, Reply, Thread
+from community.models import Follow, HelpfulVote, MeToo, Reply, Thread, Visibility
 from tests.community.test_services_counters import assert_counters_true
 from tests.factories import CategoryFactory, ModeratorFactory, UserFactory
+from tests.security.figures import record
 
 # Shared with the other concurrency tests (tests/moderation/test_queue_concurrency.py).
 CONCURRENT_ON_POSTGRES = [
@@ -40,7 +43,11 @@ CONCURRENT_ON_POSTGRES = [
 ]
 pytestmark = CONCURRENT_ON_POSTGRES
 
-WORKERS = 50  # PostgreSQL's default max_connections is 100: one per worker, plus ours.
+# PostgreSQL's default max_connections is 100 (3 of them reserved for superusers,
+# which the test role is). run_together closes the test's own connection before a
+# round, so all 100 connections can go to the workers: one operation, one thread,
+# one connection each.
+WORKERS = 100
 BARRIER_TIMEOUT = 60
 
 
@@ -54,12 +61,21 @@ def run_together(calls: Sequence[Callable[[], object]]) -> list[object]:
 
     Each call first loads what it needs (opening its connection), then waits at
     the barrier, so the writes start together. Exceptions are re-raised here.
+    The test's own connection is closed first, so the round may use every
+    connection the server allows; afterwards no worker connection is left open.
     """
     barrier = threading.Barrier(len(calls), timeout=BARRIER_TIMEOUT)
+    wait_for_free_connections(len(calls))
+    connection.close()
 
     def worker(call):
         try:
-            prepared = call()
+            try:
+                connect_patiently()
+                prepared = call()
+            except BaseException:
+                barrier.abort()  # the others stop waiting; this error is the one to see
+                raise
             barrier.wait()
             return prepared()
         finally:
@@ -68,7 +84,101 @@ def run_together(calls: Sequence[Callable[[], object]]) -> list[object]:
 
     with ThreadPoolExecutor(max_workers=len(calls)) as pool:
         futures = [pool.submit(worker, call) for call in calls]
-        return [future.result(timeout=BARRIER_TIMEOUT * 2) for future in futures]
+        wait(futures, timeout=BARRIER_TIMEOUT * 2)
+    errors = [future.exception() for future in futures if future.exception()]
+    if errors:
+        # Report the cause, not the BrokenBarrierError it left in the other workers.
+        raise next(
+            (e for e in errors if not isinstance(e, threading.BrokenBarrierError)), errors[0]
+        )
+    results = [future.result() for future in futures]
+    assert_no_connection_left_open()
+    return results
+
+
+def free_connections() -> int:
+    """Connections the server can still open once this test's own is closed."""
+    with connection.cursor() as cursor:
+        cursor.execute(
+            "SELECT current_setting('max_connections')::int - count(*) "
+            "FROM pg_stat_activity WHERE backend_type = 'client backend'"
+        )
+        return cursor.fetchone()[0] + 1
+
+
+def wait_for_free_connections(needed: int, patience: float = 180) -> None:
+    """Wait until the server has a connection for every worker of the round.
+
+    A round of 100 takes every connection a default PostgreSQL allows; while
+    another client (say, a second test run on the same server) holds some, the
+    round waits for them rather than failing on "too many clients".
+    """
+    deadline = time.monotonic() + patience
+    while (free := free_connections()) < needed:
+        if time.monotonic() > deadline:
+            pytest.fail(
+                f"a round of {needed} needs {needed} connections; the server has {free} "
+                "free: other clients hold the rest. Run again when they are done."
+            )
+        time.sleep(0.5)
+
+
+def connect_patiently(patience: float = BARRIER_TIMEOUT * 0.75) -> None:
+    """Open this thread's connection, waiting while the server is full.
+
+    A round takes every connection the server has; another test run on the same
+    server may hold one for a moment. Waiting for it beats a spurious failure.
+    """
+    deadline = time.monotonic() + patience
+    while True:
+        try:
+            connection.ensure_connection()
+            return
+        except OperationalError as error:
+            if "too many clients" not in str(error) or time.monotonic() > deadline:
+                raise
+            connection.close()
+            time.sleep(0.2)
+
+
+def open_connections() -> int:
+    """Connections to the test database, this test's own included."""
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT count(*) FROM pg_stat_activity WHERE datname = current_database()")
+        return cursor.fetchone()[0]
+
+
+def assert_no_connection_left_open() -> None:
+    # A backend leaves pg_stat_activity a moment after its client hung up.
+    deadline = time.monotonic() + 10
+    while (count := open_connections()) > 1 and time.monotonic() < deadline:
+        time.sleep(0.05)
+    assert count == 1, f"{count - 1} worker connections left open after the round"
+
+
+def lost_updates(*threads: Thread) -> int:
+    """Sum over every counter of the threads and their replies of |stored - recount|."""
+    lost = 0
+    for thread in Thread.objects.filter(pk__in=[t.pk for t in threads]):
+        visible = Reply.objects.filter(thread=thread, visibility=Visibility.VISIBLE)
+        lost += abs(thread.reply_count - visible.count())
+        lost += abs(thread.me_too_count - MeToo.objects.filter(thread=thread).count())
+        earliest = visible.filter(is_official=True).aggregate(first=Min("created_at"))["first"]
+        lost += int(thread.first_official_reply_at != earliest)
+        for reply in Reply.objects.filter(thread=thread):
+            lost += abs(reply.helpful_count - HelpfulVote.objects.filter(reply=reply).count())
+    return lost
+
+
+def record_round(calls: Sequence[object], *threads: Thread, queue_errors: int = 0) -> None:
+    """Add a round to the security suite's "concurrency" figure (before asserting).
+
+    Failures are the lost updates of the threads' counters, plus `queue_errors`:
+    threads the moderation queue got wrong (tests/moderation/test_queue_concurrency.py).
+    """
+    failures = lost_updates(*threads) + queue_errors
+    record("concurrency", cases=len(calls), failures=failures)
+    assert len(calls) >= 100, "a round is at least 100 simultaneous operations"
 
 
 def members(count: int, **kwargs) -> list[User]:
@@ -108,8 +218,10 @@ def test_concurrent_replies_keep_the_reply_count_true():
         ModeratorFactory(email_notifications=EmailNotifications.NONE) for _ in range(5)
     ]
 
-    replies = run_together([reply_call(a.pk, thread.pk, f"Reply from {a}") for a in authors])
+    calls = [reply_call(a.pk, thread.pk, f"Reply from {a}") for a in authors]
+    replies = run_together(calls)
 
+    record_round(calls, thread)
     thread = assert_counters_true(thread)
     assert thread.reply_count == len(authors) == len({reply.pk for reply in replies})
     assert Reply.objects.filter(thread=thread, is_official=True).count() == 5
@@ -123,8 +235,10 @@ def test_concurrent_replies_from_one_member_are_all_counted():
     thread = new_thread()
     author = members(1)[0]
 
-    run_together([reply_call(author.pk, thread.pk, f"Double post {n}") for n in range(WORKERS)])
+    calls = [reply_call(author.pk, thread.pk, f"Double post {n}") for n in range(WORKERS)]
+    run_together(calls)
 
+    record_round(calls, thread)
     assert assert_counters_true(thread).reply_count == WORKERS
     assert Follow.objects.filter(thread=thread, user=author).count() == 1
 
@@ -150,8 +264,10 @@ def reply():
 def test_concurrent_helpful_votes_from_distinct_members(reply):
     voters = members(WORKERS)
 
-    run_together([helpful_call(voter.pk, reply.pk, True) for voter in voters])
+    calls = [helpful_call(voter.pk, reply.pk, True) for voter in voters]
+    run_together(calls)
 
+    record_round(calls, reply.thread)
     assert_counters_true(reply.thread)
     reply.refresh_from_db()
     assert reply.helpful_count == WORKERS == HelpfulVote.objects.filter(reply=reply).count()
@@ -161,8 +277,10 @@ def test_concurrent_helpful_votes_from_distinct_members(reply):
 def test_concurrent_double_submits_leave_one_vote(reply):
     voter = members(1)[0]
 
-    results = run_together([helpful_call(voter.pk, reply.pk, True) for _ in range(WORKERS)])
+    calls = [helpful_call(voter.pk, reply.pk, True) for _ in range(WORKERS)]
+    results = run_together(calls)
 
+    record_round(calls, reply.thread)
     assert all(result is True for result in results)
     assert_counters_true(reply.thread)
     reply.refresh_from_db()
@@ -171,23 +289,23 @@ def test_concurrent_double_submits_leave_one_vote(reply):
 
 
 def test_concurrent_helpful_toggles_in_both_directions(reply):
-    leaving = members(15)
+    leaving = members(30)
     for voter in leaving:
         services.reply_set_helpful(user=voter, reply=reply, helpful=True)
     double_off = members(1)[0]
     services.reply_set_helpful(user=double_off, reply=reply, helpful=True)
-    arriving = members(20)
+    arriving = members(40)
     double_on = members(1)[0]
 
     calls = (
         [helpful_call(voter.pk, reply.pk, False) for voter in leaving]
-        + [helpful_call(double_off.pk, reply.pk, False) for _ in range(5)]
+        + [helpful_call(double_off.pk, reply.pk, False) for _ in range(10)]
         + [helpful_call(voter.pk, reply.pk, True) for voter in arriving]
-        + [helpful_call(double_on.pk, reply.pk, True) for _ in range(10)]
+        + [helpful_call(double_on.pk, reply.pk, True) for _ in range(20)]
     )
-    assert len(calls) >= WORKERS
     run_together(calls)
 
+    record_round(calls, reply.thread)
     assert_counters_true(reply.thread)
     reply.refresh_from_db()
     assert reply.helpful_count == len(arriving) + 1
@@ -214,11 +332,12 @@ def test_concurrent_me_too_from_distinct_members_and_double_submits():
     others = members(WORKERS - 10)
     double = members(1)[0]
 
-    run_together(
-        [me_too_call(member.pk, thread.pk, True) for member in others]
-        + [me_too_call(double.pk, thread.pk, True) for _ in range(10)]
-    )
+    calls = [me_too_call(member.pk, thread.pk, True) for member in others] + [
+        me_too_call(double.pk, thread.pk, True) for _ in range(10)
+    ]
+    run_together(calls)
 
+    record_round(calls, thread)
     thread = assert_counters_true(thread)
     assert thread.me_too_count == 1 + len(others) + 1  # the asker, the others, the double
     assert one_row_per_member(MeToo, thread=thread)
@@ -228,19 +347,21 @@ def test_concurrent_me_too_from_distinct_members_and_double_submits():
 
 def test_concurrent_me_too_on_and_off():
     thread = new_thread()
-    leaving = members(20)
+    leaving = members(40)
     for member in leaving:
         services.thread_set_me_too(user=member, thread=thread, me_too=True)
-    arriving = members(25)
+    arriving = members(50)
     flapping = members(1)[0]
     services.thread_set_me_too(user=flapping, thread=thread, me_too=True)
 
-    run_together(
+    calls = (
         [me_too_call(member.pk, thread.pk, False) for member in leaving]
         + [me_too_call(member.pk, thread.pk, True) for member in arriving]
-        + [me_too_call(flapping.pk, thread.pk, False) for _ in range(5)]
+        + [me_too_call(flapping.pk, thread.pk, False) for _ in range(10)]
     )
+    run_together(calls)
 
+    record_round(calls, thread)
     thread = assert_counters_true(thread)
     assert thread.me_too_count == 1 + len(arriving)
     assert one_row_per_member(MeToo, thread=thread)
@@ -264,6 +385,7 @@ def test_replies_votes_and_me_too_at_once_keep_every_counter_true(reply):
 
     run_together(calls)
 
+    record_round(calls, thread)
     thread = assert_counters_true(thread)
     assert thread.reply_count == 1 + len(people[0::3])
     assert thread.me_too_count == 1 + len(people[2::3])

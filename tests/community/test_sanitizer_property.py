@@ -487,3 +487,17 @@ def test_a_mention_cannot_carry_markup():
 
     assert unsafe_parts(html) == []
     assert hrefs(html) == ["/u/ana/"]
+
+
+@settings(max_examples=200, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(source=markdown_sources)
+@example(source='[link](https://a.example/ "b > c") and <em>raw</em> & more')
+def test_plain_text_reads_sanitized_html_as_an_html_parser_would(source):
+    from html import unescape
+
+    from django.utils.html import strip_tags
+
+    from community.markdown import plain_text
+
+    rendered = render_markdown(source)
+    assert plain_text(rendered) == " ".join(unescape(strip_tags(rendered)).split())

@@ -8,6 +8,7 @@ from django.core.exceptions import ValidationError
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
+from community.cache import content_changed
 from community.models import DEFAULT_BRAND_COLOUR, CommunitySettings, contact_href
 from tests.factories import ThreadFactory
 
@@ -26,6 +27,16 @@ def _title(html: str) -> str:
 
 def _brand(html: str) -> str:
     return re.search(r'data-testid="site-brand">(.*?)</a>', html, re.S).group(1)
+
+
+def _brand_stylesheet(client, html: str) -> str:
+    """The brand stylesheet the page links to (a stylesheet, not an inline <style>,
+    so that the Content-Security-Policy needs no 'unsafe-inline')."""
+    href = re.search(r'<link rel="stylesheet" href="([^"]+)" data-testid="brand-colours">', html)
+    response = client.get(href.group(1).replace("&amp;", "&"))
+    assert response.status_code == 200
+    assert response["Content-Type"].startswith("text/css")
+    return response.content.decode()
 
 
 def test_name_from_the_settings_shows_in_the_header_and_title(client):
@@ -72,11 +83,24 @@ def test_the_brand_colour_overrides_the_stylesheet(client):
 
     html = _page(client)
 
-    style = re.search(r'<style data-testid="brand-colours">(.*?)</style>', html, re.S).group(1)
+    style = _brand_stylesheet(client, html)
     assert "--color-brand: #7a1f3d;" in style
     # Darker and paler variants for hover states and soft backgrounds.
     assert "--color-brand-strong: #5c172e;" in style
     assert re.search(r"--color-brand-soft: #[0-9a-f]{6};", style)
+
+
+def test_an_editors_new_colour_changes_the_stylesheets_address(client):
+    before = re.search(r'href="(/brand\.css\?v=[^"]+)"', _page(client)).group(1)
+    rules = CommunitySettings.load()
+    rules.brand_colour = "#7A1F3D"
+    rules.save()
+
+    after = re.search(r'href="(/brand\.css\?v=[^"]+)"', _page(client)).group(1)
+
+    # A new address: no browser or cache keeps showing the old colours.
+    assert after != before
+    assert "7a1f3d" in after
 
 
 def test_the_default_colour_is_the_stylesheets_own():
@@ -88,9 +112,11 @@ def test_a_stored_bad_colour_never_reaches_the_page(client):
     CommunitySettings.objects.update(brand_colour="red;}")
 
     html = _page(client)
+    style = _brand_stylesheet(client, html)
 
     assert "red;}" not in html
-    assert f"--color-brand: {DEFAULT_BRAND_COLOUR};" in html
+    assert "red;}" not in style
+    assert f"--color-brand: {DEFAULT_BRAND_COLOUR};" in style
 
 
 def test_footer_links_and_contact_channels_render(client):
@@ -187,6 +213,7 @@ def test_seed_demo_keeps_the_editors_footer():
 
 
 def _count(client) -> int:
+    content_changed()  # measure the page's own work, from cold caches, as after a write
     with CaptureQueriesContext(connection) as context:
         assert client.get("/community/").status_code == 200
     return len(context.captured_queries)
@@ -200,6 +227,7 @@ def test_settings_cost_one_query_per_page_whatever_the_rows(client):
     ThreadFactory()
     _count(client)  # warm per-process caches
 
+    content_changed()
     with CaptureQueriesContext(connection) as context:
         client.get("/community/")
     settings_queries = [

@@ -144,9 +144,19 @@ def _new_page(request, browser, live_server, viewport):
     context = browser.new_context(viewport=viewport, locale=LOCALE, base_url=live_server.url)
     context.set_default_timeout(DEFAULT_TIMEOUT_MS)
     page = context.new_page()
+    # The Content-Security-Policy (community/security.py) must never stop anything
+    # a journey does: Chromium reports each blocked script, style or request here.
+    blocked = []
+    page.on(
+        "console",
+        lambda message: (
+            blocked.append(message.text) if "Content Security Policy" in message.text else None
+        ),
+    )
     yield page
     _screenshot_on_failure(request, page)
     context.close()
+    assert not blocked, f"The Content-Security-Policy blocked: {blocked[:3]}"
 
 
 @pytest.fixture

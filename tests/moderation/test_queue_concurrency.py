@@ -2,6 +2,10 @@
 hide/restore (promise 1), on PostgreSQL: the queue is read from the rows, and
 what check_queue recomputes never disagrees with it.
 
+Each round is 100 simultaneous operations (50 threads, two each); it adds them,
+with every counter drift and every thread the queue gets wrong, to the
+"concurrency" figure.
+
     DATABASE_URL=postgres://postgres@127.0.0.1:5432/relais \\
         .venv/bin/python -m pytest tests/moderation/test_queue_concurrency.py -q
 """
@@ -11,10 +15,25 @@ from community import services as community_services
 from community.models import Reply, Thread, Visibility
 from moderation import services
 from moderation.selectors import awaiting_official_reply, queue_problems
-from tests.community.test_concurrency import CONCURRENT_ON_POSTGRES, new_thread, run_together
+from tests.community.test_concurrency import (
+    CONCURRENT_ON_POSTGRES,
+    WORKERS,
+    new_thread,
+    record_round,
+    run_together,
+)
 from tests.factories import ModeratorFactory
 
 pytestmark = CONCURRENT_ON_POSTGRES
+
+THREADS = WORKERS // 2  # two simultaneous operations on each thread
+
+
+def queue_errors(threads: list[Thread], *, expected_awaiting: set[int]) -> int:
+    """Threads the queue gets wrong, plus every disagreement check_queue finds."""
+    ours = awaiting_official_reply().filter(pk__in=[t.pk for t in threads])
+    awaiting = set(ours.values_list("pk", flat=True))
+    return len(awaiting ^ expected_awaiting) + len(queue_problems())
 
 
 def moderators(count: int) -> list[User]:
@@ -45,12 +64,13 @@ def hide_call(moderator_pk: int, reply_pk: int, *, hide: bool):
 
 def test_concurrent_official_replies_take_every_thread_out_of_the_queue_once():
     staff = moderators(2)
-    threads = [new_thread() for _ in range(20)]
-    assert awaiting_official_reply().count() == 20
+    threads = [new_thread() for _ in range(THREADS)]
+    assert awaiting_official_reply().count() == THREADS
 
     calls = [official_reply_call(m.pk, t.pk) for t in threads for m in staff]
     run_together(calls)
 
+    record_round(calls, *threads, queue_errors=queue_errors(threads, expected_awaiting=set()))
     assert awaiting_official_reply().count() == 0
     assert queue_problems() == []
     for thread in Thread.objects.filter(pk__in=[t.pk for t in threads]):
@@ -61,7 +81,7 @@ def test_concurrent_official_replies_take_every_thread_out_of_the_queue_once():
 
 def test_hiding_the_only_official_reply_while_another_is_posted_leaves_the_queue_exact():
     hider, poster = moderators(2)
-    threads = [new_thread() for _ in range(20)]
+    threads = [new_thread() for _ in range(THREADS)]
     first_replies = [
         community_services.reply_create(author=hider, thread=thread, body="First answer.")
         for thread in threads
@@ -74,6 +94,7 @@ def test_hiding_the_only_official_reply_while_another_is_posted_leaves_the_queue
         calls.append(official_reply_call(poster.pk, thread.pk))
     run_together(calls)
 
+    record_round(calls, *threads, queue_errors=queue_errors(threads, expected_awaiting=set()))
     # Each thread ends with one visible official reply (the new one): answered.
     assert queue_problems() == []
     assert awaiting_official_reply().count() == 0
@@ -85,7 +106,7 @@ def test_hiding_the_only_official_reply_while_another_is_posted_leaves_the_queue
 
 def test_concurrent_hide_and_restore_of_official_replies_keep_the_queue_exact():
     staff = moderators(2)
-    threads = [new_thread() for _ in range(24)]
+    threads = [new_thread() for _ in range(THREADS)]
     replies = [
         community_services.reply_create(author=staff[0], thread=thread, body="Answer.")
         for thread in threads
@@ -100,12 +121,14 @@ def test_concurrent_hide_and_restore_of_official_replies_keep_the_queue_exact():
         calls.append(hide_call(staff[1].pk, reply.pk, hide=index % 2 == 0))
     run_together(calls)
 
-    assert queue_problems() == []
     hidden_threads = set(
         Reply.objects.filter(
             pk__in=[r.pk for r in replies], visibility=Visibility.HIDDEN
         ).values_list("thread_id", flat=True)
     )
+    errors = queue_errors(threads, expected_awaiting=hidden_threads)
+    record_round(calls, *threads, queue_errors=errors)
+    assert queue_problems() == []
     assert set(awaiting_official_reply().values_list("pk", flat=True)) == hidden_threads
     for thread in Thread.objects.filter(pk__in=[t.pk for t in threads]):
         original_due = next(t.response_due_at for t in threads if t.pk == thread.pk)

@@ -1364,6 +1364,7 @@ def _create_thread(spec, *, accounts, category, now) -> Counter:
         title=spec["title"],
         body=_text(spec["body"]),
         tags=spec["tags"],
+        check_limits=False,
     )
     backdater.stamp(asked_at)
 
@@ -1375,7 +1376,10 @@ def _create_thread(spec, *, accounts, category, now) -> Counter:
         if action == "reply":
             reply_spec = spec["replies"][detail]
             reply = reply_create(
-                author=accounts[reply_spec["author"]], thread=thread, body=_text(reply_spec["body"])
+                author=accounts[reply_spec["author"]],
+                thread=thread,
+                body=_text(reply_spec["body"]),
+                check_limits=False,
             )
             Reply.objects.filter(pk=reply.pk).update(created_at=at, updated_at=at)
             replies[detail] = reply
@@ -1589,7 +1593,9 @@ def _ensure_spam_reply(accounts, *, now) -> Counter:
     if thread is None or Reply.objects.filter(thread=thread, author=author).exists():
         return Counter()
     backdater = _Backdater()
-    reply = reply_create(author=author, thread=thread, body=_text(SPAM_REPLY["body"]))
+    reply = reply_create(
+        author=author, thread=thread, body=_text(SPAM_REPLY["body"]), check_limits=False
+    )
     at = now - timedelta(hours=5)
     Reply.objects.filter(pk=reply.pk).update(created_at=at, updated_at=at)
     Thread.objects.filter(pk=thread.pk).update(last_activity_at=max(thread.last_activity_at, at))
@@ -1623,6 +1629,7 @@ def _ensure_moderation_demo(accounts, *, now) -> Counter:
             title=spec["title"],
             body=_text(spec["body"]),
             tags=spec["tags"],
+            check_limits=False,
         )
         Thread.objects.filter(pk=pending.pk).update(
             created_at=asked_at, last_activity_at=asked_at, updated_at=asked_at
@@ -1635,6 +1642,7 @@ def _ensure_moderation_demo(accounts, *, now) -> Counter:
                 author=newcomer,
                 thread=answered,
                 body="Same error here after descaling, the air trick from Camille fixed it.",
+                check_limits=False,
             )
             done["pending_posts"] += 1
 

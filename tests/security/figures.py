@@ -1,0 +1,55 @@
+"""The security suite's figures, printed at the end of every test run.
+
+Each security test adds what it tried and what went wrong to one of the
+figures below; `tests/conftest.py` prints them after the run, so the README's
+test command shows them (issue 8: "the suite prints its figures"). A figure
+whose tests did not run (the concurrency rounds on SQLite) says so.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+
+@dataclass
+class Figure:
+    title: str
+    cases_label: str
+    failures_label: str
+    cases: int = 0
+    failures: int = 0
+    # Why a figure may be missing from a run (its tests need PostgreSQL).
+    when_not_run: str = "not run in this run"
+
+
+FIGURES: dict[str, Figure] = {
+    "xss": Figure("Stored XSS", "cases", "violations"),
+    "bad_input": Figure("Bad input", "cases", "5xx responses"),
+    "matrix": Figure("Permission matrix", "cells", "mismatches"),
+    "concurrency": Figure(
+        "Concurrency",
+        "concurrent operations",
+        "lost updates",
+        when_not_run="not run: PostgreSQL only (set DATABASE_URL)",
+    ),
+    "double_submit": Figure("Double submits", "duplicate submissions", "extra rows"),
+}
+
+
+def record(figure: str, *, cases: int, failures: int = 0) -> None:
+    """Add `cases` tried and `failures` found to a figure; call it before asserting."""
+    FIGURES[figure].cases += cases
+    FIGURES[figure].failures += failures
+
+
+def summary_lines() -> list[str]:
+    lines = []
+    for figure in FIGURES.values():
+        if figure.cases:
+            lines.append(
+                f"{figure.title}: {figure.cases} {figure.cases_label}, "
+                f"{figure.failures} {figure.failures_label}"
+            )
+        else:
+            lines.append(f"{figure.title}: {figure.when_not_run}")
+    return lines
