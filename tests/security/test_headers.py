@@ -5,11 +5,7 @@ looser one on the admin, and pages that need neither inline script nor inline st
 from __future__ import annotations
 
 import json
-import os
-import subprocess
-import sys
 from html.parser import HTMLParser
-from pathlib import Path
 
 import pytest
 from django.db import connection
@@ -20,11 +16,11 @@ from community.security import ADMIN_POLICY_HEADER, PUBLIC_POLICY_HEADER
 from tests.factories import CategoryFactory, ReplyFactory, ThreadFactory, UserFactory
 from tests.security.figures import record
 from tests.security.html_checks import find_violations
+from tests.test_settings import run_manage
 
 pytestmark = pytest.mark.django_db
 
 PERMISSIONS_POLICY = "camera=(), microphone=(), geolocation=()"
-ROOT = Path(__file__).resolve().parent.parent.parent
 
 
 def directives(header: str) -> dict[str, list[str]]:
@@ -327,26 +323,14 @@ def _production_settings(**env_overrides) -> dict:
         "import json; from django.conf import settings; "
         f"print(json.dumps({{name: getattr(settings, name) for name in {names!r}}}))"
     )
-    env = {
-        key: value
-        for key, value in os.environ.items()
-        if not key.startswith(("SECURE_", "DJANGO_SETTINGS_MODULE"))
-        and key not in {"DEBUG", "SECRET_KEY", "ALLOWED_HOSTS"}
-    }
-    env.update(
+    result = run_manage(
+        "shell",
+        "-c",
+        code,
         DEBUG="0",
         SECRET_KEY="a-long-random-production-secret-" + "k7Qz" * 12,
         ALLOWED_HOSTS="community.example.com",
         **env_overrides,
-    )
-    result = subprocess.run(  # noqa: S603 - fixed arguments, our own manage.py
-        [sys.executable, "manage.py", "shell", "-c", code],
-        cwd=ROOT,
-        env=env,
-        capture_output=True,
-        text=True,
-        timeout=120,
-        check=False,
     )
     assert result.returncode == 0, result.stderr
     return json.loads(result.stdout.strip().splitlines()[-1])
