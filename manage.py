@@ -4,9 +4,9 @@ import sys
 
 
 def main():
-    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "community.settings")
+    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "community.config.settings")
     # The command line is a developer's tool: without DEBUG set it is a local run.
-    # The web servers (community.wsgi / community.asgi) keep DEBUG off unless told,
+    # The web servers (community.config.wsgi / community.config.asgi) keep DEBUG off unless told,
     # and then refuse to start without SECRET_KEY and ALLOWED_HOSTS. Production
     # commands set DEBUG=0 along with the rest of the production environment.
     os.environ.setdefault("DEBUG", "1")

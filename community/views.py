@@ -10,16 +10,12 @@ from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.db import DatabaseError, connection
 from django.http import (
-    HttpResponse,
     HttpResponseBadRequest,
     HttpResponsePermanentRedirect,
-    JsonResponse,
 )
 from django.shortcuts import get_object_or_404, redirect, render, resolve_url
 from django.utils.translation import gettext as _
-from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 from django_htmx.http import HttpResponseClientRedirect
 from wagtail import hooks
@@ -38,27 +34,6 @@ from community.markdown import render_markdown
 from community.models import TITLE_MAX_LENGTH, Notification, Visibility
 
 SEARCH_QUERY_MAX_LENGTH = 200
-
-
-@never_cache
-@require_GET
-def healthz(request):
-    """200 when the app answers and its database completes a round trip, else 503."""
-    try:
-        with connection.cursor() as cursor:
-            cursor.execute("SELECT 1")
-            cursor.fetchone()
-    except DatabaseError:
-        return JsonResponse({"status": "unavailable", "database": "error"}, status=503)
-    return JsonResponse({"status": "ok", "database": "ok"})
-
-
-@never_cache
-@require_GET
-def benchmark_baseline(request):
-    """A constant answer through the whole middleware stack: `manage.py benchmark`
-    compares every page's throughput with this one's."""
-    return HttpResponse("ok", content_type="text/plain")
 
 
 # Lists -----------------------------------------------------------------------

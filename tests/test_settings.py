@@ -56,7 +56,7 @@ def test_web_server_without_any_environment_refuses_to_start():
         if key not in {"SECRET_KEY", "ALLOWED_HOSTS", "DEBUG", "DJANGO_SETTINGS_MODULE"}
     }
     result = subprocess.run(
-        [sys.executable, "-c", "import community.wsgi"],
+        [sys.executable, "-c", "import community.config.wsgi"],
         cwd=ROOT,
         env=env,
         capture_output=True,

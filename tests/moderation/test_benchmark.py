@@ -5,8 +5,7 @@ from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 import pytest
 from django.core.management import CommandError, call_command
 
-from community.services import reply_create
-from moderation.benchmark_client import (
+from community.config.benchmark_client import (
     LoadResult,
     NotLoopbackError,
     compare_runs,
@@ -18,12 +17,13 @@ from moderation.benchmark_client import (
     run_wrk,
     throughput_ratio,
 )
-from moderation.management.commands.benchmark import (
+from community.config.management.commands.benchmark import (
     create_session,
     find_targets,
     page_paths,
     queries_per_request,
 )
+from community.services import reply_create
 from tests.factories import CategoryFactory, ThreadFactory, UserFactory
 
 # Arithmetic --------------------------------------------------------------------------
@@ -212,6 +212,7 @@ def test_load_refuses_an_unbounded_duration():
 # Django side ----------------------------------------------------------------------------
 
 
+@pytest.mark.urls("community.config.benchmark_urls")
 def test_baseline_page_answers_ok_through_the_middleware(client, db):
     response = client.get("/bench/baseline")
 
@@ -221,6 +222,10 @@ def test_baseline_page_answers_ok_through_the_middleware(client, db):
     assert response["X-Frame-Options"] == "DENY"
     assert "no-cache" in response["Cache-Control"]
     assert client.post("/bench/baseline").status_code == 405
+
+
+def test_production_urls_do_not_mount_the_baseline_page(client, db):
+    assert client.get("/bench/baseline/").status_code == 404
 
 
 @pytest.fixture

@@ -12,6 +12,12 @@ from wagtail.models import Revision as PageRevision
 
 from accounts.models import User
 from accounts.roles import is_editor, is_moderator
+from community.config.management.commands.seed_demo import (
+    ACCOUNTS,
+    CATEGORIES,
+    DEMO_PASSWORD,
+    THREADS,
+)
 from community.models import (
     Category,
     Follow,
@@ -25,7 +31,6 @@ from community.models import (
     Thread,
 )
 from community.services import reply_create
-from moderation.management.commands.seed_demo import ACCOUNTS, CATEGORIES, DEMO_PASSWORD, THREADS
 
 MEMBER_USERNAMES = [spec["username"] for spec in ACCOUNTS if spec["role"] == "member"]
 

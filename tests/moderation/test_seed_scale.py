@@ -7,10 +7,10 @@ from django.core.management.base import CommandError
 
 from accounts.models import User
 from accounts.roles import is_moderator
+from community.config.management.commands.seed_scale import generate_threads, plain_html
 from community.markdown import render_markdown
 from community.models import HelpfulVote, MeToo, Reply, TaggedThread, Thread, Visibility
 from community.selectors import search_threads
-from moderation.management.commands.seed_scale import generate_threads, plain_html
 from moderation.selectors import queue_problems
 
 UNTIL = datetime(2026, 6, 1, tzinfo=UTC)

@@ -11,8 +11,8 @@ import pytest
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
+from community.config.security import ADMIN_POLICY_HEADER, PUBLIC_POLICY_HEADER
 from community.models import HelpArticlePage, HelpIndexPage, HomePage
-from community.security import ADMIN_POLICY_HEADER, PUBLIC_POLICY_HEADER
 from tests.factories import CategoryFactory, ReplyFactory, ThreadFactory, UserFactory
 from tests.security.figures import record
 from tests.security.html_checks import find_violations
@@ -165,7 +165,7 @@ def test_the_brand_stylesheet_is_served_from_our_origin(client):
 def test_a_views_own_stricter_policy_is_kept(client, rf):
     from django.http import HttpResponse
 
-    from community.security import SecurityHeadersMiddleware
+    from community.config.security import SecurityHeadersMiddleware
 
     def view(request):
         response = HttpResponse("file")
@@ -351,6 +351,6 @@ def test_production_gets_hsts_https_and_secure_cookies():
     assert values["SECURE_CROSS_ORIGIN_OPENER_POLICY"] == "same-origin"
     # The policy headers are added outside every cache and view of ours.
     middleware = values["MIDDLEWARE"]
-    assert middleware.index("community.security.SecurityHeadersMiddleware") < middleware.index(
-        "django.contrib.sessions.middleware.SessionMiddleware"
-    )
+    assert middleware.index(
+        "community.config.security.SecurityHeadersMiddleware"
+    ) < middleware.index("django.contrib.sessions.middleware.SessionMiddleware")

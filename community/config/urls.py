@@ -7,12 +7,11 @@ from wagtail.documents import urls as wagtaildocs_urls
 
 from accounts import limits as account_limits
 from accounts import views as account_views
-from community import security, sitemaps
-from community import views as community_views
+from community import sitemaps
+from community.config import security, views
 
 urlpatterns = [
-    path("healthz", community_views.healthz, name="healthz"),
-    path("bench/baseline", community_views.benchmark_baseline, name="benchmark_baseline"),
+    path("healthz", views.healthz, name="healthz"),
     path("robots.txt", sitemaps.robots_txt, name="robots_txt"),
     path("brand.css", security.brand_stylesheet, name="brand_stylesheet"),
     path("sitemap.xml", sitemaps.sitemap_index, name="sitemap"),

@@ -12,7 +12,7 @@ import dj_database_url
 from django.core.exceptions import ImproperlyConfigured
 from django.utils.translation import gettext_lazy as _
 
-BASE_DIR = Path(__file__).resolve().parent.parent
+BASE_DIR = Path(__file__).resolve().parent.parent.parent
 
 
 def env_bool(name: str, default: bool = False) -> bool:
@@ -50,6 +50,7 @@ INSTALLED_APPS = [
     "accounts",
     "community",
     "moderation",
+    "community.config",
     # Wagtail
     "wagtail.contrib.forms",
     "wagtail.contrib.redirects",
@@ -87,8 +88,8 @@ INSTALLED_APPS = [
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
-    "community.security.SecurityHeadersMiddleware",
-    "community.middleware.RejectNulCharacterMiddleware",
+    "community.config.security.SecurityHeadersMiddleware",
+    "community.config.middleware.RejectNulCharacterMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.locale.LocaleMiddleware",
     "django.middleware.common.CommonMiddleware",
@@ -102,7 +103,11 @@ MIDDLEWARE = [
     "community.cache.ContentVersionMiddleware",
 ]
 
-ROOT_URLCONF = "community.urls"
+# The benchmark's server adds its constant baseline page; every other server runs
+# without it.
+ROOT_URLCONF = (
+    "community.config.benchmark_urls" if env_bool("BENCHMARK_URLS") else "community.config.urls"
+)
 
 TEMPLATES = [
     {
@@ -124,7 +129,7 @@ TEMPLATES = [
     },
 ]
 
-WSGI_APPLICATION = "community.wsgi.application"
+WSGI_APPLICATION = "community.config.wsgi.application"
 
 # Database: SQLite file in the project unless DATABASE_URL says otherwise.
 DATABASES = {
