@@ -42,7 +42,7 @@ class ThreadFilterForm(BaseFilterForm):
         if category := self.cleaned_data.get("category"):
             objects = objects.filter(category=category)
         if self.cleaned_data.get("solved"):
-            objects = objects.filter(solution__isnull=False)
+            objects = objects.solved()
         return objects
 
 

@@ -4,6 +4,7 @@ from django.utils import timezone
 from wagtail.search.queryset import SearchableQuerySetMixin
 
 from accounts.querysets import staff_flag_expression
+from accounts.roles import is_moderator
 
 
 class AnnouncementQuerySet(models.QuerySet):
@@ -30,9 +31,21 @@ class CategoryQuerySet(models.QuerySet):
         )
 
 
-class ReplyQuerySet(models.QuerySet):
+class PostQuerySet(models.QuerySet):
+    """What threads and replies share: who may read them, and their authors."""
+
     def visible(self):
         return self.filter(visibility="visible")
+
+    def readable_by(self, user):
+        """The posts `user` may read: the visible ones; their own hidden and pending
+        ones too (with the moderator's reason, or "awaiting approval"); moderators
+        read everything. The same rule as permissions.can_read, for lists."""
+        if is_moderator(user):
+            return self
+        if user.is_authenticated:
+            return self.filter(Q(visibility="visible") | Q(author=user))
+        return self.visible()
 
     def with_author(self):
         return self.select_related("author").annotate(
@@ -40,14 +53,57 @@ class ReplyQuerySet(models.QuerySet):
         )
 
 
-class ThreadQuerySet(SearchableQuerySetMixin, models.QuerySet):
-    def visible(self):
-        return self.filter(visibility="visible")
+class ReplyQuerySet(PostQuerySet):
+    pass
 
-    def with_author(self):
-        return self.select_related("author").annotate(
-            author_is_staff=staff_flag_expression("author")
-        )
+
+def awaiting_official_reply_q() -> Q:
+    """A visible thread the brand has not answered officially yet: the queue
+    (promise 1). first_official_reply_at counts visible official replies only."""
+    return Q(visibility="visible", first_official_reply_at__isnull=True)
+
+
+def overdue_q(at) -> Q:
+    """Awaiting an official reply past the time the brand promised it."""
+    return awaiting_official_reply_q() & Q(response_due_at__lt=at)
+
+
+def officially_answered_q() -> Q:
+    return Q(first_official_reply_at__isnull=False)
+
+
+def unanswered_q() -> Q:
+    return Q(reply_count=0)
+
+
+def solved_q() -> Q:
+    return Q(solution__isnull=False)
+
+
+class ThreadQuerySet(SearchableQuerySetMixin, PostQuerySet):
+    """Thread states as verbs: every list, the queue, the admin views, the metrics
+    and check_queue read a state through these (or, inside one aggregate, through
+    the conditions above), so each rule has one home."""
+
+    def awaiting_official_reply(self):
+        return self.filter(awaiting_official_reply_q())
+
+    def overdue(self, at):
+        return self.filter(overdue_q(at))
+
+    def officially_answered(self):
+        return self.filter(officially_answered_q())
+
+    def unanswered(self):
+        return self.filter(unanswered_q())
+
+    def solved(self):
+        return self.filter(solved_q())
+
+    def in_status(self, status: str):
+        """One of the lists' status filters by its public name (STATUSES), or all."""
+        verb = STATUSES.get(status)
+        return getattr(self, verb)() if verb else self
 
     def for_list(self):
         """Visible threads with what a list row shows, newest activity first."""
@@ -58,6 +114,14 @@ class ThreadQuerySet(SearchableQuerySetMixin, models.QuerySet):
             .prefetch_related("tags")
             .order_by("-last_activity_at", "-pk")
         )
+
+
+# The lists' `status=` query values (the public URL contract) and their verbs.
+STATUSES = {
+    "unanswered": "unanswered",
+    "awaiting-official": "awaiting_official_reply",
+    "solved": "solved",
+}
 
 
 class NotificationQuerySet(models.QuerySet):

@@ -29,6 +29,7 @@ from community.models import (
     Thread,
     Visibility,
 )
+from community.querysets import STATUSES
 from community.search import SEARCH_RESULTS_MAX, query_words, relevance
 
 THREADS_PER_PAGE = 30
@@ -39,11 +40,6 @@ RELATED_HELP_ARTICLES_LIMIT = 3
 # Paginator.get_page() answers a number past the end with the last page.
 LAST_PAGE = 10**9
 
-STATUS_FILTERS = {
-    "unanswered": Q(reply_count=0),
-    "awaiting-official": Q(first_official_reply_at__isnull=True),
-    "solved": Q(solution__isnull=False),
-}
 SORTS = {
     "activity": ("-last_activity_at", "-pk"),
     "newest": ("-created_at", "-pk"),
@@ -108,13 +104,11 @@ def thread_list(
         threads = threads.filter(category=category)
     if tag is not None:
         threads = threads.filter(tags=tag)
-    if status in STATUS_FILTERS:
-        threads = threads.filter(STATUS_FILTERS[status])
-    threads = threads.order_by(*SORTS.get(sort, SORTS["activity"]))
+    threads = threads.in_status(status).order_by(*SORTS.get(sort, SORTS["activity"]))
     count_key = "threads:{}:{}:{}".format(
         category.pk if category else "",
         tag.pk if tag else "",
-        status if status in STATUS_FILTERS else "",
+        status if status in STATUSES else "",
     )
     page = CachedCountPaginator(threads, THREADS_PER_PAGE, count_key=count_key).get_page(
         page_number
@@ -140,15 +134,15 @@ def pinned_threads(*, category: Category | None = None, limit: int = PINNED_LIMI
 
 # What the home page's "latest threads" section can show, and in which order.
 LATEST_THREADS = {
-    "solved": (STATUS_FILTERS["solved"], ("-solved_at", "-pk")),
-    "active": (Q(), SORTS["activity"]),
-    "unanswered": (STATUS_FILTERS["unanswered"], SORTS["activity"]),
+    "solved": ("solved", ("-solved_at", "-pk")),
+    "active": ("", SORTS["activity"]),
+    "unanswered": ("unanswered", SORTS["activity"]),
 }
 
 
 def latest_threads(*, show: str, limit: int) -> list:
-    condition, order = LATEST_THREADS.get(show, LATEST_THREADS["solved"])
-    return list(Thread.objects.for_list().filter(condition).order_by(*order)[:limit])
+    status, order = LATEST_THREADS.get(show, LATEST_THREADS["solved"])
+    return list(Thread.objects.for_list().in_status(status).order_by(*order)[:limit])
 
 
 def featured_threads(*, pks: list[int]) -> list:
@@ -174,15 +168,11 @@ def thread_get(*, pk: int) -> Thread:
 def thread_get_for_reading(*, pk: int, user) -> Thread:
     """A thread for its page: visible to all; hidden and pending ones also to moderators
     and to their author (with the moderator's reason, or "awaiting approval")."""
-    threads = Thread.objects.with_author().select_related(
-        "category", "solution_marked_by", "assigned_to", "duplicate_of"
+    threads = (
+        Thread.objects.readable_by(user)
+        .with_author()
+        .select_related("category", "solution_marked_by", "assigned_to", "duplicate_of")
     )
-    if is_moderator(user):
-        pass
-    elif user.is_authenticated:
-        threads = threads.filter(Q(visibility=Visibility.VISIBLE) | Q(author=user))
-    else:
-        threads = threads.visible()
     return get_object_or_404(threads.prefetch_related("tags"), pk=pk)
 
 
@@ -238,19 +228,14 @@ def _with_viewer_permissions(replies, user, thread):
         reply.is_solution = reply.pk == thread.solution_id
 
 
-def _replies_seen_by(user, thread: Thread):
-    """Visible replies; moderators also see hidden and pending ones, and authors their
-    own, with the moderator's reason (nothing hidden is ever shown to anyone else)."""
-    replies = Reply.objects.filter(thread=thread)
-    if is_moderator(user):
-        return replies
-    if user.is_authenticated:
-        return replies.filter(Q(visibility=Visibility.VISIBLE) | Q(author=user))
-    return replies.visible()
-
-
 def thread_page(*, thread: Thread, user, page_number=1) -> ThreadPage:
-    replies = _replies_seen_by(user, thread).with_author().order_by("created_at", "pk")
+    # Nothing hidden is ever shown to anyone but its author and the moderators.
+    replies = (
+        Reply.objects.filter(thread=thread)
+        .readable_by(user)
+        .with_author()
+        .order_by("created_at", "pk")
+    )
     page = Paginator(replies.select_related("recommended_by"), REPLIES_PER_PAGE).get_page(
         page_number
     )
@@ -406,9 +391,7 @@ def _ranked_thread_ids(query: str, *, category, tag, status) -> list[int]:
         threads = threads.filter(category_id=category.pk)
     if tag is not None:
         threads = threads.filter(tags__slug=tag.slug)
-    if status in STATUS_FILTERS:
-        threads = threads.filter(STATUS_FILTERS[status])
-    threads = threads.only("pk", "solution_id", "first_official_reply_at")
+    threads = threads.in_status(status).only("pk", "solution_id", "first_official_reply_at")
     hits = list(threads.search(query).annotate_score("_score")[:SEARCH_RESULTS_MAX])
     if not hits and len(query.split()) > 1:
         # No thread has every word ("wifi" against "Wi-Fi"): any of them will do,

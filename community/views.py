@@ -42,7 +42,7 @@ SEARCH_QUERY_MAX_LENGTH = 200
 def _render_thread_list(request, category=None):
     tag = selectors.tag_get(slug=request.GET.get("tag", "")[:100])
     status = request.GET.get("status", "")
-    status = status if status in selectors.STATUS_FILTERS else ""
+    status = status if status in selectors.STATUSES else ""
     sort = request.GET.get("sort", "activity")
     sort = sort if sort in selectors.SORTS else "activity"
     page = selectors.thread_list(

@@ -274,7 +274,7 @@ def approvals_list(*, page_number=1) -> Page:
     """A page of posts awaiting approval, oldest first, in a fixed number of queries:
     the count, the page's ids, its threads, its replies and the site's rules."""
     from community.models import CommunitySettings
-    from community.services import external_link_count
+    from community.premoderation import external_link_count
 
     page = Paginator(awaiting_approval(), APPROVALS_PER_PAGE).get_page(page_number)
     ids = {"thread": [], "reply": []}

@@ -13,7 +13,7 @@ from django.test import Client
 from django.urls import reverse
 from django.utils.html import escape
 
-from community import limits, services
+from community import limits, premoderation, services
 from community.models import CommunitySettings, Reply, Thread
 from tests.factories import CategoryFactory, ReplyFactory
 
@@ -39,7 +39,7 @@ def clock(monkeypatch):
 def established(user):
     """Give `user` as many approved posts as a member needs not to count as new."""
     ReplyFactory.create_batch(CommunitySettings.load().premoderation_new_member_posts, author=user)
-    assert not services.is_new_member(user)
+    assert not premoderation.is_new_member(user)
     return user
 
 
@@ -108,7 +108,7 @@ def test_a_member_may_ask_three_questions_a_minute(member, member_client, catego
 
 
 def test_a_new_member_has_stricter_limits(member, member_client, category, thread, clock):
-    assert services.is_new_member(member)
+    assert premoderation.is_new_member(member)
 
     assert ask(member_client, category, 0).status_code == 302
     assert ask(member_client, category, 1).status_code == 429

@@ -1,20 +1,18 @@
-"""What members and staff change in the community: each write is one function here.
+"""Asking, replying and editing: the posts themselves.
 
-Services take keyword-only arguments, re-check permissions, run in a transaction,
-keep counters in step with the rows they count (promise 4), decide the official
-flag from the author's role at the moment of posting (promise 2), keep the
-earlier text of every edit (promise 3) and send notifications after commit.
+Each service decides the official flag from the author's role at the moment of
+posting (promise 2), keeps the earlier text of every edit (promise 3), applies the
+posting rules of community/limits.py and pre-moderation, and notifies after commit.
 """
 
-import re
 import unicodedata
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from datetime import timedelta
 
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
 from django.db.models import F
-from django.db.models.functions import Coalesce, Greatest
+from django.db.models.functions import Coalesce
 from django.utils import timezone
 from django.utils.text import slugify
 from django.utils.translation import gettext as _
@@ -22,15 +20,12 @@ from django.utils.translation import gettext as _
 from accounts.models import User
 from accounts.roles import is_moderator
 from community import limits, permissions
+from community.locking import lock_reply, lock_thread
 from community.markdown import mentioned_usernames, render_markdown_with_mentions
 from community.models import (
-    HELP_FEEDBACK_SESSION_KEY,
     Category,
     CommunitySettings,
-    Deflection,
     Follow,
-    HelpArticlePage,
-    HelpfulVote,
     MeToo,
     Notification,
     Reply,
@@ -39,10 +34,16 @@ from community.models import (
     Visibility,
 )
 from community.notifications import notify
+from community.premoderation import is_new_member, needs_approval
 from community.search import thread_reindex_on_commit
+from community.services.marks import follow
 
 MAX_TAGS = 5
+
+
 TAG_MAX_LENGTH = 40
+
+
 # How many of a member's posts of the last minutes the duplicate check reads.
 RECENT_POSTS_CHECKED = 100
 
@@ -94,10 +95,6 @@ def _rendered(body: str) -> tuple[str, list[int]]:
     return html, [candidates[name] for name in linked]
 
 
-def _follow(user, thread) -> None:
-    Follow.objects.get_or_create(thread=thread, user=user)
-
-
 def _set_tags(thread: Thread, tags: list[str]) -> None:
     from taggit.models import Tag
 
@@ -110,49 +107,6 @@ def response_target(category: Category) -> timedelta:
     """How long the brand gives itself for the first official reply in `category`."""
     hours = category.first_response_hours or CommunitySettings.load().first_response_hours
     return timedelta(hours=hours)
-
-
-def external_link_count(body_html: str) -> int:
-    """How many links to other sites a rendered post holds (mentions do not count)."""
-    return len(re.findall(r'<a\s[^>]*href="(?:https?:)?//', body_html))
-
-
-def needs_approval(*, author, body_html: str) -> bool:
-    """Whether a post waits for a moderator before anyone else sees it.
-
-    A new member's first posts wait (site setting, default the first one), and
-    so does a post with more links than a new member may add, the usual shape of
-    spam. Staff posts never wait.
-    """
-    if is_moderator(author):
-        return False
-    rules = CommunitySettings.load()
-    limit = max(rules.premoderation_first_posts, rules.premoderation_new_member_posts)
-    if limit == 0:
-        return False
-    # Counted up to the largest threshold only, so a prolific member costs two
-    # bounded queries.
-    approved = sum(
-        model.objects.filter(author=author, visibility=Visibility.VISIBLE)[:limit].count()
-        for model in (Thread, Reply)
-    )
-    if approved < rules.premoderation_first_posts:
-        return True
-    return (
-        approved < rules.premoderation_new_member_posts
-        and external_link_count(body_html) > rules.premoderation_max_links
-    )
-
-
-def is_new_member(author) -> bool:
-    """Fewer approved posts than the site's "new member until" setting: the rule
-    pre-moderation uses, reused by the posting limits (community/limits.py)."""
-    until = CommunitySettings.load().premoderation_new_member_posts
-    approved = sum(
-        model.objects.filter(author=author, visibility=Visibility.VISIBLE)[:until].count()
-        for model in (Thread, Reply)
-    )
-    return approved < until
 
 
 def _recent_posts(model, *, author, since):
@@ -200,15 +154,32 @@ def _same_reply_again(*, author, thread: Thread, body: str, now) -> Reply | None
     return None
 
 
-def _insert_once(model, *, submission_key: str | None, **fields):
+def _earlier_submission(
+    model, *, author, kind: str, key: str | None, check_limits: bool, same_again: Callable
+):
+    """The post this submission repeats (same key, or rule 2 of community/limits.py),
+    or None for a new post, once the posting limits let it through."""
+    if key is not None and (earlier := model.objects.filter(submission_key=key).first()):
+        return earlier
+    if check_limits:
+        if earlier := same_again():
+            return earlier
+        limits.check_rate(author=author, kind=kind, is_new_member=lambda: is_new_member(author))
+    return None
+
+
+def _insert_once(model, *, submission_key: str | None, kind: str, check_limits: bool, **fields):
     """Create the row, or return (row, False) when a concurrent request with the
-    same submission key committed it first (the unique column refuses ours)."""
+    same submission key committed it first (the unique column refuses ours); that
+    attempt then does not count against the author's posting limits."""
     if submission_key is None:
         return model.objects.create(**fields), True
     try:
         with transaction.atomic():
             return model.objects.create(submission_key=submission_key, **fields), True
     except IntegrityError:
+        if check_limits:
+            limits.forget_attempt(author=fields["author"], kind=kind)
         return model.objects.get(submission_key=submission_key), False
 
 
@@ -237,19 +208,23 @@ def thread_create(
     title = " ".join(title.split())
     now = timezone.now()
     key = limits.stored_submission_key(author=author, key=submission_key)
-    if key is not None and (earlier := Thread.objects.filter(submission_key=key).first()):
+    earlier = _earlier_submission(
+        Thread,
+        author=author,
+        kind=limits.THREAD,
+        key=key,
+        check_limits=check_limits,
+        same_again=lambda: _same_ask_again(author=author, title=title, body=body, now=now),
+    )
+    if earlier is not None:
         return earlier
-    if check_limits:
-        if earlier := _same_ask_again(author=author, title=title, body=body, now=now):
-            return earlier
-        limits.check_rate(
-            author=author, kind=limits.THREAD, is_new_member=lambda: is_new_member(author)
-        )
     body_html, mentioned_ids = _rendered(body)
     pending = needs_approval(author=author, body_html=body_html)
     thread, created = _insert_once(
         Thread,
         submission_key=key,
+        kind=limits.THREAD,
+        check_limits=check_limits,
         author=author,
         category=category,
         title=title,
@@ -263,12 +238,10 @@ def thread_create(
         response_due_at=None if pending else now + response_target(category),
     )
     if not created:
-        if check_limits:
-            limits.forget_attempt(author=author, kind=limits.THREAD)
         return thread
     # The asker is the first member with the problem, and follows their thread.
     MeToo.objects.create(thread=thread, user=author)
-    _follow(author, thread)
+    follow(author, thread)
     if tags:
         _set_tags(thread, tags)
     thread_reindex_on_commit(thread_id=thread.pk)
@@ -289,7 +262,7 @@ def thread_publish(*, thread: Thread) -> Thread:
     The official-reply clock starts now, not when the member wrote it, so the
     time a question spent waiting for approval does not count against the brand.
     """
-    thread = _locked_thread(thread)
+    thread = lock_thread(thread)
     if thread.visibility != Visibility.PENDING:
         return thread
     now = timezone.now()
@@ -317,11 +290,6 @@ def thread_publish(*, thread: Thread) -> Thread:
     return thread
 
 
-def _locked_thread(thread: Thread) -> Thread:
-    """The thread's row, locked until the transaction ends, with fresh values."""
-    return Thread.objects.select_for_update().get(pk=thread.pk)
-
-
 @transaction.atomic
 def reply_create(
     *,
@@ -340,25 +308,29 @@ def reply_create(
     limits.DuplicatePost (community/limits.py). `check_limits=False` is for scripts
     such as seed_demo, never for a member's request.
     """
-    thread = _locked_thread(thread)
+    thread = lock_thread(thread)
     permissions.check_reply(author, thread)
     now = timezone.now()
     # Replies to one thread wait for its lock, so the checks below see any reply a
     # concurrent request just committed.
     key = limits.stored_submission_key(author=author, key=submission_key)
-    if key is not None and (earlier := Reply.objects.filter(submission_key=key).first()):
+    earlier = _earlier_submission(
+        Reply,
+        author=author,
+        kind=limits.REPLY,
+        key=key,
+        check_limits=check_limits,
+        same_again=lambda: _same_reply_again(author=author, thread=thread, body=body, now=now),
+    )
+    if earlier is not None:
         return earlier
-    if check_limits:
-        if earlier := _same_reply_again(author=author, thread=thread, body=body, now=now):
-            return earlier
-        limits.check_rate(
-            author=author, kind=limits.REPLY, is_new_member=lambda: is_new_member(author)
-        )
     body_html, mentioned_ids = _rendered(body)
     pending = needs_approval(author=author, body_html=body_html)
     reply, created = _insert_once(
         Reply,
         submission_key=key,
+        kind=limits.REPLY,
+        check_limits=check_limits,
         thread=thread,
         author=author,
         body=body,
@@ -368,10 +340,8 @@ def reply_create(
         created_at=now,
     )
     if not created:
-        if check_limits:
-            limits.forget_attempt(author=author, kind=limits.REPLY)
         return reply
-    _follow(author, thread)
+    follow(author, thread)
     if not pending:
         _reply_went_public(reply, thread=thread, mentioned_ids=mentioned_ids, now=now)
     return reply
@@ -380,8 +350,8 @@ def reply_create(
 @transaction.atomic
 def reply_publish(*, reply: Reply) -> Reply:
     """Make a pending reply public (the moderation approval calls this)."""
-    thread = _locked_thread(reply.thread)
-    reply = Reply.objects.select_for_update().get(pk=reply.pk)
+    reply = lock_reply(reply)
+    thread = reply.thread
     if reply.visibility != Visibility.PENDING:
         return reply
     reply.visibility = Visibility.VISIBLE
@@ -438,7 +408,7 @@ def _reply_went_public(reply: Reply, *, thread: Thread, mentioned_ids, now) -> N
 def thread_edit(
     *, editor, thread: Thread, title: str, body: str, tags: Iterable[str] | None = None
 ) -> Thread:
-    thread = _locked_thread(thread)
+    thread = lock_thread(thread)
     permissions.check_edit(editor, thread)
     title = " ".join(title.split())
     new_tags = normalize_tags(tags) if tags is not None else None
@@ -462,7 +432,7 @@ def thread_edit(
 
 @transaction.atomic
 def reply_edit(*, editor, reply: Reply, body: str) -> Reply:
-    reply = Reply.objects.select_for_update().get(pk=reply.pk)
+    reply = lock_reply(reply)
     permissions.check_edit(editor, reply)
     if body != reply.body:
         Revision.objects.create(
@@ -474,194 +444,3 @@ def reply_edit(*, editor, reply: Reply, body: str) -> Reply:
         reply.save(update_fields=["body", "body_html", "edited_at", "updated_at"])
         thread_reindex_on_commit(thread_id=reply.thread_id)
     return reply
-
-
-def _set_membership(model, counter_model, counter: str, *, owner_field: str, owner, user, on):
-    """Add or remove the (owner, user) row and move the owner's counter with it.
-
-    Idempotent: asking for the state that already holds changes nothing, so a
-    double submit or two racing requests leave one row and a true count.
-    Returns whether the row exists afterwards.
-    """
-    lookup = {owner_field: owner, "user": user}
-    if on:
-        try:
-            with transaction.atomic():
-                model.objects.create(**lookup)
-        except IntegrityError:
-            return True  # already there (a double submit or a concurrent request)
-        counter_model.objects.filter(pk=owner.pk).update(**{counter: F(counter) + 1})
-        return True
-    deleted, _rows = model.objects.filter(**lookup).delete()
-    if deleted:
-        counter_model.objects.filter(pk=owner.pk).update(**{counter: Greatest(F(counter) - 1, 0)})
-    return False
-
-
-@transaction.atomic
-def reply_set_helpful(*, user, reply: Reply, helpful: bool) -> bool:
-    permissions.check_mark_helpful(user, reply)
-    return _set_membership(
-        HelpfulVote, Reply, "helpful_count", owner_field="reply", owner=reply, user=user, on=helpful
-    )
-
-
-@transaction.atomic
-def thread_set_me_too(*, user, thread: Thread, me_too: bool) -> bool:
-    permissions.check_say_me_too(user, thread)
-    result = _set_membership(
-        MeToo, Thread, "me_too_count", owner_field="thread", owner=thread, user=user, on=me_too
-    )
-    if me_too:
-        _follow(user, thread)
-    return result
-
-
-@transaction.atomic
-def thread_set_follow(*, user, thread: Thread, following: bool) -> bool:
-    permissions.check_follow(user)
-    if following:
-        _follow(user, thread)
-        return True
-    Follow.objects.filter(thread=thread, user=user).delete()
-    return False
-
-
-@transaction.atomic
-def thread_accept_reply(*, user, thread: Thread, reply: Reply | None) -> Thread:
-    """Mark `reply` as the thread's solution, or undo the solution with reply=None."""
-    thread = _locked_thread(thread)
-    permissions.check_accept(user, thread)
-    if reply is None:
-        thread.solution, thread.solution_marked_by, thread.solved_at = None, None, None
-        thread.save(update_fields=["solution", "solution_marked_by", "solved_at", "updated_at"])
-        return thread
-    if reply.thread_id != thread.pk or reply.visibility != Visibility.VISIBLE:
-        raise ValidationError(_("That reply is not part of this thread."), code="wrong_reply")
-    if thread.solution_id == reply.pk:
-        return thread  # already the solution: a double submit changes nothing
-    thread.solution, thread.solution_marked_by, thread.solved_at = reply, user, timezone.now()
-    thread.save(update_fields=["solution", "solution_marked_by", "solved_at", "updated_at"])
-    notify(
-        recipient_ids=[reply.author_id],
-        kind=Notification.Kind.ACCEPTED,
-        actor=user,
-        thread=thread,
-        reply=reply,
-    )
-    waiting = set(MeToo.objects.filter(thread=thread).values_list("user_id", flat=True))
-    waiting.add(thread.author_id)
-    notify(
-        recipient_ids=waiting - {reply.author_id},
-        kind=Notification.Kind.SOLUTION,
-        actor=user,
-        thread=thread,
-        reply=reply,
-    )
-    return thread
-
-
-@transaction.atomic
-def reply_set_recommended(*, moderator, reply: Reply, recommended: bool) -> Reply:
-    reply = Reply.objects.select_for_update().get(pk=reply.pk)
-    permissions.check_recommend(moderator, reply)
-    if recommended == reply.is_recommended:
-        return reply
-    if recommended:
-        reply.recommended_by, reply.recommended_at = moderator, timezone.now()
-    else:
-        reply.recommended_by, reply.recommended_at = None, None
-    reply.save(update_fields=["recommended_by", "recommended_at", "updated_at"])
-    if recommended:
-        notify(
-            recipient_ids=[reply.author_id],
-            kind=Notification.Kind.RECOMMENDED,
-            actor=moderator,
-            thread=reply.thread,
-            reply=reply,
-        )
-    return reply
-
-
-def notification_mark_read(*, user, notification_id: int) -> int:
-    return Notification.objects.filter(
-        pk=notification_id, recipient=user, read_at__isnull=True
-    ).update(read_at=timezone.now())
-
-
-def notifications_mark_all_read(*, user) -> int:
-    return Notification.objects.filter(recipient=user, read_at__isnull=True).update(
-        read_at=timezone.now()
-    )
-
-
-def thread_refresh_replies(thread: Thread) -> Thread:
-    """Recompute what a thread knows about its visible replies after one is hidden or
-    restored: the reply count and when the first visible official reply came.
-
-    Without a visible official reply the thread is back in the official-reply
-    queue; its due time was fixed when it was asked, so it keeps its place.
-    """
-    visible = Reply.objects.filter(thread_id=thread.pk, visibility=Visibility.VISIBLE)
-    first_official = visible.filter(is_official=True).order_by("created_at").first()
-    Thread.objects.filter(pk=thread.pk).update(
-        reply_count=visible.count(),
-        first_official_reply_at=first_official.created_at if first_official else None,
-    )
-    thread.refresh_from_db(fields=["reply_count", "first_official_reply_at"])
-    # The visible replies' words are part of the thread's search entry.
-    thread_reindex_on_commit(thread_id=thread.pk)
-    return thread
-
-
-def thread_recount(thread: Thread) -> dict[str, int]:
-    """Recompute a thread's counters from the rows (the repair path for promise 4)."""
-    visible_replies = Reply.objects.filter(thread=thread, visibility=Visibility.VISIBLE)
-    counts = {
-        "reply_count": visible_replies.count(),
-        "me_too_count": MeToo.objects.filter(thread=thread).count(),
-    }
-    first_official = visible_replies.filter(is_official=True).order_by("created_at").first()
-    Thread.objects.filter(pk=thread.pk).update(
-        **counts,
-        first_official_reply_at=first_official.created_at if first_official else None,
-    )
-    for reply_id in Reply.objects.filter(thread=thread).values_list("pk", flat=True):
-        Reply.objects.filter(pk=reply_id).update(
-            helpful_count=HelpfulVote.objects.filter(reply_id=reply_id).count()
-        )
-    return counts
-
-
-@transaction.atomic
-def help_article_record_feedback(*, article: HelpArticlePage, helpful: bool, session) -> bool:
-    """Count a visitor's "was this helpful?" answer once per article and session.
-
-    Answers True when it was counted, False for a second answer (a double submit).
-    """
-    given = list(session.get(HELP_FEEDBACK_SESSION_KEY, []))
-    if article.pk in given:
-        return False
-    counter = "helpful_yes" if helpful else "helpful_no"
-    HelpArticlePage.objects.filter(pk=article.pk).update(**{counter: F(counter) + 1})
-    session[HELP_FEEDBACK_SESSION_KEY] = [*given, article.pk]
-    return True
-
-
-@transaction.atomic
-def deflection_record(
-    *, member, thread: Thread | None = None, help_article: HelpArticlePage | None = None
-) -> bool:
-    """A member about to ask says a suggested thread or article solved their problem.
-
-    Counted once per member and answer: True when counted now, False when it was
-    already (a double submit, or a second click).
-    """
-    if (thread is None) == (help_article is None):
-        raise ValueError("Give a thread or a help article.")
-    if thread is not None and thread.visibility != Visibility.VISIBLE:
-        raise ValidationError(_("This discussion is not available."), code="not_visible")
-    _deflection, created = Deflection.objects.get_or_create(
-        member=member, thread=thread, help_article=help_article
-    )
-    return created

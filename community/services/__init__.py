@@ -1,0 +1,56 @@
+"""What members and staff change in the community: each write is one function.
+
+Services take keyword-only arguments, re-check permissions, run in a transaction,
+keep counters in step with the rows they count (promise 4), and send
+notifications after commit. One module per subject; this package names them all,
+so callers write `services.reply_create(...)`.
+"""
+
+from community.services.counters import thread_recount, thread_refresh_replies
+from community.services.help import deflection_record, help_article_record_feedback
+from community.services.inbox import notification_mark_read, notifications_mark_all_read
+from community.services.marks import (
+    reply_set_helpful,
+    thread_set_follow,
+    thread_set_me_too,
+)
+from community.services.posting import (
+    MAX_TAGS,
+    TAG_MAX_LENGTH,
+    normalize_tags,
+    reply_create,
+    reply_edit,
+    reply_publish,
+    response_target,
+    thread_create,
+    thread_edit,
+    thread_publish,
+)
+from community.services.solutions import reply_set_recommended, thread_accept_reply
+from community.services.visibility import post_hide, post_restore
+
+__all__ = [
+    "MAX_TAGS",
+    "TAG_MAX_LENGTH",
+    "deflection_record",
+    "help_article_record_feedback",
+    "normalize_tags",
+    "notification_mark_read",
+    "notifications_mark_all_read",
+    "post_hide",
+    "post_restore",
+    "reply_create",
+    "reply_edit",
+    "reply_publish",
+    "reply_set_helpful",
+    "reply_set_recommended",
+    "response_target",
+    "thread_accept_reply",
+    "thread_create",
+    "thread_edit",
+    "thread_publish",
+    "thread_recount",
+    "thread_refresh_replies",
+    "thread_set_follow",
+    "thread_set_me_too",
+]

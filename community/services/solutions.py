@@ -1,0 +1,67 @@
+"""Solutions and staff recommendations: the answers put forward under the question."""
+
+from django.core.exceptions import ValidationError
+from django.db import transaction
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from community import permissions
+from community.locking import lock_reply, lock_thread
+from community.models import MeToo, Notification, Reply, Thread, Visibility
+from community.notifications import notify
+
+
+@transaction.atomic
+def thread_accept_reply(*, user, thread: Thread, reply: Reply | None) -> Thread:
+    """Mark `reply` as the thread's solution, or undo the solution with reply=None."""
+    thread = lock_thread(thread)
+    permissions.check_accept(user, thread)
+    if reply is None:
+        thread.solution, thread.solution_marked_by, thread.solved_at = None, None, None
+        thread.save(update_fields=["solution", "solution_marked_by", "solved_at", "updated_at"])
+        return thread
+    if reply.thread_id != thread.pk or reply.visibility != Visibility.VISIBLE:
+        raise ValidationError(_("That reply is not part of this thread."), code="wrong_reply")
+    if thread.solution_id == reply.pk:
+        return thread  # already the solution: a double submit changes nothing
+    thread.solution, thread.solution_marked_by, thread.solved_at = reply, user, timezone.now()
+    thread.save(update_fields=["solution", "solution_marked_by", "solved_at", "updated_at"])
+    notify(
+        recipient_ids=[reply.author_id],
+        kind=Notification.Kind.ACCEPTED,
+        actor=user,
+        thread=thread,
+        reply=reply,
+    )
+    waiting = set(MeToo.objects.filter(thread=thread).values_list("user_id", flat=True))
+    waiting.add(thread.author_id)
+    notify(
+        recipient_ids=waiting - {reply.author_id},
+        kind=Notification.Kind.SOLUTION,
+        actor=user,
+        thread=thread,
+        reply=reply,
+    )
+    return thread
+
+
+@transaction.atomic
+def reply_set_recommended(*, moderator, reply: Reply, recommended: bool) -> Reply:
+    reply = lock_reply(reply)
+    permissions.check_recommend(moderator, reply)
+    if recommended == reply.is_recommended:
+        return reply
+    if recommended:
+        reply.recommended_by, reply.recommended_at = moderator, timezone.now()
+    else:
+        reply.recommended_by, reply.recommended_at = None, None
+    reply.save(update_fields=["recommended_by", "recommended_at", "updated_at"])
+    if recommended:
+        notify(
+            recipient_ids=[reply.author_id],
+            kind=Notification.Kind.RECOMMENDED,
+            actor=moderator,
+            thread=reply.thread,
+            reply=reply,
+        )
+    return reply

@@ -1,0 +1,58 @@
+"""Hiding and restoring threads and replies: the one place that changes whether a
+post is public once it was written (promise 3: hidden, never deleted).
+
+These are primitives: they expect the post locked (community.locking) inside the
+caller's transaction, check no permission and write no audit log. Moderation
+composes them with its permission checks and its log; each answers whether it
+changed anything, so a double submit logs nothing twice.
+"""
+
+from django.utils import timezone
+
+from community.models import Reply, Thread, Visibility
+from community.search import thread_reindex_on_commit
+from community.services.counters import thread_refresh_replies
+from community.services.posting import response_target
+
+
+def post_hide(post: Thread | Reply, *, reason: str) -> bool:
+    """Hide a thread or reply with the reason its author reads. A hidden post takes
+    the new reason; the same reason again changes nothing."""
+    if post.visibility == Visibility.HIDDEN and post.hidden_reason == reason:
+        return False
+    was_public = post.visibility == Visibility.VISIBLE
+    post.visibility, post.hidden_reason = Visibility.HIDDEN, reason
+    post.save(update_fields=["visibility", "hidden_reason", "updated_at"])
+    if isinstance(post, Thread):
+        thread_reindex_on_commit(thread_id=post.pk)
+    elif was_public:
+        # Hiding the only official reply puts the thread back in the queue, with its
+        # original due time.
+        thread_refresh_replies(post.thread)
+    return True
+
+
+def post_restore(post: Thread | Reply) -> bool:
+    """Make a hidden thread or reply public again.
+
+    A thread without an official reply is back in the queue with the due time it
+    was given when asked. A thread hidden while it awaited approval was never
+    public, so it has no due time yet: restoring publishes it, and the
+    official-reply clock starts now.
+    """
+    if post.visibility != Visibility.HIDDEN:
+        return False
+    post.visibility, post.hidden_reason = Visibility.VISIBLE, ""
+    fields = ["visibility", "hidden_reason", "updated_at"]
+    if isinstance(post, Thread) and post.response_due_at is None:
+        now = timezone.now()
+        post.published_at = post.published_at or now
+        post.last_activity_at = now
+        post.response_due_at = now + response_target(post.category)
+        fields += ["published_at", "last_activity_at", "response_due_at"]
+    post.save(update_fields=fields)
+    if isinstance(post, Thread):
+        thread_reindex_on_commit(thread_id=post.pk)
+    else:
+        thread_refresh_replies(post.thread)
+    return True
