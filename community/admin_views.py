@@ -10,7 +10,8 @@ from wagtail.admin.ui.tables import Column
 from wagtail.admin.views.generic.chooser import ChooseResultsView, ChooseView
 from wagtail.admin.viewsets.chooser import ChooserViewSet
 
-from community.models import Announcement, AnnouncementStatus, Category, Thread
+from community.models.announcements import Announcement, AnnouncementStatus
+from community.models.forum import Category, Thread
 
 TITLE_SEARCH_MAX_LENGTH = 200
 

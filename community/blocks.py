@@ -19,7 +19,7 @@ class ThreadChooserBlock(blocks.ChooserBlock):
     # Blocks are built while models load: the model and the widget are looked up later.
     @cached_property
     def target_model(self):
-        from community.models import Thread
+        from community.models.forum import Thread
 
         return Thread
 

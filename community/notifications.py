@@ -4,7 +4,7 @@ from collections.abc import Iterable
 
 from django.db import transaction
 
-from community.models import Notification
+from community.models.notifications import Notification
 from community.tasks import send_notification_emails_task
 
 

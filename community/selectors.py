@@ -7,7 +7,7 @@ from functools import cached_property
 
 from django.core.cache import cache
 from django.core.paginator import Page, Paginator
-from django.db.models import Case, Count, Exists, OuterRef, Q, Subquery, Value, When
+from django.db.models import Count, OuterRef, Q, Subquery
 from django.db.models.functions import Coalesce
 from django.shortcuts import get_object_or_404
 from taggit.models import Tag
@@ -16,19 +16,13 @@ from accounts.models import User
 from accounts.roles import is_moderator
 from community import permissions
 from community.cache import content_version
-from community.models import (
-    Announcement,
-    Category,
-    Follow,
-    HelpArticlePage,
-    HelpArticleTag,
-    HelpfulVote,
-    MeToo,
-    Notification,
-    Reply,
-    Thread,
-    Visibility,
-)
+
+# From the defining modules: the home page's blocks read these selectors
+# (see community/models/__init__.py).
+from community.models.announcements import Announcement
+from community.models.forum import Category, Reply, Thread, Visibility
+from community.models.marks import Follow, HelpfulVote, MeToo
+from community.models.notifications import Notification
 from community.querysets import STATUSES
 from community.search import SEARCH_RESULTS_MAX, query_words, relevance
 
@@ -36,7 +30,6 @@ THREADS_PER_PAGE = 30
 REPLIES_PER_PAGE = 50
 NOTIFICATIONS_PER_PAGE = 30
 DUPLICATES_LIMIT = 20
-RELATED_HELP_ARTICLES_LIMIT = 3
 # Paginator.get_page() answers a number past the end with the last page.
 LAST_PAGE = 10**9
 
@@ -411,13 +404,7 @@ def _ranked_thread_ids(query: str, *, category, tag, status) -> list[int]:
     return [hit.pk for hit in ranked]
 
 
-def search_help_articles(*, query: str, limit: int = 5) -> list:
-    """Live, public help articles matching `query`, best first."""
-    return list(HelpArticlePage.objects.live().public().search(query)[:limit])
-
-
 SUGGESTIONS_LIMIT = 5
-SUGGESTED_ARTICLES_LIMIT = 3
 # Threads read from the index before the solved ones are put first.
 SUGGESTION_CANDIDATES = 20
 # A suggestion matches at least this share of the best match's relevance.
@@ -450,56 +437,3 @@ def similar_threads(*, title: str, limit: int = SUGGESTIONS_LIMIT) -> list:
     chosen = [hit.pk for _score, _solved, hit in close[:limit]]
     rows = Thread.objects.visible().select_related("category").in_bulk(chosen)
     return [rows[pk] for pk in chosen if pk in rows]
-
-
-def suggested_help_articles(*, title: str, limit: int = SUGGESTED_ARTICLES_LIMIT) -> list:
-    words = query_words(title)
-    if not words:
-        return []
-    return list(
-        HelpArticlePage.objects.live().public().search(" ".join(words), operator="or")[:limit]
-    )
-
-
-def help_article_get(*, pk: int) -> HelpArticlePage:
-    return get_object_or_404(HelpArticlePage.objects.live().public(), pk=pk)
-
-
-def related_help_articles(*, thread: Thread, limit: int = RELATED_HELP_ARTICLES_LIMIT) -> list:
-    """Live, public help articles about the thread's category or any of its tags, those
-    that share both first. Two queries (view restrictions, articles), then none until
-    the next write; the thread's tags are prefetched by thread_get*."""
-    tag_ids = sorted(tag.pk for tag in thread.tags.all())
-    key = f"relais:related-help:{content_version()}:{thread.category_id}:{limit}:" + ",".join(
-        map(str, tag_ids)
-    )
-    articles = cache.get(key)
-    if articles is None:
-        articles = _related_help_articles(thread.category_id, tag_ids, limit)
-        cache.set(key, articles, COUNTS_CACHE_SECONDS)
-    return articles
-
-
-def _related_help_articles(category_id: int, tag_ids: list[int], limit: int) -> list:
-    same_category = Exists(
-        HelpArticlePage.related_categories.through.objects.filter(
-            helparticlepage_id=OuterRef("pk"), category_id=category_id
-        )
-    )
-    same_tag = Exists(
-        HelpArticleTag.objects.filter(content_object_id=OuterRef("pk"), tag_id__in=tag_ids)
-    )
-    articles = (
-        HelpArticlePage.objects.live()
-        .public()
-        .annotate(same_category=same_category, same_tag=same_tag)
-        .filter(Q(same_category=True) | Q(same_tag=True))
-        .annotate(
-            shares_both=Case(
-                When(same_category=True, same_tag=True, then=Value(1)), default=Value(0)
-            )
-        )
-        .only("id", "title", "slug", "url_path", "summary", "path", "depth")
-        .order_by("-shares_both", "title", "pk")
-    )
-    return list(articles[:limit])

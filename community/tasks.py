@@ -9,7 +9,8 @@ from wagtail.search import index
 from accounts.models import EmailNotifications
 from accounts.tokens import make_unsubscribe_token
 from community.cache import content_changed
-from community.models import Notification, Thread
+from community.models.forum import Thread
+from community.models.notifications import Notification
 
 
 def _absolute(path: str) -> str:

@@ -20,7 +20,7 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 from django_htmx.http import HttpResponseClientRedirect
 from wagtail import hooks
 
-from community import limits, permissions, selectors, services
+from community import help_selectors, limits, permissions, selectors, services
 from community.cache import cache_page_for_visitors
 from community.forms import (
     AskForm,
@@ -110,7 +110,7 @@ def search(request):
             status=chosen["status"] or "",
             page_number=request.GET.get("page", 1),
         )
-        context["articles"] = selectors.search_help_articles(query=terms)
+        context["articles"] = help_selectors.search_help_articles(query=terms)
         kept = {"q": query, **{k: request.GET[k] for k in chosen if request.GET.get(k)}}
         context["query_string"] = urlencode(kept)
     return render(request, "community/search.html", context)
@@ -195,7 +195,7 @@ def ask_suggestions(request):
     context = {
         "title": title,
         "threads": selectors.similar_threads(title=title),
-        "articles": selectors.suggested_help_articles(title=title),
+        "articles": help_selectors.suggested_help_articles(title=title),
     }
     return render(request, "community/_ask_suggestions_fragment.html", context)
 
@@ -211,7 +211,7 @@ def ask_solved(request):
     if thread is not None:
         thread = selectors.thread_get(pk=thread)
     else:
-        article = selectors.help_article_get(pk=article)
+        article = help_selectors.help_article_get(pk=article)
     services.deflection_record(member=request.user, thread=thread, help_article=article)
     if request.htmx:
         return render(request, "community/_ask_solved_fragment.html", {})
@@ -238,7 +238,7 @@ def _thread_context(request, thread, page_number=1, reply_form=None, preview_htm
         "replies": view.replies,
         "reply_form": reply_form or ReplyForm(),
         "preview_html": preview_html,
-        "help_articles": selectors.related_help_articles(thread=thread),
+        "help_articles": help_selectors.related_help_articles(thread=thread),
     }
     if view.viewer_can_moderate:
         # Staff tools (assignment, canned responses, move) belong to the moderation
@@ -317,25 +317,36 @@ def _login_url() -> str:
 # Editing and history -------------------------------------------------------------
 
 
-@login_required
-@require_http_methods(["GET", "POST"])
-def thread_edit(request, pk):
-    thread = selectors.thread_get(pk=pk)
-    permissions.check_edit(request.user, thread)
-    initial = {"title": thread.title, "body": thread.body, "tags": ", ".join(thread.tags.names())}
-    form = ThreadEditForm(request.POST or None, initial=initial)
+def _edit_post(request, *, post, thread, form, save):
+    """The edit page of a question or a reply: preview, or save and keep the
+    earlier version (the service stores it)."""
+    permissions.check_edit(request.user, post)
     preview_html = ""
     if request.method == "POST":
         if "preview" in request.POST:
             preview_html = _preview(request, form)
         elif form.is_valid():
-            services.thread_edit(editor=request.user, thread=thread, **form.cleaned_data)
+            save(form.cleaned_data)
             messages.success(request, _("Your changes are saved; the earlier version is kept."))
-            return redirect(thread.get_absolute_url())
+            return redirect(post.get_absolute_url())
     return render(
         request,
         "community/post_edit.html",
-        {"form": form, "thread": thread, "post": thread, "preview_html": preview_html},
+        {"form": form, "thread": thread, "post": post, "preview_html": preview_html},
+    )
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def thread_edit(request, pk):
+    thread = selectors.thread_get(pk=pk)
+    initial = {"title": thread.title, "body": thread.body, "tags": ", ".join(thread.tags.names())}
+    return _edit_post(
+        request,
+        post=thread,
+        thread=thread,
+        form=ThreadEditForm(request.POST or None, initial=initial),
+        save=lambda data: services.thread_edit(editor=request.user, thread=thread, **data),
     )
 
 
@@ -343,20 +354,21 @@ def thread_edit(request, pk):
 @require_http_methods(["GET", "POST"])
 def reply_edit(request, pk):
     reply = selectors.reply_get(pk=pk)
-    permissions.check_edit(request.user, reply)
-    form = ReplyForm(request.POST or None, initial={"body": reply.body})
-    preview_html = ""
-    if request.method == "POST":
-        if "preview" in request.POST:
-            preview_html = _preview(request, form)
-        elif form.is_valid():
-            services.reply_edit(editor=request.user, reply=reply, body=form.cleaned_data["body"])
-            messages.success(request, _("Your changes are saved; the earlier version is kept."))
-            return redirect(reply)
+    return _edit_post(
+        request,
+        post=reply,
+        thread=reply.thread,
+        form=ReplyForm(request.POST or None, initial={"body": reply.body}),
+        save=lambda data: services.reply_edit(editor=request.user, reply=reply, body=data["body"]),
+    )
+
+
+def _post_history(request, *, post, thread):
+    permissions.check_view_history(request.user, post)
     return render(
         request,
-        "community/post_edit.html",
-        {"form": form, "thread": reply.thread, "post": reply, "preview_html": preview_html},
+        "community/post_history.html",
+        {"thread": thread, "post": post, "revisions": selectors.revision_list(post=post)},
     )
 
 
@@ -364,24 +376,14 @@ def reply_edit(request, pk):
 @require_GET
 def thread_history(request, pk):
     thread = selectors.thread_get(pk=pk)
-    permissions.check_view_history(request.user, thread)
-    return render(
-        request,
-        "community/post_history.html",
-        {"thread": thread, "post": thread, "revisions": selectors.revision_list(post=thread)},
-    )
+    return _post_history(request, post=thread, thread=thread)
 
 
 @login_required
 @require_GET
 def reply_history(request, pk):
     reply = selectors.reply_get(pk=pk)
-    permissions.check_view_history(request.user, reply)
-    return render(
-        request,
-        "community/post_history.html",
-        {"thread": reply.thread, "post": reply, "revisions": selectors.revision_list(post=reply)},
-    )
+    return _post_history(request, post=reply, thread=reply.thread)
 
 
 # Marks: helpful, me too, follow, accept, recommend ---------------------------------
@@ -554,7 +556,7 @@ def profile_detail(request, username):
 @require_POST
 def help_feedback(request, page_id):
     """ "Was this article helpful?": counted once per visitor and article."""
-    article = selectors.help_article_get(pk=page_id)
+    article = help_selectors.help_article_get(pk=page_id)
     answer = request.POST.get("helpful")
     if answer not in {"yes", "no"}:
         return HttpResponseBadRequest(_("Answer yes or no."))

@@ -8,7 +8,7 @@ from django.core.management import call_command
 from django.test import Client
 from django.urls import reverse
 
-from community import selectors, services
+from community import help_selectors, selectors, services
 from community.models import HelpArticlePage, HelpIndexPage, HomePage
 from tests.community.test_queries import assert_same_queries, queries
 from tests.factories import CategoryFactory, ThreadFactory
@@ -183,7 +183,7 @@ def test_related_help_articles_match_category_or_tag_both_first(help_index):
     make_article(help_index, "C unrelated", categories=[blenders], tags=["other"])
     make_article(help_index, "D draft", categories=[coffee], live=False)
 
-    related = selectors.related_help_articles(thread=thread)
+    related = help_selectors.related_help_articles(thread=thread)
 
     assert related == [both, by_tag, by_category]
 
@@ -194,7 +194,7 @@ def test_related_help_articles_are_at_most_three(help_index):
     for number in range(5):
         make_article(help_index, f"Article {number}", categories=[coffee])
 
-    assert len(selectors.related_help_articles(thread=thread)) == 3
+    assert len(help_selectors.related_help_articles(thread=thread)) == 3
 
 
 def test_thread_page_shows_related_help_articles(client, help_index):
@@ -251,7 +251,7 @@ def test_seed_demo_creates_the_help_centre(settings, client):
     assert set(descaling.tags.names()) >= {"barista-3", "descaling"}
     assert descaling.related_categories.filter(slug="coffee-machines").exists()
     thread = ThreadFactory._meta.model.objects.filter(tags__name="descaling").first()
-    assert descaling in selectors.related_help_articles(thread=thread)
+    assert descaling in help_selectors.related_help_articles(thread=thread)
     assert "Descaling your Barista 3" in client.get("/help/").content.decode()
 
 

@@ -1,0 +1,82 @@
+"""The community's models, one module per subject, all importable from here.
+
+Code that the CMS pages depend on (querysets, selectors, search, tasks, the admin's
+thread chooser) imports from the defining module (`community.models.forum`, ...),
+not from this package: the pages import the home page's blocks, which read those
+selectors, so importing the whole package there would close an import circle.
+"""
+
+from community.models.announcements import Announcement, AnnouncementStatus
+from community.models.forum import (
+    BODY_MAX_LENGTH,
+    HIDDEN_REASON_MAX_LENGTH,
+    RESERVED_SLUGS,
+    SEARCH_REPLIES_INDEXED,
+    TITLE_MAX_LENGTH,
+    TITLE_MIN_LENGTH,
+    Category,
+    Reply,
+    Revision,
+    TaggedThread,
+    Thread,
+    Visibility,
+)
+from community.models.marks import Deflection, Follow, HelpfulVote, MemberMark, MeToo
+from community.models.notifications import Notification
+from community.models.pages import (
+    HELP_FEEDBACK_SESSION_KEY,
+    HELP_RICH_TEXT_FEATURES,
+    CalloutBlock,
+    ContentPage,
+    HelpArticlePage,
+    HelpArticleTag,
+    HelpIndexPage,
+    HomePage,
+)
+from community.models.site_settings import (
+    DEFAULT_BRAND_COLOUR,
+    HEX_COLOUR_VALIDATOR,
+    CommunitySettings,
+    ContactChannelBlock,
+    ContactChannelValue,
+    FooterLinkBlock,
+    contact_href,
+)
+
+__all__ = [
+    "BODY_MAX_LENGTH",
+    "DEFAULT_BRAND_COLOUR",
+    "HELP_FEEDBACK_SESSION_KEY",
+    "HELP_RICH_TEXT_FEATURES",
+    "HEX_COLOUR_VALIDATOR",
+    "HIDDEN_REASON_MAX_LENGTH",
+    "RESERVED_SLUGS",
+    "SEARCH_REPLIES_INDEXED",
+    "TITLE_MAX_LENGTH",
+    "TITLE_MIN_LENGTH",
+    "Announcement",
+    "AnnouncementStatus",
+    "CalloutBlock",
+    "Category",
+    "CommunitySettings",
+    "ContactChannelBlock",
+    "ContactChannelValue",
+    "ContentPage",
+    "Deflection",
+    "Follow",
+    "FooterLinkBlock",
+    "HelpArticlePage",
+    "HelpArticleTag",
+    "HelpIndexPage",
+    "HelpfulVote",
+    "HomePage",
+    "MeToo",
+    "MemberMark",
+    "Notification",
+    "Reply",
+    "Revision",
+    "TaggedThread",
+    "Thread",
+    "Visibility",
+    "contact_href",
+]

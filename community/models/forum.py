@@ -1,0 +1,417 @@
+"""The forum's posts: categories, threads (the questions), replies and the earlier
+text of edited posts."""
+
+from django.conf import settings
+from django.core.validators import MinLengthValidator, RegexValidator
+from django.db import models
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.text import slugify
+from django.utils.translation import gettext_lazy as _
+from taggit.managers import TaggableManager
+from taggit.models import TaggedItemBase
+from wagtail.admin.panels import FieldPanel
+from wagtail.search import index
+
+from community.querysets import CategoryQuerySet, ReplyQuerySet, ThreadQuerySet
+
+TITLE_MIN_LENGTH = 10
+
+
+TITLE_MAX_LENGTH = 150
+
+
+BODY_MAX_LENGTH = 20_000
+
+
+RESERVED_SLUGS = {"reply", "edit", "history", "me-too", "follow", "accept"}
+
+
+# How many replies of a thread the search index reads.
+SEARCH_REPLIES_INDEXED = 50
+
+
+# A moderator's reason for hiding a post, which its author reads; the moderation
+# forms and services take their limit from here.
+HIDDEN_REASON_MAX_LENGTH = 500
+
+
+class Visibility(models.TextChoices):
+    VISIBLE = "visible", _("Visible")
+    PENDING = "pending", _("Awaiting approval")
+    HIDDEN = "hidden", _("Hidden by a moderator")
+
+
+class Category(models.Model):
+    name = models.CharField(_("name"), max_length=80, unique=True)
+    slug = models.SlugField(_("slug"), max_length=80, unique=True)
+    description = models.TextField(_("description"), max_length=500, blank=True)
+    colour = models.CharField(
+        _("colour"),
+        max_length=7,
+        default="#2F5D8A",
+        validators=[RegexValidator(r"^#[0-9A-Fa-f]{6}$", _("Use a hex colour such as #2F5D8A."))],
+    )
+    position = models.PositiveSmallIntegerField(_("position"), default=0)
+    first_response_hours = models.PositiveSmallIntegerField(
+        _("first-response target (hours)"),
+        null=True,
+        blank=True,
+        help_text=_("Leave empty to use the site's default target."),
+    )
+
+    objects = CategoryQuerySet.as_manager()
+
+    panels = [
+        FieldPanel("name"),
+        FieldPanel("slug"),
+        FieldPanel("description"),
+        FieldPanel("colour"),
+        FieldPanel("position"),
+        FieldPanel("first_response_hours"),
+    ]
+
+    class Meta:
+        ordering = ["position", "name"]
+        verbose_name = _("category")
+        verbose_name_plural = _("categories")
+
+    def __str__(self):
+        return self.name
+
+    def get_absolute_url(self):
+        return reverse("community:category_detail", kwargs={"slug": self.slug})
+
+
+class Thread(index.Indexed, models.Model):
+    category = models.ForeignKey(
+        Category, on_delete=models.PROTECT, related_name="threads", verbose_name=_("category")
+    )
+    author = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        related_name="threads",
+        verbose_name=_("author"),
+    )
+    title = models.CharField(
+        _("title"),
+        max_length=TITLE_MAX_LENGTH,
+        validators=[MinLengthValidator(TITLE_MIN_LENGTH)],
+    )
+    slug = models.SlugField(_("slug"), max_length=160, allow_unicode=False)
+    body = models.TextField(_("body"), max_length=BODY_MAX_LENGTH)
+    body_html = models.TextField(editable=False)
+    visibility = models.CharField(
+        _("visibility"), max_length=10, choices=Visibility, default=Visibility.VISIBLE
+    )
+    is_locked = models.BooleanField(_("locked"), default=False)
+    is_pinned = models.BooleanField(_("pinned"), default=False)
+    created_at = models.DateTimeField(_("asked at"), default=timezone.now)
+    updated_at = models.DateTimeField(_("updated at"), auto_now=True)
+    last_activity_at = models.DateTimeField(_("last activity"), default=timezone.now)
+    reply_count = models.PositiveIntegerField(_("replies"), default=0, editable=False)
+    me_too_count = models.PositiveIntegerField(
+        _("members with this problem"), default=0, editable=False
+    )
+    first_official_reply_at = models.DateTimeField(
+        _("first official reply at"), null=True, blank=True, editable=False
+    )
+    # When the brand promised its first official reply: fixed when the question
+    # is published, so hiding an official reply later brings back the same due time.
+    response_due_at = models.DateTimeField(
+        _("official reply due at"), null=True, blank=True, editable=False
+    )
+    # When the question became public: when asked, or when a moderator approved it.
+    # The official-reply clock starts here.
+    published_at = models.DateTimeField(_("published at"), null=True, blank=True, editable=False)
+    # Which moderator is answering: shown to staff so two do not answer the same
+    # thread. A claim lapses at claim_expires_at; an expired claim means nobody.
+    assigned_to = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        editable=False,
+        related_name="+",
+        verbose_name=_("assigned to"),
+    )
+    claim_expires_at = models.DateTimeField(
+        _("claim expires at"), null=True, blank=True, editable=False
+    )
+    duplicate_of = models.ForeignKey(
+        "self",
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        editable=False,
+        related_name="duplicates",
+        verbose_name=_("duplicate of"),
+    )
+    solution = models.ForeignKey(
+        "Reply",
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        editable=False,
+        related_name="+",
+        verbose_name=_("accepted solution"),
+    )
+    solution_marked_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        editable=False,
+        related_name="+",
+        verbose_name=_("solution marked by"),
+    )
+    solved_at = models.DateTimeField(_("solved at"), null=True, blank=True, editable=False)
+    edited_at = models.DateTimeField(_("edited at"), null=True, blank=True, editable=False)
+    # The ask/reply form's key, hashed with the author (community/limits.py): the same
+    # form sent twice makes one row. Unique, so two requests at once cannot both insert.
+    submission_key = models.CharField(
+        max_length=64, null=True, blank=True, unique=True, editable=False
+    )
+    # Why a moderator hid the thread: shown to its author (and staff), never to others.
+    hidden_reason = models.CharField(
+        _("reason for hiding"), max_length=HIDDEN_REASON_MAX_LENGTH, blank=True
+    )
+
+    tags = TaggableManager(_("tags"), blank=True, through="community.TaggedThread")
+
+    objects = ThreadQuerySet.as_manager()
+
+    # The services re-index a thread after commit whenever its words or its visibility
+    # change (community.search); saving a row is not enough, since replies and
+    # counters change it through updates.
+    search_auto_update = False
+    search_fields = [
+        index.SearchField("title", boost=3),
+        index.AutocompleteField("title"),
+        index.SearchField("body"),
+        index.SearchField("search_replies_text"),
+        index.RelatedFields(
+            "tags", [index.SearchField("name", boost=2), index.FilterField("slug")]
+        ),
+        index.FilterField("visibility"),
+        index.FilterField("category_id"),
+        index.FilterField("last_activity_at"),
+        index.FilterField("solution"),
+        index.FilterField("reply_count"),
+        index.FilterField("first_official_reply_at"),
+    ]
+
+    class Meta:
+        verbose_name = _("thread")
+        verbose_name_plural = _("threads")
+        indexes = [
+            models.Index(
+                fields=["visibility", "-last_activity_at"], name="thread_visible_activity"
+            ),
+            models.Index(fields=["visibility", "-created_at"], name="thread_visible_newest"),
+            models.Index(
+                fields=["category", "visibility", "-last_activity_at"],
+                name="thread_category_activity",
+            ),
+            models.Index(fields=["visibility", "-me_too_count"], name="thread_visible_votes"),
+            models.Index(
+                fields=["visibility", "-last_activity_at"],
+                condition=models.Q(reply_count=0),
+                name="thread_unanswered_activity",
+            ),
+            models.Index(
+                fields=["visibility", "-last_activity_at"],
+                condition=models.Q(first_official_reply_at__isnull=True),
+                name="thread_awaiting_activity",
+            ),
+            models.Index(
+                fields=["visibility", "response_due_at"],
+                condition=models.Q(first_official_reply_at__isnull=True),
+                name="thread_awaiting_due",
+            ),
+            models.Index(
+                fields=["visibility", "-last_activity_at"],
+                condition=models.Q(solution__isnull=False),
+                name="thread_solved_activity",
+            ),
+            # The home page's "recently solved" section.
+            models.Index(
+                fields=["visibility", "-solved_at"],
+                condition=models.Q(solution__isnull=False),
+                name="thread_solved_newest",
+            ),
+            # The few pinned threads above the lists, found without reading the others.
+            models.Index(
+                fields=["visibility", "-last_activity_at"],
+                condition=models.Q(is_pinned=True),
+                name="thread_pinned_activity",
+            ),
+            models.Index(
+                fields=["created_at"],
+                condition=models.Q(visibility="pending"),
+                name="thread_pending",
+            ),
+        ]
+
+    def __str__(self):
+        return self.title
+
+    def save(self, *args, **kwargs):
+        if not self.slug:
+            self.slug = slugify(self.title)[:160] or "thread"
+            # /t/<id>/edit/ and friends are actions: a slug must never read as one.
+            if self.slug in RESERVED_SLUGS:
+                self.slug = f"{self.slug}-thread"
+        super().save(*args, **kwargs)
+
+    def get_absolute_url(self):
+        return reverse("community:thread_detail", kwargs={"pk": self.pk, "slug": self.slug})
+
+    def search_replies_text(self) -> str:
+        """What the visible replies say, for the search index (bounded: a long
+        thread's first answers carry its vocabulary)."""
+        bodies = self.replies.filter(visibility=Visibility.VISIBLE).order_by("pk")
+        return " ".join(bodies.values_list("body", flat=True)[:SEARCH_REPLIES_INDEXED])
+
+    @property
+    def official_response_time(self):
+        """How long the brand took to answer officially (None before it has)."""
+        if self.first_official_reply_at is None:
+            return None
+        return self.first_official_reply_at - (self.published_at or self.created_at)
+
+    @property
+    def is_solved(self) -> bool:
+        return self.solution_id is not None
+
+    @property
+    def is_closed(self) -> bool:
+        """Locked or closed as a duplicate: members cannot reply any more."""
+        return self.is_locked or self.duplicate_of_id is not None
+
+    def assignee_at(self, moment):
+        """Who holds the thread at `moment`, or None once the claim has lapsed."""
+        if self.assigned_to_id and self.claim_expires_at and self.claim_expires_at > moment:
+            return self.assigned_to
+        return None
+
+    @property
+    def is_visible(self) -> bool:
+        return self.visibility == Visibility.VISIBLE
+
+
+class Reply(models.Model):
+    thread = models.ForeignKey(
+        Thread, on_delete=models.PROTECT, related_name="replies", verbose_name=_("thread")
+    )
+    author = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        related_name="replies",
+        verbose_name=_("author"),
+    )
+    body = models.TextField(_("body"), max_length=BODY_MAX_LENGTH)
+    body_html = models.TextField(editable=False)
+    # Decided from the author's permission when the reply is posted, never recomputed.
+    is_official = models.BooleanField(_("official reply"), default=False, editable=False)
+    visibility = models.CharField(
+        _("visibility"), max_length=10, choices=Visibility, default=Visibility.VISIBLE
+    )
+    created_at = models.DateTimeField(_("posted at"), default=timezone.now)
+    updated_at = models.DateTimeField(_("updated at"), auto_now=True)
+    helpful_count = models.PositiveIntegerField(_("helpful"), default=0, editable=False)
+    # Why a moderator hid the reply: shown to its author (and staff), never to others.
+    hidden_reason = models.CharField(
+        _("reason for hiding"), max_length=HIDDEN_REASON_MAX_LENGTH, blank=True
+    )
+    recommended_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        editable=False,
+        related_name="+",
+        verbose_name=_("recommended by"),
+    )
+    recommended_at = models.DateTimeField(
+        _("recommended at"), null=True, blank=True, editable=False
+    )
+    edited_at = models.DateTimeField(_("edited at"), null=True, blank=True, editable=False)
+    # The ask/reply form's key, hashed with the author (community/limits.py): the same
+    # form sent twice makes one row. Unique, so two requests at once cannot both insert.
+    submission_key = models.CharField(
+        max_length=64, null=True, blank=True, unique=True, editable=False
+    )
+
+    objects = ReplyQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("reply")
+        verbose_name_plural = _("replies")
+        ordering = ["created_at", "pk"]
+        indexes = [
+            models.Index(fields=["thread", "visibility", "created_at"], name="reply_thread_order"),
+            # "Has a recommended reply" on each row of the moderation queue: a probe per
+            # row instead of a scan of every reply.
+            models.Index(
+                fields=["thread"],
+                condition=models.Q(recommended_at__isnull=False, visibility="visible"),
+                name="reply_recommended",
+            ),
+            # The approvals page and the moderators' header count read pending replies.
+            models.Index(
+                fields=["created_at"],
+                condition=models.Q(visibility="pending"),
+                name="reply_pending",
+            ),
+        ]
+
+    def __str__(self):
+        return _("Reply #%(number)s") % {"number": self.pk}
+
+    def get_absolute_url(self):
+        return reverse("community:reply_permalink", kwargs={"pk": self.pk})
+
+    @property
+    def is_recommended(self) -> bool:
+        return self.recommended_at is not None
+
+
+class TaggedThread(TaggedItemBase):
+    content_object = models.ForeignKey(Thread, on_delete=models.CASCADE)
+
+    class Meta:
+        verbose_name = _("thread tag")
+        verbose_name_plural = _("thread tags")
+
+
+class Revision(models.Model):
+    """What a thread or reply said before an edit: edits never lose the earlier text."""
+
+    thread = models.ForeignKey(
+        Thread, on_delete=models.CASCADE, null=True, blank=True, related_name="revisions"
+    )
+    reply = models.ForeignKey(
+        Reply, on_delete=models.CASCADE, null=True, blank=True, related_name="revisions"
+    )
+    editor = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    title = models.CharField(max_length=TITLE_MAX_LENGTH, blank=True)
+    body = models.TextField(max_length=BODY_MAX_LENGTH)
+    body_html = models.TextField()
+    created_at = models.DateTimeField(
+        _("replaced at"), default=timezone.now, help_text=_("When an edit replaced this text.")
+    )
+
+    class Meta:
+        ordering = ["-created_at", "-pk"]
+        constraints = [
+            models.CheckConstraint(
+                condition=models.Q(thread__isnull=False, reply__isnull=True)
+                | models.Q(thread__isnull=True, reply__isnull=False),
+                name="revision_of_one_post",
+            )
+        ]
+
+    def __str__(self):
+        post = f"thread {self.thread_id}" if self.thread_id else f"reply {self.reply_id}"
+        return f"revision of {post} replaced at {self.created_at:%Y-%m-%d %H:%M}"

@@ -1,0 +1,119 @@
+"""What members mark on posts: helpful votes, "me too", follows, and questions
+answered before asking. One row per member and post; the posts' counters count
+these rows (promise 4)."""
+
+from django.conf import settings
+from django.db import models
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+from community.models.forum import Reply, Thread
+
+
+class MemberMark(models.Model):
+    """One member's mark on one post, at most once (each subclass's constraint)."""
+
+    created_at = models.DateTimeField(default=timezone.now)
+    # How the mark reads in the admin and in logs.
+    label = ""
+
+    class Meta:
+        abstract = True
+
+    def __str__(self):
+        post = f"reply {self.reply_id}" if hasattr(self, "reply_id") else f"thread {self.thread_id}"
+        return f"{self.label}: {post} by user {self.user_id}"
+
+
+def marked(model, related_name: str) -> models.ForeignKey:
+    """The post a mark is on, or (with the user model) the member who made it."""
+    return models.ForeignKey(model, on_delete=models.CASCADE, related_name=related_name)
+
+
+class HelpfulVote(MemberMark):
+    """A member found a reply helpful (one per member and reply)."""
+
+    reply = marked(Reply, "helpful_votes")
+    user = marked(settings.AUTH_USER_MODEL, "helpful_votes")
+    label = "helpful"
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["reply", "user"], name="helpful_once_per_member")
+        ]
+
+
+class MeToo(MemberMark):
+    """A member has this problem too (one per member and thread; the asker counts first)."""
+
+    thread = marked(Thread, "me_toos")
+    user = marked(settings.AUTH_USER_MODEL, "me_toos")
+    label = "me too"
+
+    class Meta:
+        constraints = [models.UniqueConstraint(fields=["thread", "user"], name="me_too_once")]
+
+
+class Follow(MemberMark):
+    """A member is told about new replies on a thread."""
+
+    thread = marked(Thread, "follows")
+    user = marked(settings.AUTH_USER_MODEL, "follows")
+    label = "follow"
+
+    class Meta:
+        constraints = [models.UniqueConstraint(fields=["thread", "user"], name="follow_once")]
+
+
+class Deflection(models.Model):
+    """A member about to ask who found their answer in a suggestion instead: counted
+    once per member and thread or help article, shown in the moderation metrics."""
+
+    member = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.CASCADE,
+        related_name="deflections",
+        verbose_name=_("member"),
+    )
+    thread = models.ForeignKey(
+        Thread,
+        on_delete=models.CASCADE,
+        null=True,
+        blank=True,
+        related_name="deflections",
+        verbose_name=_("thread"),
+    )
+    help_article = models.ForeignKey(
+        "community.HelpArticlePage",
+        on_delete=models.CASCADE,
+        null=True,
+        blank=True,
+        related_name="deflections",
+        verbose_name=_("help article"),
+    )
+    created_at = models.DateTimeField(_("answered at"), default=timezone.now)
+
+    class Meta:
+        verbose_name = _("question answered before asking")
+        verbose_name_plural = _("questions answered before asking")
+        constraints = [
+            models.CheckConstraint(
+                condition=models.Q(thread__isnull=False, help_article__isnull=True)
+                | models.Q(thread__isnull=True, help_article__isnull=False),
+                name="deflection_one_answer",
+            ),
+            models.UniqueConstraint(
+                fields=["member", "thread"],
+                condition=models.Q(thread__isnull=False),
+                name="deflection_once_per_thread",
+            ),
+            models.UniqueConstraint(
+                fields=["member", "help_article"],
+                condition=models.Q(help_article__isnull=False),
+                name="deflection_once_per_article",
+            ),
+        ]
+        indexes = [models.Index(fields=["created_at"], name="deflection_created")]
+
+    def __str__(self):
+        return str(self.thread or self.help_article)

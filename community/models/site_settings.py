@@ -1,0 +1,228 @@
+"""The community's settings editors change in the Wagtail admin: targets, limits,
+the brand (name, logo, colour) and the footer's links and contact channels."""
+
+import re
+
+from django.conf import settings
+from django.core.exceptions import ValidationError
+from django.core.validators import (
+    MinValueValidator,
+    RegexValidator,
+    validate_email,
+)
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+from wagtail import blocks
+from wagtail.admin.panels import FieldPanel, ObjectList, TabbedInterface
+from wagtail.contrib.settings.models import BaseGenericSetting, register_setting
+from wagtail.fields import StreamField
+
+HEX_COLOUR_VALIDATOR = RegexValidator(r"^#[0-9A-Fa-f]{6}$", _("Use a hex colour such as #2F5D8A."))
+
+
+DEFAULT_BRAND_COLOUR = "#1d5a85"
+
+
+class FooterLinkBlock(blocks.StructBlock):
+    label = blocks.CharBlock(label=_("label"), max_length=60)
+    url = blocks.URLBlock(label=_("address"))
+
+    class Meta:
+        icon = "link"
+        label = _("link")
+
+
+class ContactChannelValue(blocks.StructValue):
+    def href(self) -> str:
+        return contact_href(self.get("kind"), self.get("value"))
+
+
+class ContactChannelBlock(blocks.StructBlock):
+    kind = blocks.ChoiceBlock(
+        label=_("kind"),
+        choices=[
+            ("email", _("E-mail")),
+            ("phone", _("Phone")),
+            ("chat", _("Chat")),
+            ("social", _("Social network")),
+        ],
+    )
+    label = blocks.CharBlock(label=_("label"), max_length=60)
+    value = blocks.CharBlock(
+        label=_("address, number or link"),
+        max_length=200,
+        help_text=_("An e-mail address, a phone number or a web address (https://…)."),
+    )
+
+    class Meta:
+        icon = "mail"
+        label = _("contact channel")
+        value_class = ContactChannelValue
+
+
+def contact_href(kind: str, value: str) -> str:
+    """The link for a contact channel, or "" when the value is not a safe link."""
+    value = (value or "").strip()
+    if kind == "email":
+        try:
+            validate_email(value)
+        except ValidationError:
+            return ""
+        return f"mailto:{value}"
+    if kind == "phone":
+        digits = re.sub(r"[^\d+]", "", value)
+        return f"tel:{digits}" if len(digits) >= 3 else ""
+    if re.match(r"^https?://", value, re.IGNORECASE):
+        return value
+    return ""
+
+
+@register_setting(icon="cog")
+class CommunitySettings(BaseGenericSetting):
+    """Site-wide rules editors can change in the Wagtail admin."""
+
+    first_response_hours = models.PositiveSmallIntegerField(
+        _("default first-response target (hours)"),
+        default=24,
+        help_text=_(
+            "How soon every question should get an official reply, unless its category "
+            "sets its own target."
+        ),
+    )
+
+    claim_expiry_hours = models.PositiveSmallIntegerField(
+        _("claim expiry (hours)"),
+        default=4,
+        validators=[MinValueValidator(1)],
+        help_text=_(
+            "A moderator's claim on a thread lapses after this long, so no question "
+            "stays stuck with someone who is away."
+        ),
+    )
+    report_auto_hide_threshold = models.PositiveSmallIntegerField(
+        _("reports before hiding"),
+        default=3,
+        validators=[MinValueValidator(1)],
+        help_text=_(
+            "When this many different members report the same post, it is hidden until a "
+            "moderator reviews it."
+        ),
+    )
+    premoderation_first_posts = models.PositiveSmallIntegerField(
+        _("posts held for approval"),
+        default=1,
+        help_text=_(
+            "A new member's first posts wait for a moderator's approval. 0 turns this off."
+        ),
+    )
+    premoderation_new_member_posts = models.PositiveSmallIntegerField(
+        _("new member until (posts)"),
+        default=10,
+        help_text=_("Members with fewer approved posts than this count as new."),
+    )
+    premoderation_max_links = models.PositiveSmallIntegerField(
+        _("links allowed to new members"),
+        default=2,
+        help_text=_("A new member's post with more links than this waits for approval."),
+    )
+
+    community_name = models.CharField(
+        _("community name"),
+        max_length=80,
+        blank=True,
+        help_text=_("Shown in the header and page titles. Leave blank to use the site's name."),
+    )
+    logo = models.ForeignKey(
+        "wagtailimages.Image",
+        verbose_name=_("logo"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+        help_text=_(
+            "Shown in the header in place of the community name (which stays its text alternative)."
+        ),
+    )
+    brand_colour = models.CharField(
+        _("brand colour"),
+        max_length=7,
+        default=DEFAULT_BRAND_COLOUR,
+        validators=[HEX_COLOUR_VALIDATOR],
+        help_text=_(
+            "Used for links, buttons and the header. Choose a dark colour, so white text "
+            "on it and it on white stay easy to read."
+        ),
+    )
+    footer_links = StreamField(
+        [("link", FooterLinkBlock())],
+        verbose_name=_("footer links"),
+        blank=True,
+        use_json_field=True,
+    )
+    contact_channels = StreamField(
+        [("channel", ContactChannelBlock())],
+        verbose_name=_("contact channels"),
+        blank=True,
+        use_json_field=True,
+        help_text=_("Shown in the footer under “Contact us”."),
+    )
+
+    edit_handler = TabbedInterface(
+        [
+            ObjectList(
+                [
+                    FieldPanel("first_response_hours"),
+                    FieldPanel("claim_expiry_hours"),
+                    FieldPanel("report_auto_hide_threshold"),
+                    FieldPanel("premoderation_first_posts"),
+                    FieldPanel("premoderation_new_member_posts"),
+                    FieldPanel("premoderation_max_links"),
+                ],
+                heading=_("Rules"),
+            ),
+            ObjectList(
+                [
+                    FieldPanel("community_name"),
+                    FieldPanel("logo"),
+                    FieldPanel("brand_colour"),
+                ],
+                heading=_("Branding"),
+            ),
+            ObjectList(
+                [FieldPanel("footer_links"), FieldPanel("contact_channels")],
+                heading=_("Footer"),
+            ),
+        ]
+    )
+
+    class Meta:
+        verbose_name = _("community settings")
+
+    @classmethod
+    def base_queryset(cls):
+        return super().base_queryset().select_related("logo")
+
+    @property
+    def display_name(self) -> str:
+        return self.community_name or settings.WAGTAIL_SITE_NAME
+
+    @property
+    def brand_palette(self) -> dict[str, str]:
+        """The brand colour and its darker and paler variants for the stylesheet's
+        custom properties; falls back to the default if the stored value is not a
+        plain hex colour, so nothing else can reach the inline style."""
+        colour = self.brand_colour or ""
+        try:
+            HEX_COLOUR_VALIDATOR(colour)
+        except ValidationError:
+            colour = DEFAULT_BRAND_COLOUR
+        if colour.lower() == DEFAULT_BRAND_COLOUR:  # the stylesheet's own, hand-picked variants
+            return {"brand": DEFAULT_BRAND_COLOUR, "strong": "#154566", "soft": "#e6f0f7"}
+        rgb = [int(colour[i : i + 2], 16) for i in (1, 3, 5)]
+        strong = [round(c * 0.75) for c in rgb]
+        soft = [round(c + (255 - c) * 0.88) for c in rgb]
+        return {
+            "brand": colour.lower(),
+            "strong": "#" + "".join(f"{c:02x}" for c in strong),
+            "soft": "#" + "".join(f"{c:02x}" for c in soft),
+        }
