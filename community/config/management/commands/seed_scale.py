@@ -46,7 +46,7 @@ from wagtail.search.backends import get_search_backends
 
 from accounts.roles import MODERATORS_GROUP
 from community.cache import content_changed
-from community.config.management.commands.seed_demo import CATEGORIES as DEMO_CATEGORIES
+from community.config.demo.content import CATEGORIES as DEMO_CATEGORIES
 from community.models import (
     SEARCH_REPLIES_INDEXED,
     Category,
