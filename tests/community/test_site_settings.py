@@ -187,7 +187,7 @@ def test_the_settings_page_shows_the_new_tabs(superuser_client):
 
 
 def test_seed_demo_fills_an_empty_footer_once_and_keeps_the_name_blank():
-    from community.config.management.commands.seed_demo import _ensure_site_footer
+    from community.config.demo.editorial import ensure_site_footer as _ensure_site_footer
 
     assert _ensure_site_footer() == 4
     assert _ensure_site_footer() == 0
@@ -201,7 +201,7 @@ def test_seed_demo_fills_an_empty_footer_once_and_keeps_the_name_blank():
 
 
 def test_seed_demo_keeps_the_editors_footer():
-    from community.config.management.commands.seed_demo import _ensure_site_footer
+    from community.config.demo.editorial import ensure_site_footer as _ensure_site_footer
 
     rules = CommunitySettings.load()
     rules.footer_links = [("link", {"label": "Ours", "url": "https://ours.example/"})]

@@ -7,7 +7,8 @@ from django.core.management.base import CommandError
 
 from accounts.models import User
 from accounts.roles import is_moderator
-from community.config.management.commands.seed_scale import generate_threads, plain_html
+from community.config.scale.generator import generate_threads
+from community.config.scale.writer import plain_html
 from community.markdown import render_markdown
 from community.models import HelpfulVote, MeToo, Reply, TaggedThread, Thread, Visibility
 from community.selectors import search_threads

@@ -12,12 +12,7 @@ from wagtail.models import Revision as PageRevision
 
 from accounts.models import User
 from accounts.roles import is_editor, is_moderator
-from community.config.management.commands.seed_demo import (
-    ACCOUNTS,
-    CATEGORIES,
-    DEMO_PASSWORD,
-    THREADS,
-)
+from community.config.demo.content import ACCOUNTS, CATEGORIES, DEMO_PASSWORD, THREADS
 from community.models import (
     Category,
     Follow,

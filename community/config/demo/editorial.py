@@ -1,0 +1,161 @@
+"""What the content editors own in the Wagtail admin: the home page, the
+guidelines, the help centre, announcements and the site footer.
+
+Each is written only where nobody has yet (a page by its slug, an announcement
+by its title, the footer while it is empty), so a second run never overwrites
+an editor's work.
+"""
+
+from copy import deepcopy
+from datetime import timedelta
+
+from django.conf import settings
+from wagtail.rich_text import RichText
+
+from community.config.demo.content import (
+    ANNOUNCEMENTS,
+    CONTENT_PAGES,
+    HELP_ARTICLES,
+    HELP_INDEX,
+    HOME_BODY,
+    SITE_CONTACT_CHANNELS,
+    SITE_FOOTER_LINKS,
+)
+from community.models import (
+    Announcement,
+    Category,
+    CommunitySettings,
+    ContentPage,
+    HelpArticlePage,
+    HelpIndexPage,
+    HomePage,
+    Thread,
+)
+
+
+def ensure_pages(home: HomePage) -> int:
+    """Create the guidelines and the help centre if missing, and fill in the home page
+    if no one has yet."""
+    site_name = settings.WAGTAIL_SITE_NAME
+    pages, written = {}, 0
+    for spec in CONTENT_PAGES:
+        page = home.get_children().filter(slug=spec["slug"]).first()
+        if page is None:
+            page = ContentPage(
+                title=spec["title"],
+                slug=spec["slug"],
+                intro=spec["intro"].format(site_name=site_name),
+                body=spec["body"].format(**{f"{s}_id": p.pk for s, p in pages.items()}),
+            )
+            home.add_child(instance=page)
+            page.save_revision().publish()
+            written += 1
+        pages[spec["slug"]] = page
+    help_index, help_written = _ensure_help_centre(home, guidelines=pages["guidelines"])
+    written += help_written
+    # A revision means an editor (or an earlier run) has written the home page: keep it.
+    if home.latest_revision_id is None:
+        home.body = _home_body(help_id=help_index.pk)
+        home.save_revision().publish()
+        written += 1
+    return written
+
+
+def _home_body(*, help_id: int) -> list:
+    """The home page's blocks, with the two values only known now filled in."""
+    body = []
+    for block in HOME_BODY:
+        value = dict(block["value"])
+        if block["type"] == "hero":
+            value["text"] = RichText(value["text"].format(help_id=help_id))
+        elif block["type"] == "featured_threads":
+            value["threads"] = _threads_by_title(value["threads"])
+        body.append((block["type"], value))
+    return body
+
+
+def _threads_by_title(titles: list[str]) -> list[Thread]:
+    """The threads with these titles, in this order; a missing one is left out."""
+    by_title = {thread.title: thread for thread in Thread.objects.filter(title__in=titles)}
+    return [by_title[title] for title in titles if title in by_title]
+
+
+def _ensure_help_centre(home: HomePage, *, guidelines) -> tuple[HelpIndexPage, int]:
+    """The help index and its articles, each created only if missing."""
+    written = 0
+    index = None
+    for slug in (HELP_INDEX["slug"], HELP_INDEX["fallback_slug"]):
+        page = home.get_children().filter(slug=slug).specific().first()
+        if page is None or isinstance(page, HelpIndexPage):
+            index = page
+            break
+    if index is None:
+        index = HelpIndexPage(
+            title=HELP_INDEX["title"],
+            slug=slug,
+            intro=HELP_INDEX["intro"].format(
+                site_name=settings.WAGTAIL_SITE_NAME, guidelines_id=guidelines.pk
+            ),
+        )
+        home.add_child(instance=index)
+        index.save_revision().publish()
+        written += 1
+    categories = Category.objects.in_bulk(field_name="slug")
+    for spec in HELP_ARTICLES:
+        if index.get_children().filter(slug=spec["slug"]).exists():
+            continue
+        article = HelpArticlePage(
+            title=spec["title"],
+            slug=spec["slug"],
+            summary=spec["summary"],
+            # A copy: StreamField writes block ids into the data it is handed, and the
+            # content read from data/ must stay as read for the next run in this process.
+            body=deepcopy(spec["body"]),
+        )
+        article.related_categories = [categories[slug] for slug in spec["categories"]]
+        article.tags.add(*spec["tags"])
+        index.add_child(instance=article)
+        article.save_revision().publish()
+        written += 1
+    return index, written
+
+
+def ensure_announcements(*, now) -> int:
+    written = 0
+    for spec in ANNOUNCEMENTS:
+        if Announcement.objects.filter(title=spec["title"]).exists():
+            continue
+        ends_in_days = spec.get("ends_in_days")
+        announcement = Announcement.objects.create(
+            title=spec["title"],
+            body=spec["body"],
+            link_url=spec["link_url"],
+            starts_at=now + timedelta(days=spec["starts_in_days"]),
+            ends_at=now + timedelta(days=ends_in_days) if ends_in_days is not None else None,
+        )
+        announcement.save_revision()
+        written += 1
+    return written
+
+
+def ensure_site_footer() -> int:
+    """Maison Brio's footer links and contact channels, only where editors have set
+    none. The community name stays blank, so the site's name shows."""
+    rules = CommunitySettings.load()
+    written, fields = 0, []
+    if not rules.footer_links:
+        rules.footer_links = _stream("link", SITE_FOOTER_LINKS)
+        written += len(SITE_FOOTER_LINKS)
+        fields.append("footer_links")
+    if not rules.contact_channels:
+        rules.contact_channels = _stream("channel", SITE_CONTACT_CHANNELS)
+        written += len(SITE_CONTACT_CHANNELS)
+        fields.append("contact_channels")
+    if fields:
+        rules.save(update_fields=fields)
+    return written
+
+
+def _stream(block_type: str, values: list[dict]) -> list[dict]:
+    """StreamField data: one block of `block_type` for each value."""
+    return [{"type": block_type, "value": value} for value in values]
