@@ -83,6 +83,16 @@ class Category(models.Model):
         return reverse("community:category_detail", kwargs={"slug": self.slug})
 
 
+def visible_threads_index(order: str, *, name: str, **condition) -> models.Index:
+    """An index for one order of a list of visible threads, partial when the list
+    keeps only one state (the status filters, the queue)."""
+    return models.Index(
+        fields=["visibility", order],
+        condition=models.Q(**condition) if condition else None,
+        name=name,
+    )
+
+
 class Thread(index.Indexed, models.Model):
     category = models.ForeignKey(
         Category, on_delete=models.PROTECT, related_name="threads", verbose_name=_("category")
@@ -205,46 +215,34 @@ class Thread(index.Indexed, models.Model):
         verbose_name = _("thread")
         verbose_name_plural = _("threads")
         indexes = [
-            models.Index(
-                fields=["visibility", "-last_activity_at"], name="thread_visible_activity"
-            ),
-            models.Index(fields=["visibility", "-created_at"], name="thread_visible_newest"),
+            visible_threads_index("-last_activity_at", name="thread_visible_activity"),
+            visible_threads_index("-created_at", name="thread_visible_newest"),
             models.Index(
                 fields=["category", "visibility", "-last_activity_at"],
                 name="thread_category_activity",
             ),
-            models.Index(fields=["visibility", "-me_too_count"], name="thread_visible_votes"),
-            models.Index(
-                fields=["visibility", "-last_activity_at"],
-                condition=models.Q(reply_count=0),
-                name="thread_unanswered_activity",
+            visible_threads_index("-me_too_count", name="thread_visible_votes"),
+            visible_threads_index(
+                "-last_activity_at", name="thread_unanswered_activity", reply_count=0
             ),
-            models.Index(
-                fields=["visibility", "-last_activity_at"],
-                condition=models.Q(first_official_reply_at__isnull=True),
+            visible_threads_index(
+                "-last_activity_at",
                 name="thread_awaiting_activity",
+                first_official_reply_at__isnull=True,
             ),
-            models.Index(
-                fields=["visibility", "response_due_at"],
-                condition=models.Q(first_official_reply_at__isnull=True),
-                name="thread_awaiting_due",
+            visible_threads_index(
+                "response_due_at", name="thread_awaiting_due", first_official_reply_at__isnull=True
             ),
-            models.Index(
-                fields=["visibility", "-last_activity_at"],
-                condition=models.Q(solution__isnull=False),
-                name="thread_solved_activity",
+            visible_threads_index(
+                "-last_activity_at", name="thread_solved_activity", solution__isnull=False
             ),
             # The home page's "recently solved" section.
-            models.Index(
-                fields=["visibility", "-solved_at"],
-                condition=models.Q(solution__isnull=False),
-                name="thread_solved_newest",
+            visible_threads_index(
+                "-solved_at", name="thread_solved_newest", solution__isnull=False
             ),
             # The few pinned threads above the lists, found without reading the others.
-            models.Index(
-                fields=["visibility", "-last_activity_at"],
-                condition=models.Q(is_pinned=True),
-                name="thread_pinned_activity",
+            visible_threads_index(
+                "-last_activity_at", name="thread_pinned_activity", is_pinned=True
             ),
             models.Index(
                 fields=["created_at"],

@@ -25,16 +25,20 @@ class MemberMark(models.Model):
         return f"{self.label}: {post} by user {self.user_id}"
 
 
-def marked(model, related_name: str) -> models.ForeignKey:
-    """The post a mark is on, or (with the user model) the member who made it."""
-    return models.ForeignKey(model, on_delete=models.CASCADE, related_name=related_name)
+def mark_between(post_model, related_name: str):
+    """The post a mark is on and the member who made it; both name their marks
+    `related_name` (thread.me_toos, member.me_toos)."""
+    return (
+        models.ForeignKey(post_model, on_delete=models.CASCADE, related_name=related_name),
+        models.ForeignKey(
+            settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name=related_name
+        ),
+    )
 
 
+# A member found a reply helpful (one per member and reply).
 class HelpfulVote(MemberMark):
-    """A member found a reply helpful (one per member and reply)."""
-
-    reply = marked(Reply, "helpful_votes")
-    user = marked(settings.AUTH_USER_MODEL, "helpful_votes")
+    reply, user = mark_between(Reply, "helpful_votes")
     label = "helpful"
 
     class Meta:
@@ -43,22 +47,18 @@ class HelpfulVote(MemberMark):
         ]
 
 
+# A member has this problem too (one per member and thread; the asker counts first).
 class MeToo(MemberMark):
-    """A member has this problem too (one per member and thread; the asker counts first)."""
-
-    thread = marked(Thread, "me_toos")
-    user = marked(settings.AUTH_USER_MODEL, "me_toos")
+    thread, user = mark_between(Thread, "me_toos")
     label = "me too"
 
     class Meta:
         constraints = [models.UniqueConstraint(fields=["thread", "user"], name="me_too_once")]
 
 
+# A member is told about new replies on a thread.
 class Follow(MemberMark):
-    """A member is told about new replies on a thread."""
-
-    thread = marked(Thread, "follows")
-    user = marked(settings.AUTH_USER_MODEL, "follows")
+    thread, user = mark_between(Thread, "follows")
     label = "follow"
 
     class Meta:

@@ -6,7 +6,8 @@ posting rules of community/limits.py and pre-moderation, and notifies after comm
 """
 
 import unicodedata
-from collections.abc import Callable, Iterable
+from collections.abc import Iterable
+from dataclasses import dataclass
 from datetime import timedelta
 
 from django.core.exceptions import ValidationError
@@ -154,33 +155,68 @@ def _same_reply_again(*, author, thread: Thread, body: str, now) -> Reply | None
     return None
 
 
-def _earlier_submission(
-    model, *, author, kind: str, key: str | None, check_limits: bool, same_again: Callable
-):
-    """The post this submission repeats (same key, or rule 2 of community/limits.py),
-    or None for a new post, once the posting limits let it through."""
-    if key is not None and (earlier := model.objects.filter(submission_key=key).first()):
-        return earlier
-    if check_limits:
-        if earlier := same_again():
+def _rendered_for(author, body: str) -> tuple[str, list[int], bool]:
+    """A new post's HTML, the members it mentions, and whether it waits for approval."""
+    body_html, mentioned_ids = _rendered(body)
+    return body_html, mentioned_ids, needs_approval(author=author, body_html=body_html)
+
+
+@dataclass(frozen=True)
+class _Submission:
+    """An ask or a reply on its way in, and the posting rules of community/limits.py
+    it passes first."""
+
+    model: type[Thread] | type[Reply]
+    author: User
+    key: str | None
+    check_limits: bool
+
+    @classmethod
+    def start(cls, model, author, submission_key: str, check_limits: bool):
+        key = limits.stored_submission_key(author=author, key=submission_key)
+        return cls(model, author, key, check_limits)
+
+    @property
+    def kind(self) -> str:
+        return limits.THREAD if self.model is Thread else limits.REPLY
+
+    def earlier(self, *, body: str, now, title: str = "", thread: Thread | None = None):
+        """The post this submission repeats (same key, or rule 2), or None for a new
+        post, once the posting limits let it through."""
+        if self.key is not None and (
+            earlier := self.model.objects.filter(submission_key=self.key).first()
+        ):
             return earlier
-        limits.check_rate(author=author, kind=kind, is_new_member=lambda: is_new_member(author))
-    return None
+        if self.check_limits:
+            if self.model is Thread:
+                earlier = _same_ask_again(author=self.author, title=title, body=body, now=now)
+            else:
+                earlier = _same_reply_again(author=self.author, thread=thread, body=body, now=now)
+            if earlier:
+                return earlier
+            limits.check_rate(
+                author=self.author,
+                kind=self.kind,
+                is_new_member=lambda: is_new_member(self.author),
+            )
+        return None
 
-
-def _insert_once(model, *, submission_key: str | None, kind: str, check_limits: bool, **fields):
-    """Create the row, or return (row, False) when a concurrent request with the
-    same submission key committed it first (the unique column refuses ours); that
-    attempt then does not count against the author's posting limits."""
-    if submission_key is None:
-        return model.objects.create(**fields), True
-    try:
-        with transaction.atomic():
-            return model.objects.create(submission_key=submission_key, **fields), True
-    except IntegrityError:
-        if check_limits:
-            limits.forget_attempt(author=fields["author"], kind=kind)
-        return model.objects.get(submission_key=submission_key), False
+    def insert(self, **fields):
+        """Create the row, or return (row, False) when a concurrent request with the
+        same key committed it first (the unique column refuses ours); that attempt
+        then does not count against the author's posting limits."""
+        if self.key is None:
+            return self.model.objects.create(author=self.author, **fields), True
+        try:
+            with transaction.atomic():
+                row = self.model.objects.create(
+                    author=self.author, submission_key=self.key, **fields
+                )
+            return row, True
+        except IntegrityError:
+            if self.check_limits:
+                limits.forget_attempt(author=self.author, kind=self.kind)
+            return self.model.objects.get(submission_key=self.key), False
 
 
 @transaction.atomic
@@ -207,25 +243,11 @@ def thread_create(
     tags = normalize_tags(tags)
     title = " ".join(title.split())
     now = timezone.now()
-    key = limits.stored_submission_key(author=author, key=submission_key)
-    earlier = _earlier_submission(
-        Thread,
-        author=author,
-        kind=limits.THREAD,
-        key=key,
-        check_limits=check_limits,
-        same_again=lambda: _same_ask_again(author=author, title=title, body=body, now=now),
-    )
-    if earlier is not None:
+    submission = _Submission.start(Thread, author, submission_key, check_limits)
+    if earlier := submission.earlier(title=title, body=body, now=now):
         return earlier
-    body_html, mentioned_ids = _rendered(body)
-    pending = needs_approval(author=author, body_html=body_html)
-    thread, created = _insert_once(
-        Thread,
-        submission_key=key,
-        kind=limits.THREAD,
-        check_limits=check_limits,
-        author=author,
+    body_html, mentioned_ids, pending = _rendered_for(author, body)
+    thread, created = submission.insert(
         category=category,
         title=title,
         body=body,
@@ -308,34 +330,21 @@ def reply_create(
     limits.DuplicatePost (community/limits.py). `check_limits=False` is for scripts
     such as seed_demo, never for a member's request.
     """
-    thread = lock_thread(thread)
-    permissions.check_reply(author, thread)
-    now = timezone.now()
     # Replies to one thread wait for its lock, so the checks below see any reply a
     # concurrent request just committed.
-    key = limits.stored_submission_key(author=author, key=submission_key)
-    earlier = _earlier_submission(
-        Reply,
-        author=author,
-        kind=limits.REPLY,
-        key=key,
-        check_limits=check_limits,
-        same_again=lambda: _same_reply_again(author=author, thread=thread, body=body, now=now),
-    )
-    if earlier is not None:
+    thread = lock_thread(thread)
+    now = timezone.now()
+    permissions.check_reply(author, thread)
+    submission = _Submission.start(Reply, author, submission_key, check_limits)
+    if earlier := submission.earlier(thread=thread, body=body, now=now):
         return earlier
-    body_html, mentioned_ids = _rendered(body)
-    pending = needs_approval(author=author, body_html=body_html)
-    reply, created = _insert_once(
-        Reply,
-        submission_key=key,
-        kind=limits.REPLY,
-        check_limits=check_limits,
+    body_html, mentioned_ids, pending = _rendered_for(author, body)
+    reply, created = submission.insert(
+        # Decided by the author's role at this moment, and stored (promise 2).
+        is_official=is_moderator(author),
         thread=thread,
-        author=author,
         body=body,
         body_html=body_html,
-        is_official=is_moderator(author),
         visibility=Visibility.PENDING if pending else Visibility.VISIBLE,
         created_at=now,
     )
