@@ -1,6 +1,8 @@
 from django.utils.translation import gettext_lazy as _
 from wagtail import hooks
 
+from moderation import components
+
 REPLY_HIDE = "relais.reply.hide"
 REPLY_RESTORE = "relais.reply.restore"
 REPLY_APPROVE = "relais.reply.approve"
@@ -126,3 +128,29 @@ def register_community_viewsets():
 @hooks.register("construct_homepage_panels")
 def add_community_panel(request, panels):
     panels.append(admin_views.CommunityPanel(request))
+
+
+# Moderation's tools on community pages -------------------------------------------
+# Community pages offer slots (community_tags: post_tools, profile_tools) and render
+# what these return there; each component asks moderation.permissions whether the
+# viewer may use it (see moderation/components.py). Registered in the order shown.
+
+
+@hooks.register("community_thread_tools")
+def thread_report_link(thread, user):
+    return components.ReportLink(thread, user)
+
+
+@hooks.register("community_reply_tools")
+def reply_report_link(thread, reply, user):
+    return components.ReportLink(reply, user)
+
+
+@hooks.register("community_reply_tools")
+def reply_moderation_tools(thread, reply, user):
+    return components.ReplyModerationTools(reply, user)
+
+
+@hooks.register("community_profile_tools")
+def member_suspension_tools(member, user):
+    return components.MemberSuspensionTools(member, user)

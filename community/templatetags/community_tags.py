@@ -1,7 +1,10 @@
 from functools import lru_cache
 
 from django import template
+from django.contrib.auth.models import AnonymousUser
+from django.utils.html import format_html_join
 from django.utils.safestring import mark_safe
+from wagtail import hooks
 
 from community import permissions
 from community.markdown import sanitize_html
@@ -43,3 +46,40 @@ def suspension_message(user) -> str:
 def search_excerpt(markup: str, query: str):
     """A post's text around the searched words, which are marked (escaped first)."""
     return excerpt(markup, query)
+
+
+# Slots for the tools of other apps --------------------------------------------------
+#
+# Moderation shows tools on community pages (report, hide, restore, the approvals,
+# suspension) that community must not know: a page offers a slot, and the app renders
+# its own tools there through a Wagtail hook. Each function registered under the
+# hook returns a Component (rendered with the template's context, which holds the
+# csrf_token), HTML, or None; text not marked safe is escaped. The functions read
+# what the page has loaded and the roles cached on the viewer: no queries.
+
+
+@register.simple_tag(takes_context=True)
+def post_tools(context, thread, reply=None):
+    """The other apps' tools on a thread (hook "community_thread_tools", called with
+    thread and the viewer) or on one of its replies ("community_reply_tools": thread,
+    reply, viewer)."""
+    if reply is None:
+        return _tools(context, "community_thread_tools", thread)
+    return _tools(context, "community_reply_tools", thread, reply)
+
+
+@register.simple_tag(takes_context=True)
+def profile_tools(context, member):
+    """The other apps' tools on a member's profile (hook "community_profile_tools",
+    called with the member and the viewer)."""
+    return _tools(context, "community_profile_tools", member)
+
+
+def _tools(context, hook_name: str, *objects):
+    viewer = context.get("user") or AnonymousUser()
+    parts = []
+    for tool_for in hooks.get_hooks(hook_name):
+        tool = tool_for(*objects, viewer)
+        if tool is not None:
+            parts.append(tool.render_html(context) if hasattr(tool, "render_html") else tool)
+    return format_html_join("", "{}", ((part,) for part in parts))

@@ -12,7 +12,7 @@ change is logged (promise 3); hiding a reply keeps the official-reply queue exac
 from datetime import datetime
 
 from django.conf import settings
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
@@ -20,13 +20,12 @@ from django.utils.translation import gettext_lazy
 from wagtail.log_actions import log
 from wagtail.models import ModelLogEntry
 
-from accounts.roles import is_moderator
 from community.models import CommunitySettings, Reply, Thread, Visibility
-from community.permissions import suspension_message
 from community.search import thread_reindex_on_commit
 from community.services import thread_refresh_replies
 from moderation import permissions
 from moderation.models import Report
+from moderation.permissions import check_report
 from moderation.services import actions
 from moderation.services.actions import _clean_reason
 from moderation.services.members import member_suspend
@@ -49,35 +48,6 @@ _VISIBILITY_ACTIONS = (
     THREAD_RESTORE,
     REPORT_AUTO_HIDE,
 )
-
-
-# Who may report ---------------------------------------------------------------------
-
-
-def can_report(user, post) -> bool:
-    """A signed-in member who is not suspended, not staff (moderators hide directly)
-    and not the post's author."""
-    return bool(
-        user
-        and user.is_authenticated
-        and user.is_active
-        and not user.is_suspended
-        and not is_moderator(user)
-        and post.author_id != user.pk
-    )
-
-
-def check_report(user, post) -> None:
-    if not (user and user.is_authenticated and user.is_active):
-        raise PermissionDenied(_("Sign in to report a post."))
-    if user.is_suspended:
-        raise PermissionDenied(suspension_message(user))
-    if is_moderator(user):
-        raise PermissionDenied(
-            _("Moderators do not report posts: hide them with the moderation tools.")
-        )
-    if post.author_id == user.pk:
-        raise PermissionDenied(_("You cannot report your own post."))
 
 
 # Reporting --------------------------------------------------------------------------

@@ -1,0 +1,85 @@
+"""Moderation's tools on community pages, rendered by moderation itself.
+
+Community pages offer slots (community/templatetags/community_tags.py: post_tools,
+profile_tools) that render what the functions registered under the Wagtail hooks
+community_thread_tools, community_reply_tools and community_profile_tools return.
+Moderation registers these components there (wagtail_hooks.py), so community never
+imports moderation and no community template names a moderation URL.
+
+Each tool asks moderation.permissions whether the viewer may use it, from what the
+page has already loaded (ids, the flags the selectors set, the roles cached on the
+viewer): rendering one costs no query. A tool the viewer may not use renders nothing.
+"""
+
+from django.urls import reverse
+from wagtail.admin.ui.components import Component
+
+from community.models import Thread
+from moderation import permissions
+
+
+class PageTool(Component):
+    """A tool for one post or member and one viewer; `shown` is decided when it is
+    built, from the permission functions."""
+
+    shown = False
+
+    def render_html(self, parent_context=None):
+        if not self.shown:
+            return ""
+        return super().render_html(parent_context)
+
+    def get_context_data(self, parent_context=None):
+        # The template renders apart from the page's request: it is handed the
+        # page's token (a placeholder on pages cached for visitors).
+        return {"csrf_token": (parent_context or {}).get("csrf_token")}
+
+
+class ReportLink(PageTool):
+    """ "Report" under a thread or a reply, for the members who may report it."""
+
+    template_name = "moderation/_report_button.html"
+
+    def __init__(self, post, user):
+        self.post = post
+        self.shown = permissions.can_report(user, post)
+
+    def get_context_data(self, parent_context=None):
+        name = "report_thread" if isinstance(self.post, Thread) else "report_reply"
+        return {"url": reverse(f"moderation:{name}", kwargs={"pk": self.post.pk})}
+
+
+class ReplyModerationTools(PageTool):
+    """A moderator's tool on one reply, by its state: the way to the approvals while
+    it awaits approval, "Restore" once hidden, "Hide reply" (asking why) otherwise."""
+
+    template_name = "moderation/_reply_tools.html"
+
+    def __init__(self, reply, user):
+        self.reply = reply
+        self.shown = permissions.can_moderate(user)
+
+    def get_context_data(self, parent_context=None):
+        return {**super().get_context_data(parent_context), "reply": self.reply}
+
+
+class MemberSuspensionTools(PageTool):
+    """On a member's profile: suspend them, or lift or change their suspension.
+
+    The member comes from community.selectors.member_profile, which loads whether
+    they are staff (is_brand_staff)."""
+
+    template_name = "moderation/_member_tools.html"
+
+    def __init__(self, member, user):
+        self.member = member
+        self.can_suspend = permissions.can_suspend(user, member)
+        self.can_lift = permissions.can_lift_suspension(user, member)
+        self.shown = self.can_suspend or self.can_lift
+
+    def get_context_data(self, parent_context=None):
+        return {
+            **super().get_context_data(parent_context),
+            "member": self.member,
+            "can_lift": self.can_lift,
+        }
