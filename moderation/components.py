@@ -1,8 +1,9 @@
 """Moderation's tools on community pages, rendered by moderation itself.
 
 Community pages offer slots (community/templatetags/community_tags.py: post_tools,
-profile_tools) that render what the functions registered under the Wagtail hooks
-community_thread_tools, community_reply_tools and community_profile_tools return.
+staff_tools, profile_tools) that render what the functions registered under the
+Wagtail hooks community_thread_tools, community_reply_tools, community_profile_tools
+and the staff slots' hooks return.
 Moderation registers these components there (wagtail_hooks.py), so community never
 imports moderation and no community template names a moderation URL.
 
@@ -83,3 +84,40 @@ class MemberSuspensionTools(PageTool):
             "member": self.member,
             "can_lift": self.can_lift,
         }
+
+
+class ThreadStaffTool(PageTool):
+    """A moderator's tool on the thread page that reads the page's staff context
+    (what the "community_thread_staff_context" hooks added: the assignee, the
+    moderators, the categories to move to, the canned responses)."""
+
+    def __init__(self, thread, user):
+        self.thread = thread
+        self.shown = permissions.can_moderate(user)
+
+    def get_context_data(self, parent_context=None):
+        return parent_context.flatten() if parent_context is not None else {}
+
+
+class ThreadStaffTools(ThreadStaffTool):
+    """Under the question: claim and assign, approve or reject, hide or restore,
+    lock, pin, move and mark as duplicate."""
+
+    template_name = "moderation/_thread_staff_tools.html"
+
+
+class ReplyAssigneeNote(ThreadStaffTool):
+    """Above the reply form: who is answering, so two moderators do not."""
+
+    template_name = "moderation/_reply_assignee_note.html"
+
+
+class CannedResponsePicker(ThreadStaffTool):
+    """Inside the reply form: the canned responses for the thread's category."""
+
+    template_name = "moderation/_canned_picker.html"
+
+    def render_html(self, parent_context=None):
+        if not (parent_context or {}).get("canned_responses"):
+            return ""
+        return super().render_html(parent_context)

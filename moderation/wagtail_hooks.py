@@ -154,3 +154,18 @@ def reply_moderation_tools(thread, reply, user):
 @hooks.register("community_profile_tools")
 def member_suspension_tools(member, user):
     return components.MemberSuspensionTools(member, user)
+
+
+@hooks.register("community_thread_staff_tools")
+def thread_staff_tools(thread, user):
+    return components.ThreadStaffTools(thread, user)
+
+
+@hooks.register("community_reply_form_notes")
+def reply_assignee_note(thread, user):
+    return components.ReplyAssigneeNote(thread, user)
+
+
+@hooks.register("community_reply_editor_tools")
+def canned_response_picker(thread, user):
+    return components.CannedResponsePicker(thread, user)

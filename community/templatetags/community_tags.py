@@ -69,6 +69,23 @@ def post_tools(context, thread, reply=None):
 
 
 @register.simple_tag(takes_context=True)
+def staff_tools(context, place: str, thread):
+    """The other apps' staff tools at one place of a thread page: "thread" under the
+    question (hook "community_thread_staff_tools"), "reply_note" above the reply form
+    ("community_reply_form_notes"), "reply_editor" inside it
+    ("community_reply_editor_tools"); each called with the thread and the viewer.
+    What the "community_thread_staff_context" hooks added is in the context."""
+    return _tools(context, STAFF_TOOL_HOOKS[place], thread)
+
+
+STAFF_TOOL_HOOKS = {
+    "thread": "community_thread_staff_tools",
+    "reply_note": "community_reply_form_notes",
+    "reply_editor": "community_reply_editor_tools",
+}
+
+
+@register.simple_tag(takes_context=True)
 def profile_tools(context, member):
     """The other apps' tools on a member's profile (hook "community_profile_tools",
     called with the member and the viewer)."""

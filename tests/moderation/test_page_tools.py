@@ -16,11 +16,25 @@ from wagtail import hooks
 from wagtail.admin.ui.components import Component
 
 from community.models import Visibility
-from tests.factories import ModeratorFactory, ReplyFactory, ThreadFactory, UserFactory
+from moderation.services import thread_claim
+from tests.factories import (
+    CannedResponseFactory,
+    ModeratorFactory,
+    ReplyFactory,
+    ThreadFactory,
+    UserFactory,
+)
 
 pytestmark = pytest.mark.django_db
 
-TOOL_HOOKS = ("community_thread_tools", "community_reply_tools", "community_profile_tools")
+TOOL_HOOKS = (
+    "community_thread_tools",
+    "community_reply_tools",
+    "community_profile_tools",
+    "community_thread_staff_tools",
+    "community_reply_form_notes",
+    "community_reply_editor_tools",
+)
 
 
 @pytest.fixture
@@ -162,3 +176,43 @@ def test_the_featured_copy_of_a_reply_has_no_tools(client, member):
     featured = content.split('id="featured-heading"')[1].split('id="replies-heading"')[0]
     assert f"/moderation/report/r/{recommended.pk}/" not in featured
     assert f"/moderation/report/r/{recommended.pk}/" in content
+
+
+@pytest.fixture
+def claimed_thread_with_canned(thread, moderator):
+    CannedResponseFactory(title="Thanks for the details", category=thread.category)
+    thread_claim(moderator=moderator, thread=thread)
+    return thread
+
+
+def test_a_moderator_gets_the_staff_tools_from_moderation(
+    client, moderator, claimed_thread_with_canned
+):
+    thread = claimed_thread_with_canned
+    content = page(client, moderator, thread.get_absolute_url())
+
+    assert 'class="post__footer staff-tools"' in content
+    assert f"/moderation/t/{thread.pk}/lock/" in content
+    assert 'data-testid="reply-assignee"' in content
+    assert f"/moderation/t/{thread.pk}/canned/" in content
+
+
+def test_without_the_hooks_a_moderator_sees_no_staff_tools(
+    client, moderator, claimed_thread_with_canned, without_tool_hooks
+):
+    thread = claimed_thread_with_canned
+    content = page(client, moderator, thread.get_absolute_url())
+
+    assert "staff-tools" not in content
+    assert f"/moderation/t/{thread.pk}/" not in content
+    assert 'data-testid="reply-assignee"' not in content
+    assert thread.title in content
+
+
+def test_a_member_gets_no_staff_tools(client, member, claimed_thread_with_canned):
+    thread = claimed_thread_with_canned
+    content = page(client, member, thread.get_absolute_url())
+
+    assert "staff-tools" not in content
+    assert f"/moderation/t/{thread.pk}/" not in content
+    assert 'data-testid="reply-assignee"' not in content
