@@ -1,8 +1,70 @@
-"""Plain helpers of the community tests: reading the pages the views answer with."""
+"""Plain helpers of the community tests: the people and posts of the permission
+tests, and reading the pages the views answer with."""
 
 import re
+from dataclasses import dataclass, field
 
-from community.models import Reply
+from django.contrib.auth.models import AnonymousUser
+from django.test import Client
+
+from community.models import Follow, HelpfulVote, MeToo, Notification, Reply, Revision, Thread
+
+LOGIN_PREFIX = "/accounts/login/?next="
+ROLES = ["visitor", "author", "other_member", "moderator", "editor", "superuser", "inactive"]
+SIGNED_OUT = {"visitor", "inactive"}  # a deactivated account's session is anonymous
+
+
+@dataclass
+class Scene:
+    """The people of the table and the posts they act on.
+
+    thread: asked by "author", with a peer's reply (thread_reply) and an official one.
+    reply: written by "author" on a thread somebody else asked.
+    locked_thread: asked by "author", locked.
+    quiet_thread: asked by somebody else, nobody follows it.
+    """
+
+    people: dict
+    thread: Thread
+    thread_reply: Reply
+    official_reply: Reply
+    reply: Reply
+    locked_thread: Thread
+    quiet_thread: Thread
+    category_pk: int = field(default=0)
+
+    def user(self, role):
+        return AnonymousUser() if role == "visitor" else self.people[role]
+
+    def client(self, role) -> Client:
+        client = Client()
+        if role != "visitor":
+            client.force_login(self.people[role])
+        return client
+
+
+def database_state() -> dict:
+    """Every row an action could touch, to prove that a denied request touched none."""
+    return {
+        "threads": list(
+            Thread.objects.order_by("pk").values_list(
+                "pk", "title", "body", "reply_count", "me_too_count", "solution_id", "edited_at"
+            )
+        ),
+        "replies": list(
+            Reply.objects.order_by("pk").values_list(
+                "pk", "body", "helpful_count", "recommended_by_id", "edited_at", "is_official"
+            )
+        ),
+        "helpful": list(HelpfulVote.objects.order_by("pk").values_list("reply_id", "user_id")),
+        "me_too": list(MeToo.objects.order_by("pk").values_list("thread_id", "user_id")),
+        "follows": list(Follow.objects.order_by("pk").values_list("thread_id", "user_id")),
+        "revisions": Revision.objects.count(),
+        "notifications": list(Notification.objects.order_by("pk").values_list("pk", "read_at")),
+    }
+
+
+# Pages ----------------------------------------------------------------------------------
 
 HTMX = {"HTTP_HX_REQUEST": "true"}
 
