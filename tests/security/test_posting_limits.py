@@ -59,6 +59,18 @@ def thread(other_member, category):
     )
 
 
+@pytest.fixture
+def elsewhere(other_member, category):
+    """Another discussion, where the same text would be posted again."""
+    return services.thread_create(
+        author=other_member,
+        category=category,
+        title="The grinder is noisy",
+        body="It rattles.",
+        check_limits=False,
+    )
+
+
 def reply_url(thread) -> str:
     return reverse("community:reply_create", args=[thread.pk])
 
@@ -245,15 +257,8 @@ def test_the_same_question_again_without_a_key_is_the_first_one(
 
 
 def test_the_same_reply_in_another_thread_is_refused(
-    member, member_client, thread, other_member, category, clock
+    member, member_client, thread, other_member, category, clock, elsewhere
 ):
-    elsewhere = services.thread_create(
-        author=other_member,
-        category=category,
-        title="The grinder is noisy",
-        body="It rattles.",
-        check_limits=False,
-    )
     body = "Buy the new model at example.com, it never breaks!"
     assert member_client.post(reply_url(thread), {"body": body}).status_code == 302
 
@@ -290,15 +295,8 @@ def test_the_same_text_elsewhere_is_fine_after_five_minutes(member, thread, cate
 
 
 def test_short_replies_and_staff_may_repeat_themselves(
-    member, moderator, thread, other_member, category, clock
+    member, moderator, thread, other_member, category, clock, elsewhere
 ):
-    elsewhere = services.thread_create(
-        author=other_member,
-        category=category,
-        title="The grinder is noisy",
-        body="It rattles.",
-        check_limits=False,
-    )
     for author, body in [
         (member, "Thanks, it works!"),
         (moderator, "Thank you for the report: we are sending a replacement part today."),
