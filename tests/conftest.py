@@ -17,7 +17,8 @@ def _plain_static_storage(settings):
 
 @pytest.fixture(autouse=True)
 def _fast_password_hashing(settings):
-    # Password hashing is built to be slow; tests sign in members by the hundred.
+    # Password hashing is built to be slow; tests sign in members by the hundred. The
+    # browser tests' live server runs in this process, so it follows too.
     settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
 
 
