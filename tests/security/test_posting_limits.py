@@ -48,27 +48,27 @@ def category():
     return CategoryFactory()
 
 
+def started_by(author, category, title: str, body: str):
+    """A thread `author` started without going through the posting limits."""
+    return services.thread_create(
+        author=author, category=category, title=title, body=body, check_limits=False
+    )
+
+
 @pytest.fixture
 def thread(other_member, category):
-    return services.thread_create(
-        author=other_member,
-        category=category,
-        title="The espresso machine leaks water",
-        body="Water drips under the drip tray after each coffee.",
-        check_limits=False,
+    return started_by(
+        other_member,
+        category,
+        "The espresso machine leaks water",
+        "Water drips under the drip tray after each coffee.",
     )
 
 
 @pytest.fixture
 def elsewhere(other_member, category):
     """Another discussion, where the same text would be posted again."""
-    return services.thread_create(
-        author=other_member,
-        category=category,
-        title="The grinder is noisy",
-        body="It rattles.",
-        check_limits=False,
-    )
+    return started_by(other_member, category, "The grinder is noisy", "It rattles.")
 
 
 def reply_url(thread) -> str:
