@@ -154,6 +154,7 @@ def superuser_client(superuser):
 
 @pytest.fixture
 def category(db):
+    """The category `thread` is asked in, and where tests ask their own questions."""
     return CategoryFactory(name="Coffee machines", slug="coffee")
 
 
