@@ -1,7 +1,8 @@
 import pytest
-from django.test import Client
 
-from tests.factories import EditorFactory, ModeratorFactory, UserFactory
+from community import services
+from tests.factories import CategoryFactory, EditorFactory, ModeratorFactory, UserFactory
+from tests.helpers import client_for
 
 
 @pytest.fixture(autouse=True)
@@ -16,7 +17,8 @@ def _plain_static_storage(settings):
 
 @pytest.fixture(autouse=True)
 def _fast_password_hashing(settings):
-    # Password hashing is built to be slow; tests sign in members by the hundred.
+    # Password hashing is built to be slow; tests sign in members by the hundred. The
+    # browser tests' live server runs in this process, so it follows too.
     settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
 
 
@@ -130,30 +132,57 @@ def superuser(db):
     return UserFactory(is_superuser=True, is_staff=True)
 
 
-def _client_for(user) -> Client:
-    client = Client()
-    client.force_login(user)
-    return client
-
-
 @pytest.fixture
 def member_client(member):
-    return _client_for(member)
+    return client_for(member)
 
 
 @pytest.fixture
 def moderator_client(moderator):
-    return _client_for(moderator)
+    return client_for(moderator)
 
 
 @pytest.fixture
 def editor_client(editor):
-    return _client_for(editor)
+    return client_for(editor)
 
 
 @pytest.fixture
 def superuser_client(superuser):
-    return _client_for(superuser)
+    return client_for(superuser)
+
+
+@pytest.fixture
+def category(db):
+    """The category `thread` is asked in, and where tests ask their own questions."""
+    return CategoryFactory(name="Coffee machines", slug="coffee")
+
+
+@pytest.fixture
+def asker(member):
+    """Who asks `thread`: `member`, whom member_client signs in. Where the tests need
+    the asker to be somebody else, a conftest.py or a module gives its own."""
+    return member
+
+
+@pytest.fixture
+def thread_title():
+    return "The espresso machine leaks water"
+
+
+@pytest.fixture
+def thread_body():
+    return "Water under the machine every morning."
+
+
+@pytest.fixture
+def thread(asker, category, thread_title, thread_body):
+    """A question `asker` asked through the services: it waits for an official reply,
+    and its asker follows it and counts as its first "me too". A module whose tests
+    read the words back may give its own thread_title or thread_body."""
+    return services.thread_create(
+        author=asker, category=category, title=thread_title, body=thread_body
+    )
 
 
 def pytest_terminal_summary(terminalreporter):

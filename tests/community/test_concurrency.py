@@ -51,11 +51,6 @@ WORKERS = 100
 BARRIER_TIMEOUT = 60
 
 
-@pytest.fixture(autouse=True)
-def _fast_passwords(settings):
-    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
-
-
 def run_together(calls: Sequence[Callable[[], object]]) -> list[object]:
     """Run every call in its own thread and connection, all released at once.
 

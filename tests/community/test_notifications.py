@@ -18,24 +18,10 @@ pytestmark = pytest.mark.django_db
 Kind = Notification.Kind
 
 
-@pytest.fixture(autouse=True)
-def _fast_passwords(settings):
-    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
-
-
 @pytest.fixture
 def asker():
+    """`thread`'s asker, whom the tests mention as @asker."""
     return UserFactory(username="asker")
-
-
-@pytest.fixture
-def thread(asker):
-    return services.thread_create(
-        author=asker,
-        category=CategoryFactory(),
-        title="The kettle switches itself off",
-        body="It clicks off before the water boils.",
-    )
 
 
 def kinds_for(user) -> list[str]:

@@ -8,134 +8,25 @@ change no row.
 """
 
 from collections.abc import Callable
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 
 import pytest
-from django.contrib.auth.models import AnonymousUser
 from django.core.exceptions import PermissionDenied
-from django.test import Client
 
 from accounts.models import User
 from community import permissions, services
-from community.models import (
-    Follow,
-    HelpfulVote,
-    MeToo,
-    Notification,
-    Reply,
-    Revision,
-    Thread,
-    Visibility,
-)
-from tests.factories import CategoryFactory, ModeratorFactory, ThreadFactory, UserFactory
+from community.models import Follow, HelpfulVote, MeToo, Reply, Revision, Thread, Visibility
+from tests.community.helpers import LOGIN_PREFIX, ROLES, SIGNED_OUT, database_state
+from tests.factories import ModeratorFactory
 
 pytestmark = pytest.mark.django_db
 
-LOGIN_PREFIX = "/accounts/login/?next="
-ROLES = ["visitor", "author", "other_member", "moderator", "editor", "superuser", "inactive"]
-SIGNED_OUT = {"visitor", "inactive"}  # a deactivated account's session is anonymous
 MEMBERS = frozenset({"author", "other_member", "moderator", "editor", "superuser"})
 AUTHOR_OR_MODERATOR = frozenset({"author", "moderator", "superuser"})
 NOT_THE_AUTHOR = frozenset({"other_member", "moderator", "editor", "superuser"})
 MODERATORS = frozenset({"moderator", "superuser"})
 
 ASK_TITLE = "The milk frother stays cold today"
-
-
-@pytest.fixture(autouse=True)
-def _fast_passwords(settings):
-    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
-
-
-@dataclass
-class Scene:
-    """The people of the table and the posts they act on.
-
-    thread: asked by "author", with a peer's reply (thread_reply) and an official one.
-    reply: written by "author" on a thread somebody else asked.
-    locked_thread: asked by "author", locked.
-    quiet_thread: asked by somebody else, nobody follows it.
-    """
-
-    people: dict
-    thread: Thread
-    thread_reply: Reply
-    official_reply: Reply
-    reply: Reply
-    locked_thread: Thread
-    quiet_thread: Thread
-    category_pk: int = field(default=0)
-
-    def user(self, role):
-        return AnonymousUser() if role == "visitor" else self.people[role]
-
-    def client(self, role) -> Client:
-        client = Client()
-        if role != "visitor":
-            client.force_login(self.people[role])
-        return client
-
-
-@pytest.fixture
-def scene(member, other_member, moderator, editor, superuser) -> Scene:
-    people = {
-        "visitor": None,
-        "author": member,
-        "other_member": other_member,
-        "moderator": moderator,
-        "editor": editor,
-        "superuser": superuser,
-        "inactive": UserFactory(is_active=False),
-    }
-    category = CategoryFactory()
-    thread = services.thread_create(
-        author=member, category=category, title="The grinder jams every morning", body="It jams."
-    )
-    thread_reply = services.reply_create(author=UserFactory(), thread=thread, body="Clean it.")
-    official_reply = services.reply_create(
-        author=ModeratorFactory(), thread=thread, body="We are looking into it."
-    )
-    other_thread = services.thread_create(
-        author=UserFactory(), category=category, title="The kettle whistles all night", body="Hi"
-    )
-    reply = services.reply_create(author=member, thread=other_thread, body="Try descaling it.")
-    locked_thread = services.thread_create(
-        author=member, category=category, title="An old question, now locked", body="Old."
-    )
-    Thread.objects.filter(pk=locked_thread.pk).update(is_locked=True)
-    locked_thread.refresh_from_db()
-    quiet_thread = ThreadFactory(category=category)
-    return Scene(
-        people=people,
-        thread=thread,
-        thread_reply=thread_reply,
-        official_reply=official_reply,
-        reply=reply,
-        locked_thread=locked_thread,
-        quiet_thread=quiet_thread,
-        category_pk=category.pk,
-    )
-
-
-def database_state() -> dict:
-    """Every row an action could touch, to prove that a denied request touched none."""
-    return {
-        "threads": list(
-            Thread.objects.order_by("pk").values_list(
-                "pk", "title", "body", "reply_count", "me_too_count", "solution_id", "edited_at"
-            )
-        ),
-        "replies": list(
-            Reply.objects.order_by("pk").values_list(
-                "pk", "body", "helpful_count", "recommended_by_id", "edited_at", "is_official"
-            )
-        ),
-        "helpful": list(HelpfulVote.objects.order_by("pk").values_list("reply_id", "user_id")),
-        "me_too": list(MeToo.objects.order_by("pk").values_list("thread_id", "user_id")),
-        "follows": list(Follow.objects.order_by("pk").values_list("thread_id", "user_id")),
-        "revisions": Revision.objects.count(),
-        "notifications": list(Notification.objects.order_by("pk").values_list("pk", "read_at")),
-    }
 
 
 # What an allowed request must have done -----------------------------------------------
@@ -239,32 +130,41 @@ class Action:
         return self.name
 
 
+def _rule(name: str, post: str | None = None) -> dict:
+    """An action's can= and check=: permissions.can_<name> and check_<name>, asked of a
+    user about the scene's `post`, or about nothing but the user."""
+
+    def asking(prefix: str) -> Callable:
+        def ask(user, s):
+            function = getattr(permissions, f"{prefix}_{name}")
+            return function(user) if post is None else function(user, getattr(s, post))
+
+        return ask
+
+    return {"can": asking("can"), "check": asking("check")}
+
+
+def _page(name: str, allowed: frozenset, rule: dict, path: Callable) -> "Action":
+    """The GET of a page that goes with an action (its form, a history): 200 when
+    allowed, and no change."""
+    return Action(name, allowed, **rule, method="get", path=path, effect=_nothing, ok_status=200)
+
+
 ACTIONS = [
     Action(
         "ask",
         MEMBERS,
-        can=lambda user, s: permissions.can_ask(user),
-        check=lambda user, s: permissions.check_ask(user),
+        **_rule("ask"),
         method="post",
         path=lambda s: "/community/ask/",
         data=lambda s: {"title": ASK_TITLE, "body": "It does not heat.", "category": s.category_pk},
         effect=_asked,
     ),
-    Action(
-        "ask-form",
-        MEMBERS,
-        can=lambda user, s: permissions.can_ask(user),
-        check=lambda user, s: permissions.check_ask(user),
-        method="get",
-        path=lambda s: "/community/ask/",
-        effect=_nothing,
-        ok_status=200,
-    ),
+    _page("ask-form", MEMBERS, _rule("ask"), lambda s: "/community/ask/"),
     Action(
         "reply",
         MEMBERS,
-        can=lambda user, s: permissions.can_reply(user, s.thread),
-        check=lambda user, s: permissions.check_reply(user, s.thread),
+        **_rule("reply", "thread"),
         method="post",
         path=lambda s: f"/community/t/{s.thread.pk}/reply/",
         data=lambda s: {"body": "Same here, it jams."},
@@ -273,8 +173,7 @@ ACTIONS = [
     Action(
         "reply-on-locked-thread",
         MODERATORS,
-        can=lambda user, s: permissions.can_reply(user, s.locked_thread),
-        check=lambda user, s: permissions.check_reply(user, s.locked_thread),
+        **_rule("reply", "locked_thread"),
         method="post",
         path=lambda s: f"/community/t/{s.locked_thread.pk}/reply/",
         data=lambda s: {"body": "Replying on a locked thread."},
@@ -283,68 +182,49 @@ ACTIONS = [
     Action(
         "edit-thread",
         AUTHOR_OR_MODERATOR,
-        can=lambda user, s: permissions.can_edit(user, s.thread),
-        check=lambda user, s: permissions.check_edit(user, s.thread),
+        **_rule("edit", "thread"),
         method="post",
         path=lambda s: f"/community/t/{s.thread.pk}/edit/",
         data=lambda s: {"title": "The grinder jams every single morning", "body": "It jams."},
         effect=_thread_edited,
     ),
-    Action(
+    _page(
         "edit-thread-form",
         AUTHOR_OR_MODERATOR,
-        can=lambda user, s: permissions.can_edit(user, s.thread),
-        check=lambda user, s: permissions.check_edit(user, s.thread),
-        method="get",
-        path=lambda s: f"/community/t/{s.thread.pk}/edit/",
-        effect=_nothing,
-        ok_status=200,
+        _rule("edit", "thread"),
+        lambda s: f"/community/t/{s.thread.pk}/edit/",
     ),
-    Action(
+    _page(
         "thread-history",
         AUTHOR_OR_MODERATOR,
-        can=lambda user, s: permissions.can_view_history(user, s.thread),
-        check=lambda user, s: permissions.check_view_history(user, s.thread),
-        method="get",
-        path=lambda s: f"/community/t/{s.thread.pk}/history/",
-        effect=_nothing,
-        ok_status=200,
+        _rule("view_history", "thread"),
+        lambda s: f"/community/t/{s.thread.pk}/history/",
     ),
     Action(
         "edit-reply",
         AUTHOR_OR_MODERATOR,
-        can=lambda user, s: permissions.can_edit(user, s.reply),
-        check=lambda user, s: permissions.check_edit(user, s.reply),
+        **_rule("edit", "reply"),
         method="post",
         path=lambda s: f"/community/r/{s.reply.pk}/edit/",
         data=lambda s: {"body": "Try descaling it twice."},
         effect=_reply_edited,
     ),
-    Action(
+    _page(
         "edit-reply-form",
         AUTHOR_OR_MODERATOR,
-        can=lambda user, s: permissions.can_edit(user, s.reply),
-        check=lambda user, s: permissions.check_edit(user, s.reply),
-        method="get",
-        path=lambda s: f"/community/r/{s.reply.pk}/edit/",
-        effect=_nothing,
-        ok_status=200,
+        _rule("edit", "reply"),
+        lambda s: f"/community/r/{s.reply.pk}/edit/",
     ),
-    Action(
+    _page(
         "reply-history",
         AUTHOR_OR_MODERATOR,
-        can=lambda user, s: permissions.can_view_history(user, s.reply),
-        check=lambda user, s: permissions.check_view_history(user, s.reply),
-        method="get",
-        path=lambda s: f"/community/r/{s.reply.pk}/history/",
-        effect=_nothing,
-        ok_status=200,
+        _rule("view_history", "reply"),
+        lambda s: f"/community/r/{s.reply.pk}/history/",
     ),
     Action(
         "helpful",
         NOT_THE_AUTHOR,
-        can=lambda user, s: permissions.can_mark_helpful(user, s.reply),
-        check=lambda user, s: permissions.check_mark_helpful(user, s.reply),
+        **_rule("mark_helpful", "reply"),
         method="post",
         path=lambda s: f"/community/r/{s.reply.pk}/helpful/",
         data=lambda s: {"value": "on"},
@@ -353,8 +233,7 @@ ACTIONS = [
     Action(
         "me-too",
         NOT_THE_AUTHOR,
-        can=lambda user, s: permissions.can_say_me_too(user, s.thread),
-        check=lambda user, s: permissions.check_say_me_too(user, s.thread),
+        **_rule("say_me_too", "thread"),
         method="post",
         path=lambda s: f"/community/t/{s.thread.pk}/me-too/",
         data=lambda s: {"value": "on"},
@@ -363,8 +242,7 @@ ACTIONS = [
     Action(
         "follow",
         MEMBERS,
-        can=lambda user, s: permissions.can_follow(user),
-        check=lambda user, s: permissions.check_follow(user),
+        **_rule("follow"),
         method="post",
         path=lambda s: f"/community/t/{s.quiet_thread.pk}/follow/",
         data=lambda s: {"value": "on"},
@@ -373,8 +251,7 @@ ACTIONS = [
     Action(
         "accept",
         AUTHOR_OR_MODERATOR,
-        can=lambda user, s: permissions.can_accept(user, s.thread),
-        check=lambda user, s: permissions.check_accept(user, s.thread),
+        **_rule("accept", "thread"),
         method="post",
         path=lambda s: f"/community/t/{s.thread.pk}/accept/",
         data=lambda s: {"reply": s.thread_reply.pk},
@@ -383,8 +260,7 @@ ACTIONS = [
     Action(
         "undo-solution",
         AUTHOR_OR_MODERATOR,
-        can=lambda user, s: permissions.can_accept(user, s.thread),
-        check=lambda user, s: permissions.check_accept(user, s.thread),
+        **_rule("accept", "thread"),
         method="post",
         path=lambda s: f"/community/t/{s.thread.pk}/accept/",
         data=lambda s: {"reply": ""},
@@ -394,8 +270,7 @@ ACTIONS = [
     Action(
         "recommend",
         MODERATORS,
-        can=lambda user, s: permissions.can_recommend(user, s.reply),
-        check=lambda user, s: permissions.check_recommend(user, s.reply),
+        **_rule("recommend", "reply"),
         method="post",
         path=lambda s: f"/community/r/{s.reply.pk}/recommend/",
         data=lambda s: {"value": "on"},
@@ -404,8 +279,7 @@ ACTIONS = [
     Action(
         "undo-recommendation",
         MODERATORS,
-        can=lambda user, s: permissions.can_recommend(user, s.reply),
-        check=lambda user, s: permissions.check_recommend(user, s.reply),
+        **_rule("recommend", "reply"),
         method="post",
         path=lambda s: f"/community/r/{s.reply.pk}/recommend/",
         data=lambda s: {"value": "off"},
@@ -415,8 +289,7 @@ ACTIONS = [
     Action(
         "recommend-official-reply",
         frozenset(),  # an official reply speaks for the brand already
-        can=lambda user, s: permissions.can_recommend(user, s.official_reply),
-        check=lambda user, s: permissions.check_recommend(user, s.official_reply),
+        **_rule("recommend", "official_reply"),
         method="post",
         path=lambda s: f"/community/r/{s.official_reply.pk}/recommend/",
         data=lambda s: {"value": "on"},
@@ -598,196 +471,3 @@ def test_deactivated_author_is_signed_out_of_their_posts(scene):
     assert response.status_code == 302
     assert response["Location"].startswith(LOGIN_PREFIX)
     assert database_state() == before
-
-
-# Hidden threads: 404 on every action; the page itself only for its author (who reads
-# the moderator's reason) and for moderators ----------------------------------------------
-
-HIDDEN_ENDPOINTS = [
-    ("get", "/community/t/{thread}/{slug}/", {}, True),
-    ("get", "/community/t/{thread}/", {}, True),
-    ("post", "/community/t/{thread}/reply/", {"body": "Me too"}, True),
-    ("get", "/community/t/{thread}/edit/", {}, False),
-    (
-        "post",
-        "/community/t/{thread}/edit/",
-        {"title": "A brand new title here", "body": "x"},
-        False,
-    ),
-    ("get", "/community/t/{thread}/history/", {}, False),
-    ("post", "/community/t/{thread}/me-too/", {"value": "on"}, True),
-    ("post", "/community/t/{thread}/follow/", {"value": "on"}, True),
-    ("post", "/community/t/{thread}/accept/", {"reply": "{reply}"}, True),
-    ("get", "/community/r/{reply}/", {}, True),
-    ("get", "/community/r/{reply}/edit/", {}, False),
-    ("post", "/community/r/{reply}/edit/", {"body": "Edited"}, False),
-    ("get", "/community/r/{reply}/history/", {}, False),
-    ("post", "/community/r/{reply}/helpful/", {"value": "on"}, True),
-    ("post", "/community/r/{reply}/recommend/", {"value": "on"}, True),
-]
-
-
-@pytest.fixture
-def hidden(member, other_member):
-    """A thread asked by `member`, answered by `other_member`, then hidden by staff."""
-    thread = services.thread_create(
-        author=member, category=CategoryFactory(), title="A rude question, hidden", body="Rude."
-    )
-    reply = services.reply_create(author=other_member, thread=thread, body="A rude answer.")
-    Thread.objects.filter(pk=thread.pk).update(visibility=Visibility.HIDDEN)
-    return thread, reply
-
-
-def _hidden_request(client, hidden, method, path, data):
-    thread, reply = hidden
-    path = path.format(thread=thread.pk, slug=thread.slug, reply=reply.pk)
-    data = {key: value.format(reply=reply.pk) for key, value in data.items()}
-    return getattr(client, method)(path, data)
-
-
-@pytest.mark.parametrize("role", ["member", "other_member", "moderator", "editor", "superuser"])
-@pytest.mark.parametrize(("method", "path", "data", "public"), HIDDEN_ENDPOINTS)
-def test_hidden_thread_is_404_but_its_page_stays_readable_by_author_and_staff(
-    request, hidden, role, method, path, data, public
-):
-    client = Client()
-    client.force_login(request.getfixturevalue(role))
-    before = database_state()
-
-    response = _hidden_request(client, hidden, method, path, data)
-
-    reads_hidden_page = role in {"member", "moderator", "superuser"}  # the asker, or staff
-    if method == "get" and path == "/community/t/{thread}/{slug}/" and reads_hidden_page:
-        assert response.status_code == 200
-        assert "Hidden by a moderator" in response.content.decode()
-    elif method == "get" and path == "/community/t/{thread}/" and reads_hidden_page:
-        assert response.status_code == 301
-    else:
-        assert response.status_code == 404
-    assert database_state() == before
-
-
-@pytest.mark.parametrize(
-    ("method", "path", "data"),
-    [(method, path, data) for method, path, data, public in HIDDEN_ENDPOINTS if public],
-)
-def test_hidden_thread_is_404_for_visitors(client, hidden, method, path, data):
-    before = database_state()
-
-    response = _hidden_request(client, hidden, method, path, data)
-
-    assert response.status_code == 404
-    assert database_state() == before
-
-
-@pytest.mark.parametrize(
-    ("method", "path", "data"),
-    [
-        ("get", "/community/r/{reply}/", {}),
-        ("get", "/community/r/{reply}/edit/", {}),
-        ("get", "/community/r/{reply}/history/", {}),
-        ("post", "/community/r/{reply}/helpful/", {"value": "on"}),
-        ("post", "/community/r/{reply}/recommend/", {"value": "on"}),
-        ("post", "/community/t/{thread}/accept/", {"reply": "{reply}"}),
-    ],
-)
-@pytest.mark.parametrize("role", ["member", "moderator"])
-def test_hidden_reply_in_a_visible_thread_is_404(request, scene, role, method, path, data):
-    """`member` wrote scene.reply and asked scene.thread; both replies are hidden here."""
-    Reply.objects.filter(pk__in=[scene.reply.pk, scene.thread_reply.pk]).update(
-        visibility=Visibility.HIDDEN
-    )
-    target = scene.thread_reply if "accept" in path else scene.reply
-    client = Client()
-    client.force_login(request.getfixturevalue(role))
-    before = database_state()
-
-    response = getattr(client, method)(
-        path.format(thread=scene.thread.pk, reply=target.pk),
-        {key: value.format(reply=target.pk) for key, value in data.items()},
-    )
-
-    assert response.status_code == 404
-    assert database_state() == before
-
-
-def test_accepting_a_reply_of_another_thread_is_refused(scene):
-    before = database_state()
-
-    response = scene.client("author").post(
-        f"/community/t/{scene.thread.pk}/accept/", {"reply": scene.reply.pk}
-    )
-
-    assert response.status_code == 404
-    assert database_state() == before
-
-
-# Notifications: only the recipient ---------------------------------------------------------
-
-
-@pytest.fixture
-def notification(scene) -> Notification:
-    """The author's notification about the peer reply on their thread."""
-    return Notification.objects.get(recipient=scene.people["author"], reply=scene.thread_reply)
-
-
-@pytest.mark.parametrize("role", ROLES)
-def test_notification_list_shows_only_the_viewers_own(scene, notification, role):
-    response = scene.client(role).get("/community/notifications/")
-
-    if role in SIGNED_OUT:
-        assert response.status_code == 302
-        assert response["Location"] == LOGIN_PREFIX + "/community/notifications/"
-        return
-    assert response.status_code == 200
-    opens_it = f"/community/notifications/{notification.pk}/open/" in response.content.decode()
-    assert opens_it is (role == "author")
-
-
-@pytest.mark.parametrize("role", ROLES)
-def test_only_the_recipient_can_open_a_notification(scene, notification, role):
-    response = scene.client(role).post(f"/community/notifications/{notification.pk}/open/")
-
-    notification.refresh_from_db()
-    if role == "author":
-        assert response.status_code == 302
-        assert response["Location"] == f"/community/r/{scene.thread_reply.pk}/"
-        assert notification.read_at is not None
-        return
-    if role in SIGNED_OUT:
-        assert response.status_code == 302
-        assert response["Location"].startswith(LOGIN_PREFIX)
-    else:
-        assert response.status_code == 404
-    assert notification.read_at is None
-
-
-@pytest.mark.parametrize("role", ROLES)
-def test_read_all_marks_only_the_viewers_own_notifications(scene, notification, role):
-    others = Notification.objects.exclude(recipient=scene.people["author"])
-    unread_elsewhere = set(others.filter(read_at__isnull=True).values_list("pk", flat=True))
-    signed_in_user = None if role in SIGNED_OUT else scene.people[role]
-
-    response = scene.client(role).post("/community/notifications/read-all/")
-
-    assert response.status_code == 302
-    notification.refresh_from_db()
-    assert (notification.read_at is not None) is (role == "author")
-    if role in SIGNED_OUT:
-        assert response["Location"].startswith(LOGIN_PREFIX)
-    still_unread = set(others.filter(read_at__isnull=True).values_list("pk", flat=True))
-    expected = {
-        pk
-        for pk in unread_elsewhere
-        if signed_in_user is None
-        or Notification.objects.get(pk=pk).recipient_id != signed_in_user.pk
-    }
-    assert still_unread == expected
-
-
-def test_notification_open_answers_post_only(scene, notification):
-    response = scene.client("author").get(f"/community/notifications/{notification.pk}/open/")
-
-    assert response.status_code == 405
-    notification.refresh_from_db()
-    assert notification.read_at is None

@@ -30,11 +30,6 @@ pytestmark = pytest.mark.django_db
 VIEWERS = ["anonymous", "member", "moderator"]
 
 
-@pytest.fixture(autouse=True)
-def _fast_passwords(settings):
-    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
-
-
 @pytest.fixture
 def viewer(request) -> Client:
     """A client for the role named by indirect parametrisation."""

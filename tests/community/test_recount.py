@@ -16,11 +16,6 @@ from tests.factories import CategoryFactory, ModeratorFactory, UserFactory
 pytestmark = pytest.mark.django_db
 
 
-@pytest.fixture(autouse=True)
-def _fast_passwords(settings):
-    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
-
-
 def recount(*args) -> str:
     out = StringIO()
     call_command("recount", *args, stdout=out)

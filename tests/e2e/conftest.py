@@ -119,13 +119,6 @@ def _serialized_test_contents() -> dict[str, str]:
     return contents
 
 
-@pytest.fixture(autouse=True)
-def _fast_password_hashing(settings):
-    # Factories and sign-ups hash passwords; at PBKDF2's real cost that would be
-    # most of these tests' time. The live server runs in this process, so it follows.
-    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
-
-
 def _screenshot_on_failure(request, page):
     name = re.sub(r"[^A-Za-z0-9_.-]+", "_", request.node.name)
     path = ARTIFACTS_DIR / f"{name}.png"

@@ -12,7 +12,6 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
-from wagtail.models import ModelLogEntry
 
 from community import services as community_services
 from community.cache import content_changed
@@ -20,6 +19,7 @@ from community.models import Notification, Reply, Thread, Visibility
 from moderation import selectors, services
 from tests.community.test_queries import assert_same_queries
 from tests.factories import CategoryFactory, EditorFactory, ModeratorFactory, UserFactory
+from tests.helpers import MODERATORS_ONLY, assert_asks_to_sign_in, in_queue, logged
 
 pytestmark = [pytest.mark.django_db, pytest.mark.premoderation]
 
@@ -63,23 +63,10 @@ def pending_reply(newcomer, public_thread):
     return reply
 
 
-def logged(obj) -> list[tuple[str, int, dict]]:
-    entries = ModelLogEntry.objects.filter(
-        content_type__model=obj._meta.model_name, object_id=str(obj.pk)
-    ).order_by("timestamp", "pk")
-    return [(entry.action, entry.user_id, entry.data) for entry in entries]
-
-
-def in_queue(thread) -> bool:
-    return selectors.awaiting_official_reply().filter(pk=thread.pk).exists()
-
-
 # The approvals page ---------------------------------------------------------------------
 
 
-@pytest.mark.parametrize(
-    ("role", "status"), [("member", 403), ("editor", 403), ("moderator", 200), ("superuser", 200)]
-)
+@pytest.mark.parametrize(("role", "status"), MODERATORS_ONLY)
 def test_approvals_page_is_for_moderators(request, client, role, status):
     client.force_login(request.getfixturevalue(role))
     assert client.get("/moderation/approvals/").status_code == status
@@ -87,8 +74,7 @@ def test_approvals_page_is_for_moderators(request, client, role, status):
 
 def test_approvals_page_sends_visitors_to_sign_in(client):
     response = client.get("/moderation/approvals/")
-    assert response.status_code == 302
-    assert response["Location"].startswith("/accounts/login/?next=/moderation/approvals/")
+    assert_asks_to_sign_in(response, then="/moderation/approvals/")
 
 
 def test_approvals_page_lists_pending_posts_oldest_first_with_what_to_decide(

@@ -10,23 +10,10 @@ from wagtail.models import ModelLogEntry
 from community import services as community_services
 from community.models import Reply, Thread, Visibility
 from moderation import selectors, services
-from tests.factories import CategoryFactory, EditorFactory, ModeratorFactory, UserFactory
+from tests.factories import EditorFactory, ModeratorFactory, UserFactory
+from tests.helpers import in_queue
 
 pytestmark = pytest.mark.django_db
-
-
-@pytest.fixture
-def thread():
-    return community_services.thread_create(
-        author=UserFactory(),
-        category=CategoryFactory(),
-        title="The toaster burns one side",
-        body="Only the left slot.",
-    )
-
-
-def in_queue(thread) -> bool:
-    return selectors.awaiting_official_reply().filter(pk=thread.pk).exists()
 
 
 def test_hiding_the_only_official_reply_puts_the_thread_back_with_its_due_time(thread, moderator):

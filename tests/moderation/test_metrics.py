@@ -21,6 +21,7 @@ from tests.factories import (
     ThreadFactory,
     UserFactory,
 )
+from tests.helpers import MODERATORS_ONLY, assert_asks_to_sign_in
 
 pytestmark = pytest.mark.django_db
 
@@ -450,10 +451,7 @@ def test_an_empty_csv_leaves_the_ratios_blank(moderator_client):
 
 
 @pytest.mark.parametrize("url", ["/moderation/metrics/", "/moderation/metrics.csv"])
-@pytest.mark.parametrize(
-    ("role", "expected"),
-    [("member", 403), ("editor", 403), ("moderator", 200), ("superuser", 200)],
-)
+@pytest.mark.parametrize(("role", "expected"), MODERATORS_ONLY)
 def test_metrics_are_for_moderators_only(request, client, url, role, expected):
     client.force_login(request.getfixturevalue(role))
     assert client.get(url).status_code == expected
@@ -462,8 +460,7 @@ def test_metrics_are_for_moderators_only(request, client, url, role, expected):
 @pytest.mark.parametrize("url", ["/moderation/metrics/", "/moderation/metrics.csv"])
 def test_visitors_are_sent_to_sign_in(client, url):
     response = client.get(url)
-    assert response.status_code == 302
-    assert response["Location"].startswith(f"/accounts/login/?next={url}")
+    assert_asks_to_sign_in(response, then=url)
 
 
 @pytest.mark.parametrize("url", ["/moderation/metrics/", "/moderation/metrics.csv"])

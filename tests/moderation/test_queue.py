@@ -13,6 +13,7 @@ from community.cache import content_changed
 from community.models import CommunitySettings, Thread, Visibility
 from moderation import services as moderation_services
 from tests.factories import CategoryFactory, ModeratorFactory, UserFactory
+from tests.helpers import MODERATORS_ONLY, assert_asks_to_sign_in
 
 pytestmark = pytest.mark.django_db
 
@@ -32,10 +33,7 @@ def queue_titles(client, query="") -> list[str]:
     return [thread.title for thread in response.context["page"].object_list]
 
 
-@pytest.mark.parametrize(
-    ("role", "expected"),
-    [("member", 403), ("editor", 403), ("moderator", 200), ("superuser", 200)],
-)
+@pytest.mark.parametrize(("role", "expected"), MODERATORS_ONLY)
 def test_queue_is_for_moderators_only(request, client, role, expected):
     client.force_login(request.getfixturevalue(role))
     assert client.get("/moderation/").status_code == expected
@@ -43,8 +41,7 @@ def test_queue_is_for_moderators_only(request, client, role, expected):
 
 def test_visitors_are_sent_to_sign_in(client):
     response = client.get("/moderation/")
-    assert response.status_code == 302
-    assert response["Location"].startswith("/accounts/login/?next=/moderation/")
+    assert_asks_to_sign_in(response, then="/moderation/")
 
 
 def test_only_an_official_reply_takes_a_thread_out_of_the_queue(moderator_client):

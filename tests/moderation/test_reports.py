@@ -16,18 +16,9 @@ from community.models import CommunitySettings, Reply, Thread, Visibility
 from moderation import selectors, services
 from moderation.models import Report
 from tests.factories import CategoryFactory, ModeratorFactory, ThreadFactory, UserFactory
+from tests.helpers import MODERATORS_ONLY, in_queue
 
 pytestmark = pytest.mark.django_db
-
-
-@pytest.fixture
-def thread():
-    return community_services.thread_create(
-        author=UserFactory(),
-        category=CategoryFactory(),
-        title="The kettle whistles all night",
-        body="Even when it is switched off.",
-    )
 
 
 @pytest.fixture
@@ -55,10 +46,6 @@ def actions_on(instance) -> list[str]:
         .order_by("timestamp", "pk")
         .values_list("action", flat=True)
     )
-
-
-def in_queue(thread) -> bool:
-    return selectors.awaiting_official_reply().filter(pk=thread.pk).exists()
 
 
 # Reporting: who may, and how often ------------------------------------------------------
@@ -281,10 +268,7 @@ def test_a_thread_reported_enough_is_hidden_and_leaves_the_lists(client, thread)
 # Review (moderators) ----------------------------------------------------------------------
 
 
-@pytest.mark.parametrize(
-    ("role", "expected"),
-    [("member", 403), ("editor", 403), ("moderator", 200), ("superuser", 200)],
-)
+@pytest.mark.parametrize(("role", "expected"), MODERATORS_ONLY)
 def test_the_reports_page_is_for_moderators_only(request, client, role, expected):
     client.force_login(request.getfixturevalue(role))
     assert client.get("/moderation/reports/").status_code == expected

@@ -12,18 +12,9 @@ from community import services as community_services
 from community.models import Follow, HelpfulVote, MeToo, Reply, Thread
 from moderation import services
 from tests.factories import CategoryFactory, ModeratorFactory, UserFactory
+from tests.helpers import MODERATORS_ONLY
 
 pytestmark = pytest.mark.django_db
-
-
-@pytest.fixture
-def thread():
-    return community_services.thread_create(
-        author=UserFactory(),
-        category=CategoryFactory(),
-        title="The fridge light stays on",
-        body="Even with the door closed.",
-    )
 
 
 @pytest.fixture
@@ -140,10 +131,7 @@ def test_a_suspension_ends_by_itself(moderator, member):
 # Views -----------------------------------------------------------------------------------
 
 
-@pytest.mark.parametrize(
-    ("role", "expected"),
-    [("member", 403), ("editor", 403), ("moderator", 200), ("superuser", 200)],
-)
+@pytest.mark.parametrize(("role", "expected"), MODERATORS_ONLY)
 def test_the_suspend_page_is_for_moderators_only(request, client, other_member, role, expected):
     client.force_login(request.getfixturevalue(role))
     url = f"/moderation/u/{other_member.username}/suspend/"

@@ -2,35 +2,28 @@
 
 import pytest
 from django.core.exceptions import PermissionDenied, ValidationError
-from wagtail.models import ModelLogEntry
 
 from community import services as community_services
 from community.models import Reply, Thread, Visibility
-from moderation import selectors, services
+from moderation import services
 from tests.factories import CategoryFactory, EditorFactory, ModeratorFactory, UserFactory
+from tests.helpers import in_queue, logged
 
 pytestmark = pytest.mark.django_db
 
 
 @pytest.fixture
-def thread():
-    return community_services.thread_create(
-        author=UserFactory(),
-        category=CategoryFactory(),
-        title="The blender lid cracked",
-        body="After a week of use.",
-    )
+def thread_title():
+    return "The blender lid cracked"
 
 
-def in_queue(thread) -> bool:
-    return selectors.awaiting_official_reply().filter(pk=thread.pk).exists()
+@pytest.fixture
+def thread_body():
+    return "After a week of use."  # test_nothing_is_lost_when_a_thread_is_hidden reads it back
 
 
 def actions_logged(thread) -> list[str]:
-    entries = ModelLogEntry.objects.filter(
-        content_type__model="thread", object_id=str(thread.pk)
-    ).order_by("timestamp", "pk")
-    return [entry.action for entry in entries]
+    return [action for action, _user, _data in logged(thread)]
 
 
 def test_hidden_thread_leaves_lists_and_queue_and_comes_back_with_its_due_time(
@@ -124,13 +117,6 @@ def test_thread_actions_send_visitors_to_sign_in(client, thread):
 
 
 # Pin, move, duplicate (issue 4, point 6) ------------------------------------------------------
-
-
-def logged(thread) -> list[tuple[str, int, dict]]:
-    entries = ModelLogEntry.objects.filter(
-        content_type__model="thread", object_id=str(thread.pk)
-    ).order_by("timestamp", "pk")
-    return [(entry.action, entry.user_id, entry.data) for entry in entries]
 
 
 def test_pinning_is_logged_idempotent_and_reversible(thread, moderator):

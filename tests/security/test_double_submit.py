@@ -48,16 +48,6 @@ def count_extra(rows: int, expected: int = 1) -> int:
 
 
 @pytest.fixture
-def thread(member):
-    return services.thread_create(
-        author=member,
-        category=CategoryFactory(),
-        title="The kettle switches itself off",
-        body="It clicks off before the water boils.",
-    )
-
-
-@pytest.fixture
 def reply(thread, other_member):
     return services.reply_create(
         author=other_member, thread=thread, body="Descale it with white vinegar."

@@ -48,15 +48,27 @@ def category():
     return CategoryFactory()
 
 
+def started_by(author, category, title: str, body: str):
+    """A thread `author` started without going through the posting limits."""
+    return services.thread_create(
+        author=author, category=category, title=title, body=body, check_limits=False
+    )
+
+
 @pytest.fixture
 def thread(other_member, category):
-    return services.thread_create(
-        author=other_member,
-        category=category,
-        title="The espresso machine leaks water",
-        body="Water drips under the drip tray after each coffee.",
-        check_limits=False,
+    return started_by(
+        other_member,
+        category,
+        "The espresso machine leaks water",
+        "Water drips under the drip tray after each coffee.",
     )
+
+
+@pytest.fixture
+def elsewhere(other_member, category):
+    """Another discussion, where the same text would be posted again."""
+    return started_by(other_member, category, "The grinder is noisy", "It rattles.")
 
 
 def reply_url(thread) -> str:
@@ -245,15 +257,8 @@ def test_the_same_question_again_without_a_key_is_the_first_one(
 
 
 def test_the_same_reply_in_another_thread_is_refused(
-    member, member_client, thread, other_member, category, clock
+    member, member_client, thread, other_member, category, clock, elsewhere
 ):
-    elsewhere = services.thread_create(
-        author=other_member,
-        category=category,
-        title="The grinder is noisy",
-        body="It rattles.",
-        check_limits=False,
-    )
     body = "Buy the new model at example.com, it never breaks!"
     assert member_client.post(reply_url(thread), {"body": body}).status_code == 302
 
@@ -290,15 +295,8 @@ def test_the_same_text_elsewhere_is_fine_after_five_minutes(member, thread, cate
 
 
 def test_short_replies_and_staff_may_repeat_themselves(
-    member, moderator, thread, other_member, category, clock
+    member, moderator, thread, other_member, category, clock, elsewhere
 ):
-    elsewhere = services.thread_create(
-        author=other_member,
-        category=category,
-        title="The grinder is noisy",
-        body="It rattles.",
-        check_limits=False,
-    )
     for author, body in [
         (member, "Thanks, it works!"),
         (moderator, "Thank you for the report: we are sending a replacement part today."),

@@ -1,0 +1,20 @@
+import pytest
+
+from community import services
+from tests.factories import ModeratorFactory, UserFactory
+
+
+@pytest.fixture
+def world(member, category, thread):
+    """The people and posts hostile input is sent at (the member asked the thread), and
+    the values that fill a case's {category}, {thread}, {reply} and {author}."""
+    moderator = ModeratorFactory()
+    reply = services.reply_create(author=UserFactory(), thread=thread, body="Check the tray.")
+    return {
+        "member": member,
+        "moderator": moderator,
+        "category": category.pk,
+        "thread": thread.pk,
+        "reply": reply.pk,
+        "author": member.username,
+    }
