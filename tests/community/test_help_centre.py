@@ -8,7 +8,7 @@ from django.core.management import call_command
 from django.test import Client
 from django.urls import reverse
 
-from community import help_selectors, selectors, services
+from community import help_selectors, services
 from community.models import HelpArticlePage, HelpIndexPage, HomePage
 from tests.community.test_queries import assert_same_queries, queries
 from tests.factories import CategoryFactory, ThreadFactory
