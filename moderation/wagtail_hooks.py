@@ -156,16 +156,7 @@ def member_suspension_tools(member, user):
     return components.MemberSuspensionTools(member, user)
 
 
-@hooks.register("community_thread_staff_tools")
-def thread_staff_tools(thread, user):
-    return components.ThreadStaffTools(thread, user)
-
-
-@hooks.register("community_reply_form_notes")
-def reply_assignee_note(thread, user):
-    return components.ReplyAssigneeNote(thread, user)
-
-
-@hooks.register("community_reply_editor_tools")
-def canned_response_picker(thread, user):
-    return components.CannedResponsePicker(thread, user)
+# The thread page's staff slots: each component is built with (thread, viewer).
+hooks.register("community_thread_staff_tools", components.ThreadStaffTools)
+hooks.register("community_reply_form_notes", components.ReplyAssigneeNote)
+hooks.register("community_reply_editor_tools", components.CannedResponsePicker)

@@ -83,6 +83,49 @@ class Category(models.Model):
         return reverse("community:category_detail", kwargs={"slug": self.slug})
 
 
+def staff_member_field(verbose_name) -> models.ForeignKey:
+    """The staff member who did something to a post (assigned, marked, recommended):
+    kept when they leave, and no reverse name on the user."""
+    return models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        editable=False,
+        related_name="+",
+        verbose_name=verbose_name,
+    )
+
+
+class Post(models.Model):
+    """What a question and a reply both are: Markdown text rendered once, a
+    visibility moderators change (never a deletion), and an edit time."""
+
+    body = models.TextField(_("body"), max_length=BODY_MAX_LENGTH)
+    body_html = models.TextField(editable=False)
+    visibility = models.CharField(
+        _("visibility"), max_length=10, choices=Visibility, default=Visibility.VISIBLE
+    )
+    updated_at = models.DateTimeField(_("updated at"), auto_now=True)
+    edited_at = models.DateTimeField(_("edited at"), null=True, blank=True, editable=False)
+    # The ask/reply form's key, hashed with the author (community/limits.py): the same
+    # form sent twice makes one row. Unique, so two requests at once cannot both insert.
+    submission_key = models.CharField(
+        max_length=64, null=True, blank=True, unique=True, editable=False
+    )
+    # Why a moderator hid the post: shown to its author (and staff), never to others.
+    hidden_reason = models.CharField(
+        _("reason for hiding"), max_length=HIDDEN_REASON_MAX_LENGTH, blank=True
+    )
+
+    class Meta:
+        abstract = True
+
+    @property
+    def is_visible(self) -> bool:
+        return self.visibility == Visibility.VISIBLE
+
+
 def visible_threads_index(order: str, *, name: str, **condition) -> models.Index:
     """An index for one order of a list of visible threads, partial when the list
     keeps only one state (the status filters, the queue)."""
@@ -93,7 +136,7 @@ def visible_threads_index(order: str, *, name: str, **condition) -> models.Index
     )
 
 
-class Thread(index.Indexed, models.Model):
+class Thread(index.Indexed, Post):
     category = models.ForeignKey(
         Category, on_delete=models.PROTECT, related_name="threads", verbose_name=_("category")
     )
@@ -109,15 +152,9 @@ class Thread(index.Indexed, models.Model):
         validators=[MinLengthValidator(TITLE_MIN_LENGTH)],
     )
     slug = models.SlugField(_("slug"), max_length=160, allow_unicode=False)
-    body = models.TextField(_("body"), max_length=BODY_MAX_LENGTH)
-    body_html = models.TextField(editable=False)
-    visibility = models.CharField(
-        _("visibility"), max_length=10, choices=Visibility, default=Visibility.VISIBLE
-    )
     is_locked = models.BooleanField(_("locked"), default=False)
     is_pinned = models.BooleanField(_("pinned"), default=False)
     created_at = models.DateTimeField(_("asked at"), default=timezone.now)
-    updated_at = models.DateTimeField(_("updated at"), auto_now=True)
     last_activity_at = models.DateTimeField(_("last activity"), default=timezone.now)
     reply_count = models.PositiveIntegerField(_("replies"), default=0, editable=False)
     me_too_count = models.PositiveIntegerField(
@@ -136,15 +173,7 @@ class Thread(index.Indexed, models.Model):
     published_at = models.DateTimeField(_("published at"), null=True, blank=True, editable=False)
     # Which moderator is answering: shown to staff so two do not answer the same
     # thread. A claim lapses at claim_expires_at; an expired claim means nobody.
-    assigned_to = models.ForeignKey(
-        settings.AUTH_USER_MODEL,
-        on_delete=models.SET_NULL,
-        null=True,
-        blank=True,
-        editable=False,
-        related_name="+",
-        verbose_name=_("assigned to"),
-    )
+    assigned_to = staff_member_field(_("assigned to"))
     claim_expires_at = models.DateTimeField(
         _("claim expires at"), null=True, blank=True, editable=False
     )
@@ -166,26 +195,8 @@ class Thread(index.Indexed, models.Model):
         related_name="+",
         verbose_name=_("accepted solution"),
     )
-    solution_marked_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL,
-        on_delete=models.SET_NULL,
-        null=True,
-        blank=True,
-        editable=False,
-        related_name="+",
-        verbose_name=_("solution marked by"),
-    )
+    solution_marked_by = staff_member_field(_("solution marked by"))
     solved_at = models.DateTimeField(_("solved at"), null=True, blank=True, editable=False)
-    edited_at = models.DateTimeField(_("edited at"), null=True, blank=True, editable=False)
-    # The ask/reply form's key, hashed with the author (community/limits.py): the same
-    # form sent twice makes one row. Unique, so two requests at once cannot both insert.
-    submission_key = models.CharField(
-        max_length=64, null=True, blank=True, unique=True, editable=False
-    )
-    # Why a moderator hid the thread: shown to its author (and staff), never to others.
-    hidden_reason = models.CharField(
-        _("reason for hiding"), max_length=HIDDEN_REASON_MAX_LENGTH, blank=True
-    )
 
     tags = TaggableManager(_("tags"), blank=True, through="community.TaggedThread")
 
@@ -293,12 +304,8 @@ class Thread(index.Indexed, models.Model):
             return self.assigned_to
         return None
 
-    @property
-    def is_visible(self) -> bool:
-        return self.visibility == Visibility.VISIBLE
 
-
-class Reply(models.Model):
+class Reply(Post):
     thread = models.ForeignKey(
         Thread, on_delete=models.PROTECT, related_name="replies", verbose_name=_("thread")
     )
@@ -308,37 +315,13 @@ class Reply(models.Model):
         related_name="replies",
         verbose_name=_("author"),
     )
-    body = models.TextField(_("body"), max_length=BODY_MAX_LENGTH)
-    body_html = models.TextField(editable=False)
     # Decided from the author's permission when the reply is posted, never recomputed.
     is_official = models.BooleanField(_("official reply"), default=False, editable=False)
-    visibility = models.CharField(
-        _("visibility"), max_length=10, choices=Visibility, default=Visibility.VISIBLE
-    )
     created_at = models.DateTimeField(_("posted at"), default=timezone.now)
-    updated_at = models.DateTimeField(_("updated at"), auto_now=True)
     helpful_count = models.PositiveIntegerField(_("helpful"), default=0, editable=False)
-    # Why a moderator hid the reply: shown to its author (and staff), never to others.
-    hidden_reason = models.CharField(
-        _("reason for hiding"), max_length=HIDDEN_REASON_MAX_LENGTH, blank=True
-    )
-    recommended_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL,
-        on_delete=models.SET_NULL,
-        null=True,
-        blank=True,
-        editable=False,
-        related_name="+",
-        verbose_name=_("recommended by"),
-    )
+    recommended_by = staff_member_field(_("recommended by"))
     recommended_at = models.DateTimeField(
         _("recommended at"), null=True, blank=True, editable=False
-    )
-    edited_at = models.DateTimeField(_("edited at"), null=True, blank=True, editable=False)
-    # The ask/reply form's key, hashed with the author (community/limits.py): the same
-    # form sent twice makes one row. Unique, so two requests at once cannot both insert.
-    submission_key = models.CharField(
-        max_length=64, null=True, blank=True, unique=True, editable=False
     )
 
     objects = ReplyQuerySet.as_manager()
