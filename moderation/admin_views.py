@@ -38,12 +38,10 @@ from wagtail.permissions import policy_registry
 
 from accounts.roles import ADMIN_ACCESS_PERMISSION, MODERATE_PERMISSION, is_editor, is_moderator
 from community.models import HIDDEN_REASON_MAX_LENGTH, Category, Reply, Thread, Visibility
-from moderation import permissions, reports_selectors, selectors
+from moderation import permissions, reports_selectors, selectors, services
 from moderation.models import Report
 
 EXCERPT_WORDS = 16
-# moderation.services imports moderation.wagtail_hooks (the log action names), which
-# imports this module: the services are imported where they are used, not here.
 REASON_MAX_LENGTH = HIDDEN_REASON_MAX_LENGTH
 
 # Permission policy ----------------------------------------------------------------
@@ -268,8 +266,6 @@ class ThreadActionView(ModerationActionView):
         return _("Hide thread") if self.hide else _("Restore thread")
 
     def run(self, *, reason):
-        from moderation import services
-
         if self.hide:
             services.thread_hide(moderator=self.request.user, thread=self.object, reason=reason)
         else:
@@ -290,8 +286,6 @@ class ReplyActionView(ModerationActionView):
         return _("Hide reply") if self.hide else _("Restore reply")
 
     def run(self, *, reason):
-        from moderation import services
-
         if self.hide:
             services.reply_hide(moderator=self.request.user, reply=self.object, reason=reason)
         else:

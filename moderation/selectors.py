@@ -8,20 +8,26 @@ from django.core.cache import cache
 from django.core.paginator import Page, Paginator
 from django.db.models import (
     BooleanField,
+    CharField,
     Count,
     Exists,
     ExpressionWrapper,
+    IntegerField,
     OuterRef,
     Q,
     QuerySet,
+    Subquery,
     Value,
 )
 from django.db.models.functions import Coalesce, Lower, NullIf
 from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 
 from accounts.roles import MODERATE_PERMISSION
 from community.cache import content_version
-from community.models import Category, Reply, Thread, Visibility
+from community.models import Category, CommunitySettings, Reply, Thread, Visibility
+from community.premoderation import external_link_count
 from community.selectors import CachedCountPaginator
 from moderation.models import CannedResponse
 
@@ -201,7 +207,6 @@ APPROVALS_PER_PAGE = 50
 def awaiting_approval():
     """Pending threads and replies as (kind, id, created_at) rows, oldest first: one
     list across both tables, so the oldest waiting post is always at the top."""
-    from django.db.models import CharField, Value
 
     def rows(model, kind):
         return (
@@ -237,8 +242,6 @@ class PendingPost:
 
 def _approved_posts_expression():
     """The author's public posts (threads + replies), counted inside the row's query."""
-    from django.db.models import IntegerField, Subquery
-    from django.db.models.functions import Coalesce
 
     def count_of(model):
         counted = (
@@ -254,9 +257,6 @@ def _approved_posts_expression():
 
 
 def _why_pending(*, approved: int, links: int, rules) -> str:
-    from django.utils.translation import gettext as _
-    from django.utils.translation import ngettext
-
     if approved < rules.premoderation_first_posts:
         return ngettext(
             "A new member's first post.",
@@ -273,9 +273,6 @@ def _why_pending(*, approved: int, links: int, rules) -> str:
 def approvals_list(*, page_number=1) -> Page:
     """A page of posts awaiting approval, oldest first, in a fixed number of queries:
     the count, the page's ids, its threads, its replies and the site's rules."""
-    from community.models import CommunitySettings
-    from community.premoderation import external_link_count
-
     page = Paginator(awaiting_approval(), APPROVALS_PER_PAGE).get_page(page_number)
     ids = {"thread": [], "reply": []}
     for kind, pk, _created_at in page.object_list:

@@ -11,7 +11,7 @@ from community.models import HIDDEN_REASON_MAX_LENGTH, Category, Reply, Thread, 
 from community.search import thread_reindex_on_commit
 from community.services import response_target, thread_refresh_replies
 from moderation import permissions
-from moderation.wagtail_hooks import (
+from moderation.audit import (
     REPLY_HIDE,
     REPLY_RESTORE,
     THREAD_HIDE,

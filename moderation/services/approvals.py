@@ -14,8 +14,8 @@ from community import services as community_services
 from community.models import Reply, Thread, Visibility
 from community.search import thread_reindex_on_commit
 from moderation import permissions
+from moderation.audit import REPLY_APPROVE, REPLY_REJECT, THREAD_APPROVE, THREAD_REJECT
 from moderation.services.actions import _clean_reason
-from moderation.wagtail_hooks import REPLY_APPROVE, REPLY_REJECT, THREAD_APPROVE, THREAD_REJECT
 
 
 def _already_public() -> ValidationError:

@@ -19,7 +19,7 @@ from accounts.roles import is_moderator
 from community.models import CommunitySettings, Notification, Thread
 from community.notifications import notify
 from moderation import permissions
-from moderation.wagtail_hooks import THREAD_ASSIGN, THREAD_CLAIM, THREAD_RELEASE
+from moderation.audit import THREAD_ASSIGN, THREAD_CLAIM, THREAD_RELEASE
 
 
 def claim_expiry(now: datetime) -> datetime:

@@ -14,8 +14,8 @@ from wagtail.log_actions import log
 from accounts.models import User
 from accounts.roles import is_moderator
 from moderation import permissions
+from moderation.audit import MEMBER_SUSPEND, MEMBER_UNSUSPEND
 from moderation.services.actions import REASON_MAX_LENGTH, _clean_reason, one_line
-from moderation.wagtail_hooks import MEMBER_SUSPEND, MEMBER_UNSUSPEND
 
 SUSPENSION_MAX_DAYS = 3650
 

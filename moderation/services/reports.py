@@ -26,11 +26,7 @@ from community.permissions import suspension_message
 from community.search import thread_reindex_on_commit
 from community.services import thread_refresh_replies
 from moderation import permissions
-from moderation.models import Report
-from moderation.services import actions
-from moderation.services.actions import _clean_reason
-from moderation.services.members import member_suspend
-from moderation.wagtail_hooks import (
+from moderation.audit import (
     REPLY_HIDE,
     REPLY_RESTORE,
     REPORT_AUTO_HIDE,
@@ -38,6 +34,17 @@ from moderation.wagtail_hooks import (
     THREAD_HIDE,
     THREAD_RESTORE,
 )
+from moderation.models import Report
+from moderation.services.actions import (
+    REASON_MAX_LENGTH,
+    _clean_reason,
+    one_line,
+    reply_hide,
+    reply_restore,
+    thread_hide,
+    thread_restore,
+)
+from moderation.services.members import member_suspend
 
 NOTE_MAX_LENGTH = 500
 AUTO_HIDE_REASON = gettext_lazy("Hidden after several reports, pending a moderator's review")
@@ -204,7 +211,7 @@ def _resolve(thread, reply, *, moderator, status: str, note: str) -> int:
 
 
 def _one_line(text: str) -> str:
-    return actions.one_line(text)[: actions.REASON_MAX_LENGTH]
+    return one_line(text)[:REASON_MAX_LENGTH]
 
 
 @transaction.atomic
@@ -226,9 +233,9 @@ def reports_dismiss(
     if restored:
         restore_reason = reason or _("Reports dismissed")
         if reply is not None:
-            actions.reply_restore(moderator=moderator, reply=reply, reason=restore_reason)
+            reply_restore(moderator=moderator, reply=reply, reason=restore_reason)
         else:
-            actions.thread_restore(moderator=moderator, thread=thread, reason=restore_reason)
+            thread_restore(moderator=moderator, thread=thread, reason=restore_reason)
     log(
         post,
         REPORT_DISMISS,
@@ -245,9 +252,9 @@ def _hide(*, moderator, thread: Thread, reply: Reply | None, reason: str) -> Non
     post = reply or thread
     if post.visibility == Visibility.VISIBLE:
         if reply is not None:
-            actions.reply_hide(moderator=moderator, reply=reply, reason=reason)
+            reply_hide(moderator=moderator, reply=reply, reason=reason)
         else:
-            actions.thread_hide(moderator=moderator, thread=thread, reason=reason)
+            thread_hide(moderator=moderator, thread=thread, reason=reason)
         return
     if post.visibility == Visibility.HIDDEN and post.hidden_reason == reason:
         return

@@ -13,8 +13,8 @@ from wagtail.models import ModelLogEntry
 from community.cache import content_changed
 from community.models import Reply, Thread, Visibility
 from moderation import services
+from moderation.audit import REPLY_HIDE, REPLY_RESTORE, THREAD_HIDE, THREAD_RESTORE
 from moderation.models import Report
-from moderation.wagtail_hooks import REPLY_HIDE, REPLY_RESTORE, THREAD_HIDE, THREAD_RESTORE
 from tests.factories import CategoryFactory, ReplyFactory, ThreadFactory, UserFactory
 
 LIST_URLS = ["community_threads:index", "community_replies:index", "community_reports:index"]
