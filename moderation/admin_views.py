@@ -37,12 +37,12 @@ from wagtail.permission_policies.base import BasePermissionPolicy
 from wagtail.permissions import policy_registry
 
 from accounts.roles import ADMIN_ACCESS_PERMISSION, MODERATE_PERMISSION, is_editor, is_moderator
-from community.models import HIDDEN_REASON_MAX_LENGTH, Category, Reply, Thread, Visibility
+from community.models import Category, Reply, Thread, Visibility
 from moderation import permissions, reports_selectors, selectors, services
 from moderation.models import Report
+from moderation.services.reasons import REASON_MAX_LENGTH
 
 EXCERPT_WORDS = 16
-REASON_MAX_LENGTH = HIDDEN_REASON_MAX_LENGTH
 
 # Permission policy ----------------------------------------------------------------
 

@@ -7,7 +7,8 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from wagtail.log_actions import log
 
-from community.models import HIDDEN_REASON_MAX_LENGTH, Category, Reply, Thread, Visibility
+from community.locking import lock_reply, lock_thread
+from community.models import Category, Reply, Thread, Visibility
 from community.search import thread_reindex_on_commit
 from community.services import response_target, thread_refresh_replies
 from moderation import permissions
@@ -24,44 +25,14 @@ from moderation.audit import (
     THREAD_UNMARK_DUPLICATE,
     THREAD_UNPIN,
 )
-
-REASON_MAX_LENGTH = HIDDEN_REASON_MAX_LENGTH
-
-
-def one_line(text: str) -> str:
-    """`text` on one line, without the NUL characters PostgreSQL cannot store
-    (reasons come straight from a POST, not through a form that would refuse them)."""
-    return " ".join((text or "").replace("\x00", " ").split())
-
-
-def _optional_reason(reason: str) -> str:
-    return one_line(reason)[:REASON_MAX_LENGTH]
-
-
-def _clean_reason(reason: str) -> str:
-    reason = one_line(reason)
-    if not reason:
-        raise ValidationError(_("Say why: the author will read it."), code="reason_required")
-    if len(reason) > REASON_MAX_LENGTH:
-        raise ValidationError(
-            _("Keep the reason under %(limit)s characters."),
-            code="reason_too_long",
-            params={"limit": REASON_MAX_LENGTH},
-        )
-    return reason
-
-
-def _locked_reply(reply: Reply) -> Reply:
-    # Lock the thread first (as posting a reply does) so counters move in one order.
-    Thread.objects.select_for_update().get(pk=reply.thread_id)
-    return Reply.objects.select_for_update(of=("self",)).select_related("thread").get(pk=reply.pk)
+from moderation.services.reasons import clean_reason, one_line, optional_reason
 
 
 @transaction.atomic
 def reply_hide(*, moderator, reply: Reply, reason: str) -> Reply:
     permissions.check_moderate(moderator)
-    reason = _clean_reason(reason)
-    reply = _locked_reply(reply)
+    reason = clean_reason(reason)
+    reply = lock_reply(reply)
     if reply.visibility == Visibility.HIDDEN:
         return reply  # already hidden: a double submit changes nothing
     reply.visibility, reply.hidden_reason = Visibility.HIDDEN, reason
@@ -74,7 +45,7 @@ def reply_hide(*, moderator, reply: Reply, reason: str) -> Reply:
 @transaction.atomic
 def reply_restore(*, moderator, reply: Reply, reason: str = "") -> Reply:
     permissions.check_moderate(moderator)
-    reply = _locked_reply(reply)
+    reply = lock_reply(reply)
     if reply.visibility != Visibility.HIDDEN:
         return reply
     reply.visibility, reply.hidden_reason = Visibility.VISIBLE, ""
@@ -89,16 +60,12 @@ def reply_restore(*, moderator, reply: Reply, reason: str = "") -> Reply:
     return reply
 
 
-def _locked_thread(thread: Thread) -> Thread:
-    return Thread.objects.select_for_update().get(pk=thread.pk)
-
-
 @transaction.atomic
 def thread_hide(*, moderator, thread: Thread, reason: str) -> Thread:
     """Hide a thread: out of every list and of the queue, kept whole for its author."""
     permissions.check_moderate(moderator)
-    reason = _clean_reason(reason)
-    thread = _locked_thread(thread)
+    reason = clean_reason(reason)
+    thread = lock_thread(thread)
     if thread.visibility == Visibility.HIDDEN:
         return thread
     previous = thread.visibility
@@ -118,7 +85,7 @@ def thread_restore(*, moderator, thread: Thread, reason: str = "") -> Thread:
     time yet: restoring publishes it, and the official-reply clock starts now.
     """
     permissions.check_moderate(moderator)
-    thread = _locked_thread(thread)
+    thread = lock_thread(thread)
     if thread.visibility != Visibility.HIDDEN:
         return thread
     thread.visibility, thread.hidden_reason = Visibility.VISIBLE, ""
@@ -132,7 +99,7 @@ def thread_restore(*, moderator, thread: Thread, reason: str = "") -> Thread:
         fields += ["published_at", "last_activity_at", "response_due_at"]
     thread.save(update_fields=fields)
     thread_reindex_on_commit(thread_id=thread.pk)
-    data = {"reason": _optional_reason(reason)}
+    data = {"reason": optional_reason(reason)}
     if first_publication:
         data["published"] = True
     log(thread, THREAD_RESTORE, user=moderator, data=data)
@@ -143,8 +110,8 @@ def thread_restore(*, moderator, thread: Thread, reason: str = "") -> Thread:
 def thread_set_locked(*, moderator, thread: Thread, locked: bool, reason: str = "") -> Thread:
     """Lock a thread (no more replies from members) or unlock it."""
     permissions.check_moderate(moderator)
-    reason = _clean_reason(reason) if locked else one_line(reason)
-    thread = _locked_thread(thread)
+    reason = clean_reason(reason) if locked else one_line(reason)
+    thread = lock_thread(thread)
     if thread.is_locked == locked:
         return thread
     thread.is_locked = locked
@@ -157,8 +124,8 @@ def thread_set_locked(*, moderator, thread: Thread, locked: bool, reason: str = 
 def thread_set_pinned(*, moderator, thread: Thread, pinned: bool, reason: str = "") -> Thread:
     """Pin a thread at the top of its lists (first page, "Pinned" block) or unpin it."""
     permissions.check_moderate(moderator)
-    reason = _optional_reason(reason)
-    thread = _locked_thread(thread)
+    reason = optional_reason(reason)
+    thread = lock_thread(thread)
     if thread.is_pinned == pinned:
         return thread  # a double submit changes nothing, and logs nothing
     thread.is_pinned = pinned
@@ -180,10 +147,8 @@ def thread_move(*, moderator, thread: Thread, category: Category, reason: str) -
     has another target.
     """
     permissions.check_moderate(moderator)
-    reason = _clean_reason(reason)
-    thread = (
-        Thread.objects.select_for_update(of=("self",)).select_related("category").get(pk=thread.pk)
-    )
+    reason = clean_reason(reason)
+    thread = lock_thread(thread, select_related=("category",))
     if thread.category_id == category.pk:
         raise ValidationError(
             _("The thread is already in “%(category)s”."),
@@ -240,8 +205,8 @@ def thread_mark_duplicate(
     links back. Reopening (thread_unmark_duplicate) undoes it.
     """
     permissions.check_moderate(moderator)
-    reason = _optional_reason(reason)
-    thread = _locked_thread(thread)
+    reason = optional_reason(reason)
+    thread = lock_thread(thread)
     original = Thread.objects.get(pk=original.pk)
     if thread.duplicate_of_id == original.pk:
         return thread
@@ -260,8 +225,8 @@ def thread_mark_duplicate(
 def thread_unmark_duplicate(*, moderator, thread: Thread, reason: str = "") -> Thread:
     """Reopen a thread closed as a duplicate."""
     permissions.check_moderate(moderator)
-    reason = _optional_reason(reason)
-    thread = _locked_thread(thread)
+    reason = optional_reason(reason)
+    thread = lock_thread(thread)
     if thread.duplicate_of_id is None:
         return thread
     original = thread.duplicate_of_id

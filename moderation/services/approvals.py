@@ -11,11 +11,12 @@ from django.utils.translation import gettext as _
 from wagtail.log_actions import log
 
 from community import services as community_services
+from community.locking import lock_reply, lock_thread
 from community.models import Reply, Thread, Visibility
 from community.search import thread_reindex_on_commit
 from moderation import permissions
 from moderation.audit import REPLY_APPROVE, REPLY_REJECT, THREAD_APPROVE, THREAD_REJECT
-from moderation.services.actions import _clean_reason
+from moderation.services.reasons import clean_reason
 
 
 def _already_public() -> ValidationError:
@@ -29,7 +30,7 @@ def _already_public() -> ValidationError:
 def thread_approve(*, moderator, thread: Thread) -> Thread:
     """Publish a pending thread; it enters the official-reply queue, due from now."""
     permissions.check_moderate(moderator)
-    thread = Thread.objects.select_for_update().get(pk=thread.pk)
+    thread = lock_thread(thread)
     if thread.visibility != Visibility.PENDING:
         return thread  # approved (or rejected) already: a double submit changes nothing
     thread = community_services.thread_publish(thread=thread)
@@ -46,8 +47,8 @@ def thread_approve(*, moderator, thread: Thread) -> Thread:
 def thread_reject(*, moderator, thread: Thread, reason: str) -> Thread:
     """Keep a pending thread out of public view, with a reason its author reads."""
     permissions.check_moderate(moderator)
-    reason = _clean_reason(reason)
-    thread = Thread.objects.select_for_update().get(pk=thread.pk)
+    reason = clean_reason(reason)
+    thread = lock_thread(thread)
     if thread.visibility == Visibility.HIDDEN:
         return thread
     if thread.visibility != Visibility.PENDING:
@@ -63,9 +64,7 @@ def thread_reject(*, moderator, thread: Thread, reason: str) -> Thread:
 def reply_approve(*, moderator, reply: Reply) -> Reply:
     """Publish a pending reply: it counts on its thread and notifies from now."""
     permissions.check_moderate(moderator)
-    # The thread first, then the reply: the order every reply write takes.
-    Thread.objects.select_for_update().get(pk=reply.thread_id)
-    reply = Reply.objects.select_for_update().get(pk=reply.pk)
+    reply = lock_reply(reply)
     if reply.visibility != Visibility.PENDING:
         return reply
     reply = community_services.reply_publish(reply=reply)
@@ -81,9 +80,8 @@ def reply_reject(*, moderator, reply: Reply, reason: str) -> Reply:
     (reply_restore) counts it.
     """
     permissions.check_moderate(moderator)
-    reason = _clean_reason(reason)
-    Thread.objects.select_for_update().get(pk=reply.thread_id)
-    reply = Reply.objects.select_for_update().get(pk=reply.pk)
+    reason = clean_reason(reason)
+    reply = lock_reply(reply)
     if reply.visibility == Visibility.HIDDEN:
         return reply
     if reply.visibility != Visibility.PENDING:

@@ -15,12 +15,15 @@ from accounts.models import User
 from accounts.roles import is_moderator
 from moderation import permissions
 from moderation.audit import MEMBER_SUSPEND, MEMBER_UNSUSPEND
-from moderation.services.actions import REASON_MAX_LENGTH, _clean_reason, one_line
+from moderation.services.reasons import clean_reason, optional_reason
 
 SUSPENSION_MAX_DAYS = 3650
 
 
 def _locked_member(member: User) -> User:
+    """The member's row, locked until the transaction ends: two moderators suspending
+    the same member at once write one after the other. (A member is no post, so
+    community.locking, which orders thread and reply locks, has nothing to say here.)"""
     return User.objects.select_for_update().get(pk=member.pk)
 
 
@@ -56,7 +59,7 @@ def member_suspend(*, moderator, member: User, until: datetime, reason: str) -> 
     submitting the same suspension twice changes nothing.
     """
     permissions.check_moderate(moderator)
-    reason = _clean_reason(reason)
+    reason = clean_reason(reason)
     until = _clean_until(until)
     member = _locked_member(member)
     check_suspendable(moderator=moderator, member=member)
@@ -78,7 +81,7 @@ def member_unsuspend(*, moderator, member: User, reason: str = "") -> User:
     """Lift a member's suspension now. Nothing happens (and nothing is logged) when
     the member is not suspended, so a double submit is harmless."""
     permissions.check_moderate(moderator)
-    reason = one_line(reason)[:REASON_MAX_LENGTH]
+    reason = optional_reason(reason)
     member = _locked_member(member)
     if not member.is_suspended:
         return member

@@ -21,6 +21,7 @@ from wagtail.log_actions import log
 from wagtail.models import ModelLogEntry
 
 from accounts.roles import is_moderator
+from community.locking import lock_post
 from community.models import CommunitySettings, Reply, Thread, Visibility
 from community.permissions import suspension_message
 from community.search import thread_reindex_on_commit
@@ -35,16 +36,9 @@ from moderation.audit import (
     THREAD_RESTORE,
 )
 from moderation.models import Report
-from moderation.services.actions import (
-    REASON_MAX_LENGTH,
-    _clean_reason,
-    one_line,
-    reply_hide,
-    reply_restore,
-    thread_hide,
-    thread_restore,
-)
+from moderation.services.actions import reply_hide, reply_restore, thread_hide, thread_restore
 from moderation.services.members import member_suspend
+from moderation.services.reasons import clean_reason, optional_reason, within_limit
 
 NOTE_MAX_LENGTH = 500
 AUTO_HIDE_REASON = gettext_lazy("Hidden after several reports, pending a moderator's review")
@@ -90,19 +84,6 @@ def check_report(user, post) -> None:
 # Reporting --------------------------------------------------------------------------
 
 
-def _locked_post(thread: Thread, reply: Reply | None) -> tuple[Thread, Reply | None]:
-    """Lock the thread, then the reply (the order every write on a thread uses), so
-    reports on one post are counted one after the other."""
-    if reply is not None and reply.thread_id != thread.pk:
-        raise ValidationError(_("That reply is not part of this thread."), code="wrong_reply")
-    thread = Thread.objects.select_for_update().get(pk=thread.pk)
-    if reply is not None:
-        reply = (
-            Reply.objects.select_for_update(of=("self",)).select_related("thread").get(pk=reply.pk)
-        )
-    return thread, reply
-
-
 def _open_reports_on(thread: Thread, reply: Reply | None):
     reports = Report.objects.filter(status=Report.Status.OPEN, thread_id=thread.pk)
     if reply is None:
@@ -114,13 +95,12 @@ def _clean_note(note: str) -> str:
     note = (note or "").strip()
     if "\x00" in note:
         raise ValidationError(_("The note holds a character that cannot be saved."), code="nul")
-    if len(note) > NOTE_MAX_LENGTH:
-        raise ValidationError(
-            _("Keep the note under %(limit)s characters."),
-            code="note_too_long",
-            params={"limit": NOTE_MAX_LENGTH},
-        )
-    return note
+    return within_limit(
+        note,
+        limit=NOTE_MAX_LENGTH,
+        message=_("Keep the note under %(limit)s characters."),
+        code="note_too_long",
+    )
 
 
 @transaction.atomic
@@ -133,7 +113,8 @@ def report_create(
     returns that report. When enough different members have open reports on the
     post, it is hidden pending a moderator's review.
     """
-    thread, reply = _locked_post(thread, reply)
+    # The thread, then the reply: reports on one post are counted one after the other.
+    thread, reply = lock_post(thread, reply)
     post = reply or thread
     check_report(reporter, post)
     if reason not in Report.Reason.values:
@@ -210,10 +191,6 @@ def _resolve(thread, reply, *, moderator, status: str, note: str) -> int:
     )
 
 
-def _one_line(text: str) -> str:
-    return one_line(text)[:REASON_MAX_LENGTH]
-
-
 @transaction.atomic
 def reports_dismiss(
     *, moderator, thread: Thread, reply: Reply | None = None, reason: str = ""
@@ -221,8 +198,8 @@ def reports_dismiss(
     """Close the open reports on a post as unfounded; a post hidden by those reports
     is shown again. Returns how many reports were dismissed (0 on a double submit)."""
     permissions.check_moderate(moderator)
-    reason = _one_line(reason)
-    thread, reply = _locked_post(thread, reply)
+    reason = optional_reason(reason)
+    thread, reply = lock_post(thread, reply)
     post = reply or thread
     restored = hidden_by_reports(post)
     dismissed = _resolve(
@@ -274,8 +251,8 @@ def reports_hide_post(*, moderator, thread: Thread, reply: Reply | None = None, 
     """Agree with the reports: hide the post (logged with the reason the author reads)
     and close its open reports. Returns how many reports were closed."""
     permissions.check_moderate(moderator)
-    reason = _clean_reason(reason)
-    thread, reply = _locked_post(thread, reply)
+    reason = clean_reason(reason)
+    thread, reply = lock_post(thread, reply)
     _hide(moderator=moderator, thread=thread, reply=reply, reason=reason)
     return _resolve(thread, reply, moderator=moderator, status=Report.Status.HIDDEN, note=reason)
 
@@ -293,10 +270,10 @@ def reports_suspend_author(
     """Suspend the reported post's author, optionally hide the post, and close the
     post's open reports. Returns how many reports were closed."""
     permissions.check_moderate(moderator)
-    thread, reply = _locked_post(thread, reply)
+    thread, reply = lock_post(thread, reply)
     post = reply or thread
     member_suspend(moderator=moderator, member=post.author, until=until, reason=reason)
-    reason = _clean_reason(reason)
+    reason = clean_reason(reason)
     if hide:
         _hide(moderator=moderator, thread=thread, reply=reply, reason=reason)
     return _resolve(thread, reply, moderator=moderator, status=Report.Status.SUSPENDED, note=reason)
