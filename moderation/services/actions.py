@@ -3,14 +3,13 @@ is reversible, and writes Wagtail's audit log with who, what and why (promise 3)
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
-from django.utils import timezone
 from django.utils.translation import gettext as _
 from wagtail.log_actions import log
 
 from community.locking import lock_reply, lock_thread
 from community.models import Category, Reply, Thread, Visibility
 from community.search import thread_reindex_on_commit
-from community.services import response_target, thread_refresh_replies
+from community.services import post_hide, post_restore
 from moderation import permissions
 from moderation.audit import (
     REPLY_HIDE,
@@ -27,6 +26,40 @@ from moderation.audit import (
 )
 from moderation.services.reasons import clean_reason, one_line, optional_reason
 
+# Hiding and restoring ---------------------------------------------------------------
+# community.services.post_hide and post_restore change the post and keep the counters
+# and the queue true; what moderation adds is the moderator, the reason and the log.
+
+
+def hide_as_moderator(post: Thread | Reply, *, moderator, reason: str) -> bool:
+    """Hide a post, locked by the caller, with the moderator's reason, and log it.
+    Nothing is logged when nothing changed (hidden already, with that reason)."""
+    previous = post.visibility
+    if not post_hide(post, reason=reason):
+        return False
+    if isinstance(post, Reply):
+        log(post, REPLY_HIDE, user=moderator, data={"reason": reason, "thread": post.thread_id})
+    else:
+        log(post, THREAD_HIDE, user=moderator, data={"reason": reason, "previous": previous})
+    return True
+
+
+def restore_as_moderator(post: Thread | Reply, *, moderator, reason: str = "") -> bool:
+    """Make a hidden post, locked by the caller, public again, and log it (with
+    `published` when a thread that was never public is published by it)."""
+    first_publication = isinstance(post, Thread) and post.response_due_at is None
+    if not post_restore(post):
+        return False
+    if isinstance(post, Reply):
+        data = {"reason": one_line(reason), "thread": post.thread_id}
+        log(post, REPLY_RESTORE, user=moderator, data=data)
+        return True
+    data = {"reason": optional_reason(reason)}
+    if first_publication:
+        data["published"] = True
+    log(post, THREAD_RESTORE, user=moderator, data=data)
+    return True
+
 
 @transaction.atomic
 def reply_hide(*, moderator, reply: Reply, reason: str) -> Reply:
@@ -35,10 +68,7 @@ def reply_hide(*, moderator, reply: Reply, reason: str) -> Reply:
     reply = lock_reply(reply)
     if reply.visibility == Visibility.HIDDEN:
         return reply  # already hidden: a double submit changes nothing
-    reply.visibility, reply.hidden_reason = Visibility.HIDDEN, reason
-    reply.save(update_fields=["visibility", "hidden_reason", "updated_at"])
-    thread_refresh_replies(reply.thread)
-    log(reply, REPLY_HIDE, user=moderator, data={"reason": reason, "thread": reply.thread_id})
+    hide_as_moderator(reply, moderator=moderator, reason=reason)
     return reply
 
 
@@ -46,17 +76,7 @@ def reply_hide(*, moderator, reply: Reply, reason: str) -> Reply:
 def reply_restore(*, moderator, reply: Reply, reason: str = "") -> Reply:
     permissions.check_moderate(moderator)
     reply = lock_reply(reply)
-    if reply.visibility != Visibility.HIDDEN:
-        return reply
-    reply.visibility, reply.hidden_reason = Visibility.VISIBLE, ""
-    reply.save(update_fields=["visibility", "hidden_reason", "updated_at"])
-    thread_refresh_replies(reply.thread)
-    log(
-        reply,
-        REPLY_RESTORE,
-        user=moderator,
-        data={"reason": one_line(reason), "thread": reply.thread_id},
-    )
+    restore_as_moderator(reply, moderator=moderator, reason=reason)
     return reply
 
 
@@ -68,11 +88,7 @@ def thread_hide(*, moderator, thread: Thread, reason: str) -> Thread:
     thread = lock_thread(thread)
     if thread.visibility == Visibility.HIDDEN:
         return thread
-    previous = thread.visibility
-    thread.visibility, thread.hidden_reason = Visibility.HIDDEN, reason
-    thread.save(update_fields=["visibility", "hidden_reason", "updated_at"])
-    thread_reindex_on_commit(thread_id=thread.pk)
-    log(thread, THREAD_HIDE, user=moderator, data={"reason": reason, "previous": previous})
+    hide_as_moderator(thread, moderator=moderator, reason=reason)
     return thread
 
 
@@ -86,24 +102,11 @@ def thread_restore(*, moderator, thread: Thread, reason: str = "") -> Thread:
     """
     permissions.check_moderate(moderator)
     thread = lock_thread(thread)
-    if thread.visibility != Visibility.HIDDEN:
-        return thread
-    thread.visibility, thread.hidden_reason = Visibility.VISIBLE, ""
-    fields = ["visibility", "hidden_reason", "updated_at"]
-    first_publication = thread.response_due_at is None
-    if first_publication:
-        now = timezone.now()
-        thread.published_at = thread.published_at or now
-        thread.last_activity_at = now
-        thread.response_due_at = now + response_target(thread.category)
-        fields += ["published_at", "last_activity_at", "response_due_at"]
-    thread.save(update_fields=fields)
-    thread_reindex_on_commit(thread_id=thread.pk)
-    data = {"reason": optional_reason(reason)}
-    if first_publication:
-        data["published"] = True
-    log(thread, THREAD_RESTORE, user=moderator, data=data)
+    restore_as_moderator(thread, moderator=moderator, reason=reason)
     return thread
+
+
+# Locking, pinning, moving, duplicates -----------------------------------------------
 
 
 @transaction.atomic

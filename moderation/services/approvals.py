@@ -13,7 +13,6 @@ from wagtail.log_actions import log
 from community import services as community_services
 from community.locking import lock_reply, lock_thread
 from community.models import Reply, Thread, Visibility
-from community.search import thread_reindex_on_commit
 from moderation import permissions
 from moderation.audit import REPLY_APPROVE, REPLY_REJECT, THREAD_APPROVE, THREAD_REJECT
 from moderation.services.reasons import clean_reason
@@ -43,21 +42,9 @@ def thread_approve(*, moderator, thread: Thread) -> Thread:
     return thread
 
 
-@transaction.atomic
 def thread_reject(*, moderator, thread: Thread, reason: str) -> Thread:
     """Keep a pending thread out of public view, with a reason its author reads."""
-    permissions.check_moderate(moderator)
-    reason = clean_reason(reason)
-    thread = lock_thread(thread)
-    if thread.visibility == Visibility.HIDDEN:
-        return thread
-    if thread.visibility != Visibility.PENDING:
-        raise _already_public()
-    thread.visibility, thread.hidden_reason = Visibility.HIDDEN, reason
-    thread.save(update_fields=["visibility", "hidden_reason", "updated_at"])
-    thread_reindex_on_commit(thread_id=thread.pk)
-    log(thread, THREAD_REJECT, user=moderator, data={"reason": reason})
-    return thread
+    return _reject(moderator=moderator, post=thread, reason=reason)
 
 
 @transaction.atomic
@@ -72,21 +59,31 @@ def reply_approve(*, moderator, reply: Reply) -> Reply:
     return reply
 
 
-@transaction.atomic
 def reply_reject(*, moderator, reply: Reply, reason: str) -> Reply:
     """Keep a pending reply out of public view, with a reason its author reads.
 
     A pending reply was never counted, so no counter moves; restoring it later
     (reply_restore) counts it.
     """
+    return _reject(moderator=moderator, post=reply, reason=reason)
+
+
+@transaction.atomic
+def _reject(*, moderator, post: Thread | Reply, reason: str) -> Thread | Reply:
+    """Hide a pending post with the moderator's reason. A post rejected (or hidden)
+    already is left as it is; a public one is refused: hiding it is another action."""
     permissions.check_moderate(moderator)
     reason = clean_reason(reason)
-    reply = lock_reply(reply)
-    if reply.visibility == Visibility.HIDDEN:
-        return reply
-    if reply.visibility != Visibility.PENDING:
+    if isinstance(post, Reply):
+        post = lock_reply(post)
+        action, data = REPLY_REJECT, {"reason": reason, "thread": post.thread_id}
+    else:
+        post = lock_thread(post)
+        action, data = THREAD_REJECT, {"reason": reason}
+    if post.visibility == Visibility.HIDDEN:
+        return post
+    if post.visibility != Visibility.PENDING:
         raise _already_public()
-    reply.visibility, reply.hidden_reason = Visibility.HIDDEN, reason
-    reply.save(update_fields=["visibility", "hidden_reason", "updated_at"])
-    log(reply, REPLY_REJECT, user=moderator, data={"reason": reason, "thread": reply.thread_id})
-    return reply
+    community_services.post_hide(post, reason=reason)
+    log(post, action, user=moderator, data=data)
+    return post

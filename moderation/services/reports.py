@@ -24,8 +24,7 @@ from accounts.roles import is_moderator
 from community.locking import lock_post
 from community.models import CommunitySettings, Reply, Thread, Visibility
 from community.permissions import suspension_message
-from community.search import thread_reindex_on_commit
-from community.services import thread_refresh_replies
+from community.services import post_hide
 from moderation import permissions
 from moderation.audit import (
     REPLY_HIDE,
@@ -36,7 +35,7 @@ from moderation.audit import (
     THREAD_RESTORE,
 )
 from moderation.models import Report
-from moderation.services.actions import reply_hide, reply_restore, thread_hide, thread_restore
+from moderation.services.actions import hide_as_moderator, restore_as_moderator
 from moderation.services.members import member_suspend
 from moderation.services.reasons import clean_reason, optional_reason, within_limit
 
@@ -149,13 +148,8 @@ def _hide_pending_review(thread: Thread, reply: Reply | None, *, reporters: int,
         return
     # Stored once for everyone, in the site's language, like a moderator's reason.
     with translation.override(settings.LANGUAGE_CODE):
-        post.visibility, post.hidden_reason = Visibility.HIDDEN, str(AUTO_HIDE_REASON)
-    post.save(update_fields=["visibility", "hidden_reason", "updated_at"])
-    thread_reindex_on_commit(thread_id=thread.pk)
-    if reply is not None:
-        # Hiding the only official reply puts the thread back in the queue, with its
-        # original due time.
-        thread_refresh_replies(thread)
+        reason = str(AUTO_HIDE_REASON)
+    post_hide(post, reason=reason)
     log(
         post,
         REPORT_AUTO_HIDE,
@@ -208,11 +202,7 @@ def reports_dismiss(
     if not dismissed:
         return 0
     if restored:
-        restore_reason = reason or _("Reports dismissed")
-        if reply is not None:
-            reply_restore(moderator=moderator, reply=reply, reason=restore_reason)
-        else:
-            thread_restore(moderator=moderator, thread=thread, reason=restore_reason)
+        restore_as_moderator(post, moderator=moderator, reason=reason or _("Reports dismissed"))
     log(
         post,
         REPORT_DISMISS,
@@ -222,30 +212,6 @@ def reports_dismiss(
     return dismissed
 
 
-def _hide(*, moderator, thread: Thread, reply: Reply | None, reason: str) -> None:
-    """Hide the post with the moderator's reason; a post already hidden (by reports)
-    gets the moderator's reason instead of the automatic one, and the decision is
-    logged as a moderator's hide."""
-    post = reply or thread
-    if post.visibility == Visibility.VISIBLE:
-        if reply is not None:
-            reply_hide(moderator=moderator, reply=reply, reason=reason)
-        else:
-            thread_hide(moderator=moderator, thread=thread, reason=reason)
-        return
-    if post.visibility == Visibility.HIDDEN and post.hidden_reason == reason:
-        return
-    previous = post.visibility
-    post.visibility, post.hidden_reason = Visibility.HIDDEN, reason
-    post.save(update_fields=["visibility", "hidden_reason", "updated_at"])
-    thread_reindex_on_commit(thread_id=thread.pk)
-    if reply is not None:
-        thread_refresh_replies(thread)
-        log(reply, REPLY_HIDE, user=moderator, data={"reason": reason, "thread": thread.pk})
-    else:
-        log(thread, THREAD_HIDE, user=moderator, data={"reason": reason, "previous": previous})
-
-
 @transaction.atomic
 def reports_hide_post(*, moderator, thread: Thread, reply: Reply | None = None, reason: str) -> int:
     """Agree with the reports: hide the post (logged with the reason the author reads)
@@ -253,7 +219,9 @@ def reports_hide_post(*, moderator, thread: Thread, reply: Reply | None = None, 
     permissions.check_moderate(moderator)
     reason = clean_reason(reason)
     thread, reply = lock_post(thread, reply)
-    _hide(moderator=moderator, thread=thread, reply=reply, reason=reason)
+    # A post hidden by reports already takes the moderator's reason instead of the
+    # automatic one, and the decision is logged as a moderator's hide.
+    hide_as_moderator(reply or thread, moderator=moderator, reason=reason)
     return _resolve(thread, reply, moderator=moderator, status=Report.Status.HIDDEN, note=reason)
 
 
@@ -275,5 +243,5 @@ def reports_suspend_author(
     member_suspend(moderator=moderator, member=post.author, until=until, reason=reason)
     reason = clean_reason(reason)
     if hide:
-        _hide(moderator=moderator, thread=thread, reply=reply, reason=reason)
+        hide_as_moderator(post, moderator=moderator, reason=reason)
     return _resolve(thread, reply, moderator=moderator, status=Report.Status.SUSPENDED, note=reason)
