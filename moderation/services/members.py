@@ -27,6 +27,15 @@ def _locked_member(member: User) -> User:
     return User.objects.select_for_update().get(pk=member.pk)
 
 
+def _store_suspension(member: User, *, until: datetime | None, reason: str) -> None:
+    member.suspended_until, member.suspension_reason = until, reason
+    member.save(update_fields=["suspended_until", "suspension_reason"])
+
+
+def _log_suspension(member: User, action: str, *, moderator, until: datetime, reason: str) -> None:
+    log(member, action, user=moderator, data={"until": until.isoformat(), "reason": reason})
+
+
 def check_suspendable(*, moderator, member: User) -> None:
     """Staff cannot be suspended from the moderation tools (an administrator removes
     their role instead), and nobody suspends themselves."""
@@ -65,14 +74,8 @@ def member_suspend(*, moderator, member: User, until: datetime, reason: str) -> 
     check_suspendable(moderator=moderator, member=member)
     if member.suspended_until == until and member.suspension_reason == reason:
         return member
-    member.suspended_until, member.suspension_reason = until, reason
-    member.save(update_fields=["suspended_until", "suspension_reason"])
-    log(
-        member,
-        MEMBER_SUSPEND,
-        user=moderator,
-        data={"until": until.isoformat(), "reason": reason},
-    )
+    _store_suspension(member, until=until, reason=reason)
+    _log_suspension(member, MEMBER_SUSPEND, moderator=moderator, until=until, reason=reason)
     return member
 
 
@@ -85,13 +88,7 @@ def member_unsuspend(*, moderator, member: User, reason: str = "") -> User:
     member = _locked_member(member)
     if not member.is_suspended:
         return member
-    until = member.suspended_until
-    member.suspended_until, member.suspension_reason = None, ""
-    member.save(update_fields=["suspended_until", "suspension_reason"])
-    log(
-        member,
-        MEMBER_UNSUSPEND,
-        user=moderator,
-        data={"until": until.isoformat(), "reason": reason},
-    )
+    until = member.suspended_until  # the log keeps the end it had
+    _store_suspension(member, until=None, reason="")
+    _log_suspension(member, MEMBER_UNSUSPEND, moderator=moderator, until=until, reason=reason)
     return member
