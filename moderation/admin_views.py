@@ -38,6 +38,7 @@ from wagtail.permissions import policy_registry
 
 from accounts.roles import ADMIN_ACCESS_PERMISSION, MODERATE_PERMISSION, is_editor, is_moderator
 from community.models import Category, Reply, Thread, Visibility
+from community.querysets import officially_answered_q
 from moderation import permissions, reports_selectors, selectors, services
 from moderation.models import Report
 from moderation.services.reasons import REASON_MAX_LENGTH
@@ -71,6 +72,10 @@ class CommunityReadOnlyPolicy(BasePermissionPolicy):
 
 
 # Official-reply status ------------------------------------------------------------
+# The admin shows the official-reply state of every thread, hidden and pending ones
+# too, so unlike the queue's conditions (community.querysets: awaiting_official_reply_q,
+# overdue_q) these leave visibility aside; the editors' links add visibility=visible
+# to list the queue itself.
 
 OFFICIAL_STATUSES = (
     ("answered", _("Answered")),
@@ -79,7 +84,21 @@ OFFICIAL_STATUSES = (
 )
 
 
+def official_status_q(status: str, *, at) -> Q:
+    """The threads the list's "Official reply" filter shows at `at`: officially
+    answered; awaiting (not answered, overdue ones included); or overdue."""
+    answered = officially_answered_q()
+    if status == "answered":
+        return answered
+    if status == "overdue":
+        return ~answered & Q(response_due_at__lt=at)
+    return ~answered
+
+
 def official_status(thread: Thread, now=None) -> str:
+    """The column's state of one loaded thread, by the conditions of
+    official_status_q and without a query: "awaiting" here is within its target
+    (a test holds the two together)."""
     if thread.first_official_reply_at is not None:
         return "answered"
     if thread.response_due_at is not None and thread.response_due_at < (now or timezone.now()):
@@ -128,14 +147,9 @@ class ThreadFilterSet(WagtailFilterSet):
         fields = ["visibility", "category"]
 
     def filter_official(self, queryset, name, value):
-        if value == "answered":
-            return queryset.filter(first_official_reply_at__isnull=False)
-        awaiting = queryset.filter(first_official_reply_at__isnull=True)
-        if value == "overdue":
-            return awaiting.filter(response_due_at__lt=timezone.now())
-        if value == "awaiting":
-            return awaiting
-        return queryset
+        if value not in dict(OFFICIAL_STATUSES):
+            return queryset
+        return queryset.filter(official_status_q(value, at=timezone.now()))
 
     def filter_hidden(self, queryset, name, value):
         if value is None:
