@@ -9,9 +9,9 @@ from django.utils.translation import gettext_lazy as _
 from wagtail import hooks
 from wagtail.permissions import register_permission_policy
 from wagtail.snippets.models import register_snippet
-from wagtail.snippets.views.snippets import SnippetViewSet
 
 from community.models import Category, Reply, Thread
+from community.wagtail_hooks import MenuSnippetViewSet
 from moderation import admin_views, audit, selectors
 from moderation.models import CannedResponse, Report
 
@@ -30,18 +30,16 @@ def thread_move_categories(request, thread):
 # Assignment and canned responses -------------------------------------------------
 
 
-class CannedResponseViewSet(SnippetViewSet):
+class CannedResponseViewSet(MenuSnippetViewSet):
     """Editors write the prepared texts staff insert in their replies."""
 
     model = CannedResponse
     icon = "openquote"
     menu_label = _("Canned responses")
     menu_order = 210
-    add_to_admin_menu = True
     list_display = ["title", "category", "use_count", "last_used_at"]
     list_filter = ["category"]
     search_fields = ["title", "body"]
-    search_backend_name = None  # the database's own lookups: always in step with edits
     ordering = ["title"]
 
 
