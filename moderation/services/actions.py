@@ -61,38 +61,46 @@ def restore_as_moderator(post: Thread | Reply, *, moderator, reason: str = "") -
     return True
 
 
+def lock(post: Thread | Reply) -> Thread | Reply:
+    """The post's row locked, with fresh values (a reply after its thread's)."""
+    return lock_reply(post) if isinstance(post, Reply) else lock_thread(post)
+
+
 @transaction.atomic
-def reply_hide(*, moderator, reply: Reply, reason: str) -> Reply:
+def _hide(*, moderator, post: Thread | Reply, reason: str) -> Thread | Reply:
     permissions.check_moderate(moderator)
     reason = clean_reason(reason)
-    reply = lock_reply(reply)
-    if reply.visibility == Visibility.HIDDEN:
-        return reply  # already hidden: a double submit changes nothing
-    hide_as_moderator(reply, moderator=moderator, reason=reason)
-    return reply
+    post = lock(post)
+    if post.visibility == Visibility.HIDDEN:
+        return post  # already hidden: a double submit changes nothing
+    hide_as_moderator(post, moderator=moderator, reason=reason)
+    return post
 
 
 @transaction.atomic
-def reply_restore(*, moderator, reply: Reply, reason: str = "") -> Reply:
+def _restore(*, moderator, post: Thread | Reply, reason: str) -> Thread | Reply:
     permissions.check_moderate(moderator)
-    reply = lock_reply(reply)
-    restore_as_moderator(reply, moderator=moderator, reason=reason)
-    return reply
+    post = lock(post)
+    restore_as_moderator(post, moderator=moderator, reason=reason)
+    return post
 
 
-@transaction.atomic
+def reply_hide(*, moderator, reply: Reply, reason: str) -> Reply:
+    """Hide a reply with a reason its author reads; a thread whose only official
+    reply it was is back in the queue, with its original due time."""
+    return _hide(moderator=moderator, post=reply, reason=reason)
+
+
+def reply_restore(*, moderator, reply: Reply, reason: str = "") -> Reply:
+    """Show a hidden reply again; it counts on its thread again."""
+    return _restore(moderator=moderator, post=reply, reason=reason)
+
+
 def thread_hide(*, moderator, thread: Thread, reason: str) -> Thread:
     """Hide a thread: out of every list and of the queue, kept whole for its author."""
-    permissions.check_moderate(moderator)
-    reason = clean_reason(reason)
-    thread = lock_thread(thread)
-    if thread.visibility == Visibility.HIDDEN:
-        return thread
-    hide_as_moderator(thread, moderator=moderator, reason=reason)
-    return thread
+    return _hide(moderator=moderator, post=thread, reason=reason)
 
 
-@transaction.atomic
 def thread_restore(*, moderator, thread: Thread, reason: str = "") -> Thread:
     """Make a hidden thread visible again; without an official reply it is back in the
     queue with the due time it was given when asked.
@@ -100,10 +108,7 @@ def thread_restore(*, moderator, thread: Thread, reason: str = "") -> Thread:
     A thread rejected while it awaited approval was never public, so it has no due
     time yet: restoring publishes it, and the official-reply clock starts now.
     """
-    permissions.check_moderate(moderator)
-    thread = lock_thread(thread)
-    restore_as_moderator(thread, moderator=moderator, reason=reason)
-    return thread
+    return _restore(moderator=moderator, post=thread, reason=reason)
 
 
 # Locking, pinning, moving, duplicates -----------------------------------------------

@@ -15,6 +15,7 @@ from community.locking import lock_reply, lock_thread
 from community.models import Reply, Thread, Visibility
 from moderation import permissions
 from moderation.audit import REPLY_APPROVE, REPLY_REJECT, THREAD_APPROVE, THREAD_REJECT
+from moderation.services.actions import lock
 from moderation.services.reasons import clean_reason
 
 
@@ -74,11 +75,10 @@ def _reject(*, moderator, post: Thread | Reply, reason: str) -> Thread | Reply:
     already is left as it is; a public one is refused: hiding it is another action."""
     permissions.check_moderate(moderator)
     reason = clean_reason(reason)
+    post = lock(post)
     if isinstance(post, Reply):
-        post = lock_reply(post)
         action, data = REPLY_REJECT, {"reason": reason, "thread": post.thread_id}
     else:
-        post = lock_thread(post)
         action, data = THREAD_REJECT, {"reason": reason}
     if post.visibility == Visibility.HIDDEN:
         return post

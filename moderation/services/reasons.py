@@ -20,7 +20,7 @@ def optional_reason(reason: str) -> str:
     return one_line(reason)[:REASON_MAX_LENGTH]
 
 
-def within_limit(text: str, *, limit: int, message: str, code: str) -> str:
+def within_limit(text: str, limit: int, message: str, *, code: str) -> str:
     """`text` when it fits in `limit` characters; otherwise a ValidationError with
     `message`, which names the limit as %(limit)s."""
     if len(text) > limit:
@@ -33,9 +33,5 @@ def clean_reason(reason: str) -> str:
     reason = one_line(reason)
     if not reason:
         raise ValidationError(_("Say why: the author will read it."), code="reason_required")
-    return within_limit(
-        reason,
-        limit=REASON_MAX_LENGTH,
-        message=_("Keep the reason under %(limit)s characters."),
-        code="reason_too_long",
-    )
+    too_long = _("Keep the reason under %(limit)s characters.")
+    return within_limit(reason, REASON_MAX_LENGTH, too_long, code="reason_too_long")

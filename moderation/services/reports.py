@@ -94,12 +94,8 @@ def _clean_note(note: str) -> str:
     note = (note or "").strip()
     if "\x00" in note:
         raise ValidationError(_("The note holds a character that cannot be saved."), code="nul")
-    return within_limit(
-        note,
-        limit=NOTE_MAX_LENGTH,
-        message=_("Keep the note under %(limit)s characters."),
-        code="note_too_long",
-    )
+    too_long = _("Keep the note under %(limit)s characters.")
+    return within_limit(note, NOTE_MAX_LENGTH, too_long, code="note_too_long")
 
 
 @transaction.atomic
