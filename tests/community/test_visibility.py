@@ -9,19 +9,15 @@ from django.utils import timezone
 from community import services
 from community.locking import lock_reply, lock_thread
 from community.models import Reply, Thread, Visibility
-from tests.factories import CategoryFactory, ModeratorFactory, UserFactory
+from tests.factories import ModeratorFactory, ThreadFactory, UserFactory
 
 pytestmark = pytest.mark.django_db
 
 
 @pytest.fixture
 def thread():
-    return services.thread_create(
-        author=UserFactory(),
-        category=CategoryFactory(),
-        title="The kettle clicks off too soon",
-        body="Before the water boils.",
-    )
+    """A public question waiting for the brand, due in 24 hours."""
+    return ThreadFactory(title="The kettle clicks off too soon")
 
 
 def in_queue(thread: Thread) -> bool:
