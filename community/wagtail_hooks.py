@@ -12,27 +12,32 @@ from community.admin_views import (
 from community.models import Announcement, Category
 
 
-class CategoryViewSet(SnippetViewSet):
+class MenuSnippetViewSet(SnippetViewSet):
+    """A snippet with an item of its own in the admin menu, searched with the
+    database's own lookups, so a search is always in step with the latest edits."""
+
+    add_to_admin_menu = True
+    search_backend_name = None
+
+
+class CategoryViewSet(MenuSnippetViewSet):
     model = Category
     icon = "folder-open-inverse"
     menu_label = _("Categories")
     menu_order = 200
-    add_to_admin_menu = True
     list_display = ["name", "slug", "position", "first_response_hours"]
     search_fields = ["name", "description"]
-    search_backend_name = None  # the database's own lookups: always in step with edits
     filterset_class = CategoryFilterSet
     ordering = ["position", "name"]
 
 
-class AnnouncementViewSet(SnippetViewSet):
+class AnnouncementViewSet(MenuSnippetViewSet):
     """News from the brand for the home page's announcements section."""
 
     model = Announcement
     icon = "info-circle"
     menu_label = _("Announcements")
     menu_order = 205
-    add_to_admin_menu = True
     list_display = [
         "title",
         Column("status", label=_("Status"), accessor="get_status_display"),
@@ -42,7 +47,6 @@ class AnnouncementViewSet(SnippetViewSet):
     ]
     list_export = ["title", "starts_at", "ends_at", "link_url"]
     search_fields = ["title", "body"]
-    search_backend_name = None
     filterset_class = AnnouncementFilterSet
     ordering = ["-starts_at"]
 

@@ -6,6 +6,8 @@ restoring go through the moderation services, for moderators only, with a reason
 and land in the audit log like every other moderation action.
 """
 
+from collections.abc import Callable
+from dataclasses import dataclass
 from datetime import timedelta
 
 import django_filters
@@ -37,14 +39,13 @@ from wagtail.permission_policies.base import BasePermissionPolicy
 from wagtail.permissions import policy_registry
 
 from accounts.roles import ADMIN_ACCESS_PERMISSION, MODERATE_PERMISSION, is_editor, is_moderator
-from community.models import HIDDEN_REASON_MAX_LENGTH, Category, Reply, Thread, Visibility
-from moderation import permissions, reports_selectors, selectors
+from community.models import Category, Reply, Thread, Visibility
+from community.querysets import officially_answered_q
+from moderation import permissions, reports_selectors, selectors, services
 from moderation.models import Report
+from moderation.services.reasons import REASON_MAX_LENGTH
 
 EXCERPT_WORDS = 16
-# moderation.services imports moderation.wagtail_hooks (the log action names), which
-# imports this module: the services are imported where they are used, not here.
-REASON_MAX_LENGTH = HIDDEN_REASON_MAX_LENGTH
 
 # Permission policy ----------------------------------------------------------------
 
@@ -73,6 +74,10 @@ class CommunityReadOnlyPolicy(BasePermissionPolicy):
 
 
 # Official-reply status ------------------------------------------------------------
+# The admin shows the official-reply state of every thread, hidden and pending ones
+# too, so unlike the queue's conditions (community.querysets: awaiting_official_reply_q,
+# overdue_q) these leave visibility aside; the editors' links add visibility=visible
+# to list the queue itself.
 
 OFFICIAL_STATUSES = (
     ("answered", _("Answered")),
@@ -81,7 +86,21 @@ OFFICIAL_STATUSES = (
 )
 
 
+def official_status_q(status: str, *, at) -> Q:
+    """The threads the list's "Official reply" filter shows at `at`: officially
+    answered; awaiting (not answered, overdue ones included); or overdue."""
+    answered = officially_answered_q()
+    if status == "answered":
+        return answered
+    if status == "overdue":
+        return ~answered & Q(response_due_at__lt=at)
+    return ~answered
+
+
 def official_status(thread: Thread, now=None) -> str:
+    """The column's state of one loaded thread, by the conditions of
+    official_status_q and without a query: "awaiting" here is within its target
+    (a test holds the two together)."""
     if thread.first_official_reply_at is not None:
         return "answered"
     if thread.response_due_at is not None and thread.response_due_at < (now or timezone.now()):
@@ -130,14 +149,9 @@ class ThreadFilterSet(WagtailFilterSet):
         fields = ["visibility", "category"]
 
     def filter_official(self, queryset, name, value):
-        if value == "answered":
-            return queryset.filter(first_official_reply_at__isnull=False)
-        awaiting = queryset.filter(first_official_reply_at__isnull=True)
-        if value == "overdue":
-            return awaiting.filter(response_due_at__lt=timezone.now())
-        if value == "awaiting":
-            return awaiting
-        return queryset
+        if value not in dict(OFFICIAL_STATUSES):
+            return queryset
+        return queryset.filter(official_status_q(value, at=timezone.now()))
 
     def filter_hidden(self, queryset, name, value):
         if value is None:
@@ -199,14 +213,28 @@ class ReasonForm(forms.Form):
             self.fields["reason"].help_text = _("Optional: kept in the history.")
 
 
+@dataclass(frozen=True)
+class PostAction:
+    """What the page that hides (or restores) one kind of post says, and the
+    moderation service it runs."""
+
+    title: str
+    service: Callable
+    done: str
+
+
 class ModerationActionView(View):
     """Confirm, with a reason, and run one moderation service on one post.
 
     Moderators only (403 for editors); the service re-checks and writes the log.
+    The post's viewset (PostViewSet) says which post, which action and where the
+    post's inspect view is.
     """
 
     model = None
+    related = ()  # read with the post for the confirmation page
     hide = True
+    action: PostAction | None = None
     template_name = "moderation/admin/moderation_action.html"
     inspect_url_name = ""
 
@@ -223,7 +251,7 @@ class ModerationActionView(View):
         return super().dispatch(request, *args, **kwargs)
 
     def get_queryset(self):
-        return self.model.objects.select_related("author")
+        return self.model.objects.select_related("author", *self.related)
 
     def get_form(self):
         data = self.request.POST if self.request.method == "POST" else None
@@ -240,65 +268,25 @@ class ModerationActionView(View):
             except ValidationError as error:
                 form.add_error("reason", error)
             else:
-                messages.success(request, self.success_message())
+                messages.success(request, self.action.done)
                 return redirect(reverse(self.inspect_url_name, args=[self.object.pk]))
         return self.render(form, status=400)
+
+    def run(self, *, reason):
+        post = {self.model._meta.model_name: self.object}  # thread= or reply=
+        self.action.service(moderator=self.request.user, reason=reason, **post)
 
     def render(self, form, status=200):
         context = {
             "object": self.object,
             "form": form,
             "hide": self.hide,
-            "title": self.title(),
+            "title": self.action.title,
             "inspect_url": reverse(self.inspect_url_name, args=[self.object.pk]),
             "action_url": self.request.path,
             "header_icon": "no-view" if self.hide else "view",
         }
         return TemplateResponse(self.request, self.template_name, context, status=status)
-
-
-class ThreadActionView(ModerationActionView):
-    model = Thread
-    inspect_url_name = "community_threads:inspect"
-
-    def get_queryset(self):
-        return Thread.objects.select_related("author", "category")
-
-    def title(self):
-        return _("Hide thread") if self.hide else _("Restore thread")
-
-    def run(self, *, reason):
-        from moderation import services
-
-        if self.hide:
-            services.thread_hide(moderator=self.request.user, thread=self.object, reason=reason)
-        else:
-            services.thread_restore(moderator=self.request.user, thread=self.object, reason=reason)
-
-    def success_message(self):
-        return _("Thread hidden.") if self.hide else _("Thread restored.")
-
-
-class ReplyActionView(ModerationActionView):
-    model = Reply
-    inspect_url_name = "community_replies:inspect"
-
-    def get_queryset(self):
-        return Reply.objects.select_related("author", "thread")
-
-    def title(self):
-        return _("Hide reply") if self.hide else _("Restore reply")
-
-    def run(self, *, reason):
-        from moderation import services
-
-        if self.hide:
-            services.reply_hide(moderator=self.request.user, reply=self.object, reason=reason)
-        else:
-            services.reply_restore(moderator=self.request.user, reply=self.object, reason=reason)
-
-    def success_message(self):
-        return _("Reply hidden.") if self.hide else _("Reply restored.")
 
 
 def _moderation_button(request, obj, url_namespace, cls=MenuItem):
@@ -359,6 +347,10 @@ class ReadOnlyViewSet(ModelViewSet):
 
 class PostIndexView(generic.IndexView):
     moderation_namespace = ""
+    related = ()
+
+    def get_base_queryset(self):
+        return self.model.objects.select_related(*self.related)
 
     def get_list_more_buttons(self, instance):
         buttons = super().get_list_more_buttons(instance)
@@ -370,6 +362,10 @@ class PostIndexView(generic.IndexView):
 
 class PostInspectView(generic.InspectView):
     moderation_namespace = ""
+    related = ()
+
+    def get_object(self, queryset=None):
+        return get_object_or_404(self.model.objects.select_related(*self.related), pk=self.pk)
 
     @cached_property
     def header_more_buttons(self):
@@ -396,24 +392,58 @@ class PostInspectView(generic.InspectView):
         return buttons
 
 
+def visibility_column() -> Column:
+    """A post's status (visible, pending, hidden) in a list, sortable."""
+    return Column(
+        "visibility", label=_("Status"), accessor="get_visibility_display", sort_key="visibility"
+    )
+
+
+class PostViewSet(ReadOnlyViewSet):
+    """Threads and replies: the reading views, and the pages that hide and restore
+    a post (for moderators)."""
+
+    index_view_class = PostIndexView
+    inspect_view_class = PostInspectView
+    # What is read with each row of the list, with the inspected post, and with the
+    # post on the hide and restore pages.
+    list_related: tuple[str, ...] = ()
+    inspect_related: tuple[str, ...] = ()
+    action_related: tuple[str, ...] = ()
+    hiding: PostAction
+    restoring: PostAction
+
+    def get_index_view_kwargs(self, **kwargs):
+        return super().get_index_view_kwargs(
+            moderation_namespace=self.name, related=self.list_related, **kwargs
+        )
+
+    def get_inspect_view_kwargs(self, **kwargs):
+        return super().get_inspect_view_kwargs(
+            moderation_namespace=self.name, related=self.inspect_related, **kwargs
+        )
+
+    def get_urlpatterns(self):
+        def action_view(action: PostAction, *, hide: bool):
+            return ModerationActionView.as_view(
+                model=self.model,
+                related=self.action_related,
+                hide=hide,
+                action=action,
+                inspect_url_name=self.get_url_name("inspect"),
+            )
+
+        return [
+            *super().get_urlpatterns(),
+            path("<int:pk>/hide/", action_view(self.hiding, hide=True), name="hide"),
+            path("<int:pk>/restore/", action_view(self.restoring, hide=False), name="restore"),
+        ]
+
+
 # Threads --------------------------------------------------------------------------
 
 
-class ThreadIndexView(PostIndexView):
-    moderation_namespace = "community_threads"
-
-    def get_base_queryset(self):
-        return Thread.objects.select_related("category", "author")
-
-
 class ThreadInspectView(PostInspectView):
-    moderation_namespace = "community_threads"
-
-    def get_object(self, queryset=None):
-        return get_object_or_404(
-            Thread.objects.select_related("category", "author", "assigned_to"), pk=self.pk
-        )
-
     def get_field_label(self, field_name, field):
         if field_name == "official_status":
             return _("Official reply")
@@ -423,25 +453,19 @@ class ThreadInspectView(PostInspectView):
         return official_status_label(self.object)
 
 
-class ThreadViewSet(ReadOnlyViewSet):
+class ThreadViewSet(PostViewSet):
     model = Thread
     name = "community_threads"
     url_prefix = "community/threads"
     icon = "doc-full"
     menu_label = _("Threads")
     menu_order = 100
-    index_view_class = ThreadIndexView
     inspect_view_class = ThreadInspectView
     list_display = [
         "title",
         Column("category", label=_("Category"), accessor="category.name", sort_key="category"),
         Column("author", label=_("Author"), accessor="author"),
-        Column(
-            "visibility",
-            label=_("Status"),
-            accessor="get_visibility_display",
-            sort_key="visibility",
-        ),
+        visibility_column(),
         Column("official_status", label=_("Official reply"), accessor=official_status_label),
         DateColumn("created_at", label=_("Asked"), sort_key="created_at"),
     ]
@@ -465,13 +489,11 @@ class ThreadViewSet(ReadOnlyViewSet):
         "is_pinned",
         "body",
     ]
-
-    def get_urlpatterns(self):
-        return [
-            *super().get_urlpatterns(),
-            path("<int:pk>/hide/", ThreadActionView.as_view(hide=True), name="hide"),
-            path("<int:pk>/restore/", ThreadActionView.as_view(hide=False), name="restore"),
-        ]
+    list_related = ("category", "author")
+    inspect_related = ("category", "author", "assigned_to")
+    hiding = PostAction(_("Hide thread"), services.thread_hide, _("Thread hidden."))
+    restoring = PostAction(_("Restore thread"), services.thread_restore, _("Thread restored."))
+    action_related = ("category",)
 
 
 # Replies --------------------------------------------------------------------------
@@ -481,40 +503,19 @@ def reply_excerpt(reply: Reply) -> str:
     return Truncator(" ".join(reply.body.split())).words(EXCERPT_WORDS)
 
 
-class ReplyIndexView(PostIndexView):
-    moderation_namespace = "community_replies"
-
-    def get_base_queryset(self):
-        return Reply.objects.select_related("thread", "author")
-
-
-class ReplyInspectView(PostInspectView):
-    moderation_namespace = "community_replies"
-
-    def get_object(self, queryset=None):
-        return get_object_or_404(Reply.objects.select_related("thread", "author"), pk=self.pk)
-
-
-class ReplyViewSet(ReadOnlyViewSet):
+class ReplyViewSet(PostViewSet):
     model = Reply
     name = "community_replies"
     url_prefix = "community/replies"
     icon = "comment"
     menu_label = _("Replies")
     menu_order = 110
-    index_view_class = ReplyIndexView
-    inspect_view_class = ReplyInspectView
     list_display = [
         Column("excerpt", label=_("Reply"), accessor=reply_excerpt),
         Column("thread", label=_("Thread"), accessor="thread.title", sort_key="thread"),
         Column("author", label=_("Author"), accessor="author"),
         BooleanColumn("is_official", label=_("Official"), sort_key="is_official"),
-        Column(
-            "visibility",
-            label=_("Status"),
-            accessor="get_visibility_display",
-            sort_key="visibility",
-        ),
+        visibility_column(),
         DateColumn("created_at", label=_("Posted"), sort_key="created_at"),
     ]
     filterset_class = ReplyFilterSet
@@ -529,13 +530,10 @@ class ReplyViewSet(ReadOnlyViewSet):
         "helpful_count",
         "body",
     ]
-
-    def get_urlpatterns(self):
-        return [
-            *super().get_urlpatterns(),
-            path("<int:pk>/hide/", ReplyActionView.as_view(hide=True), name="hide"),
-            path("<int:pk>/restore/", ReplyActionView.as_view(hide=False), name="restore"),
-        ]
+    list_related = inspect_related = ("thread", "author")
+    hiding = PostAction(_("Hide reply"), services.reply_hide, _("Reply hidden."))
+    restoring = PostAction(_("Restore reply"), services.reply_restore, _("Reply restored."))
+    action_related = ("thread",)
 
 
 # Reports --------------------------------------------------------------------------

@@ -5,7 +5,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from moderation.models import Report
-from moderation.services.actions import REASON_MAX_LENGTH
+from moderation.services.reasons import REASON_MAX_LENGTH
 from moderation.services.reports import NOTE_MAX_LENGTH
 
 

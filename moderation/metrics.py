@@ -39,7 +39,7 @@ from django.utils import timezone
 
 from accounts.querysets import staff_flag_expression
 from community.models import Category, Deflection, Reply, Thread, Visibility
-from moderation.selectors import awaiting_official_reply
+from community.querysets import officially_answered_q, overdue_q, solved_q
 
 PERIODS = (7, 30, 90)
 DEFAULT_PERIOD = 30
@@ -116,10 +116,8 @@ def metrics_period(*, now: datetime, period_days: int) -> Period:
 def period_threads(*, now: datetime, period_days: int, category: Category | None) -> QuerySet:
     """Visible threads published in the period (and in `category` when given)."""
     period = metrics_period(now=now, period_days=period_days)
-    threads = Thread.objects.filter(
-        visibility=Visibility.VISIBLE,
-        published_at__gte=period.start,
-        published_at__lte=period.end,
+    threads = Thread.objects.visible().filter(
+        published_at__gte=period.start, published_at__lte=period.end
     )
     if category is not None:
         threads = threads.filter(category=category)
@@ -144,7 +142,7 @@ def answered_before_asking(*, now: datetime, period_days: int, category: Categor
 
 
 def _answered_or_due(now: datetime) -> Q:
-    return Q(first_official_reply_at__isnull=False) | Q(response_due_at__lte=now)
+    return officially_answered_q() | Q(response_due_at__lte=now)
 
 
 def _within_target() -> Q:
@@ -168,11 +166,11 @@ def thread_counts(*, now: datetime, period_days: int, category: Category | None)
     """Every count of the period in one aggregate query."""
     counts = period_threads(now=now, period_days=period_days, category=category).aggregate(
         asked=Count("pk"),
-        answered=Count("pk", filter=Q(first_official_reply_at__isnull=False)),
+        answered=Count("pk", filter=officially_answered_q()),
         target_due=Count("pk", filter=_answered_or_due(now)),
         within_target=Count("pk", filter=_within_target()),
-        solved=Count("pk", filter=Q(solution__isnull=False)),
-        solved_by_peer=Count("pk", filter=Q(solution__isnull=False, solution__is_official=False)),
+        solved=Count("pk", filter=solved_q()),
+        solved_by_peer=Count("pk", filter=solved_q() & Q(solution__is_official=False)),
     )
     return ThreadCounts(**counts)
 
@@ -189,7 +187,7 @@ def durations(*, now: datetime, period_days: int, category: Category | None) -> 
     """Response and solution times of the period, in one query (one row per thread)."""
     rows = (
         period_threads(now=now, period_days=period_days, category=category)
-        .filter(Q(first_official_reply_at__isnull=False) | Q(solved_at__isnull=False))
+        .filter(officially_answered_q() | Q(solved_at__isnull=False))
         .values_list("published_at", "first_official_reply_at", "solution_id", "solved_at")
     )
     first_response, solution = [], []
@@ -234,7 +232,7 @@ def daily_series(*, now: datetime, period_days: int, category: Category | None) 
         .order_by()
     )
     answered = (
-        threads.filter(first_official_reply_at__isnull=False)
+        threads.officially_answered()
         .annotate(day=TruncDate("first_official_reply_at", tzinfo=tz))
         .values("day")
         .annotate(answered=Count("pk"))
@@ -355,12 +353,10 @@ class Backlog:
 
 def backlog(*, now: datetime, category: Category | None) -> Backlog:
     """The queue as it stands now (not bound to the period), in one query."""
-    threads = awaiting_official_reply()
+    threads = Thread.objects.awaiting_official_reply()
     if category is not None:
         threads = threads.filter(category=category)
-    counts = threads.aggregate(
-        awaiting=Count("pk"), overdue=Count("pk", filter=Q(response_due_at__lt=now))
-    )
+    counts = threads.aggregate(awaiting=Count("pk"), overdue=Count("pk", filter=overdue_q(now)))
     return Backlog(**counts)
 
 

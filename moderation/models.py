@@ -11,16 +11,27 @@ from community.models import Category, Reply, Thread
 CANNED_PLACEHOLDERS = ("{asker}", "{thread_title}", "{category}", "{staff_name}")
 
 
+def optional_link(to, *, on_delete, verbose_name, **options) -> models.ForeignKey:
+    """A link that may be left empty, and that the linked model does not name
+    (related_name="+": moderation reads these rows from its own side)."""
+    return models.ForeignKey(
+        to,
+        on_delete=on_delete,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=verbose_name,
+        **options,
+    )
+
+
 class CannedResponse(index.Indexed, models.Model):
     """Prepared text for standard cases; staff personalise it before posting."""
 
     title = models.CharField(_("title"), max_length=120)
-    category = models.ForeignKey(
+    category = optional_link(
         Category,
         on_delete=models.SET_NULL,
-        null=True,
-        blank=True,
-        related_name="+",
         verbose_name=_("category"),
         help_text=_("Offered only on this category's threads. Leave empty to offer it everywhere."),
     )
@@ -77,27 +88,15 @@ class Report(models.Model):
     thread = models.ForeignKey(
         Thread, on_delete=models.PROTECT, related_name="+", verbose_name=_("thread")
     )
-    reply = models.ForeignKey(
-        Reply,
-        on_delete=models.PROTECT,
-        null=True,
-        blank=True,
-        related_name="+",
-        verbose_name=_("reply"),
-    )
+    reply = optional_link(Reply, on_delete=models.PROTECT, verbose_name=_("reply"))
     reason = models.CharField(_("reason"), max_length=20, choices=Reason)
     note = models.CharField(_("note"), max_length=500, blank=True)
     status = models.CharField(
         _("status"), max_length=10, choices=Status, default=Status.OPEN, db_index=True
     )
     created_at = models.DateTimeField(_("reported at"), default=timezone.now)
-    resolved_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL,
-        on_delete=models.SET_NULL,
-        null=True,
-        blank=True,
-        related_name="+",
-        verbose_name=_("resolved by"),
+    resolved_by = optional_link(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, verbose_name=_("resolved by")
     )
     resolved_at = models.DateTimeField(_("resolved at"), null=True, blank=True)
     resolution_note = models.CharField(_("resolution note"), max_length=500, blank=True)

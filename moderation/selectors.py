@@ -8,20 +8,27 @@ from django.core.cache import cache
 from django.core.paginator import Page, Paginator
 from django.db.models import (
     BooleanField,
+    CharField,
     Count,
     Exists,
     ExpressionWrapper,
+    IntegerField,
     OuterRef,
     Q,
     QuerySet,
+    Subquery,
     Value,
 )
 from django.db.models.functions import Coalesce, Lower, NullIf
 from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 
 from accounts.roles import MODERATE_PERMISSION
 from community.cache import content_version
-from community.models import Category, Reply, Thread, Visibility
+from community.models import Category, CommunitySettings, Reply, Thread, Visibility
+from community.premoderation import external_link_count
+from community.querysets import overdue_q
 from community.selectors import CachedCountPaginator
 from moderation.models import CannedResponse
 
@@ -45,11 +52,10 @@ def awaiting_official_reply():
 
     Only an official reply takes a thread out (first_official_reply_at is set by
     posting one); peer replies, edits, "me too" and an accepted peer answer change
-    nothing here.
+    nothing here. The rule is ThreadQuerySet.awaiting_official_reply(); this name
+    stays for the callers that read the queue from here.
     """
-    return Thread.objects.filter(
-        visibility=Visibility.VISIBLE, first_official_reply_at__isnull=True
-    )
+    return Thread.objects.awaiting_official_reply()
 
 
 def live_claim(now) -> Q:
@@ -74,13 +80,13 @@ def queue_list(
         .with_author()
         .select_related("category", "assigned_to")
         .annotate(
-            is_overdue=ExpressionWrapper(Q(response_due_at__lt=now), output_field=BooleanField()),
+            is_overdue=ExpressionWrapper(overdue_q(now), output_field=BooleanField()),
         )
     )
     if category is not None:
         threads = threads.filter(category=category)
     if overdue:
-        threads = threads.filter(response_due_at__lt=now)
+        threads = threads.overdue(now)
     if assignment == "mine" and viewer is not None:
         threads = threads.filter(live_claim(now), assigned_to=viewer)
     elif assignment == "unassigned":
@@ -164,7 +170,7 @@ def queue_counts() -> QueueCounts:
     if counts is None:
         counts = awaiting_official_reply().aggregate(
             awaiting=Count("pk"),
-            overdue=Count("pk", filter=Q(response_due_at__lt=timezone.now())),
+            overdue=Count("pk", filter=overdue_q(timezone.now())),
         )
         cache.set(key, counts, QUEUE_COUNTS_SECONDS)
     return QueueCounts(**counts)
@@ -177,16 +183,12 @@ def queue_problems() -> list[str]:
     reads: a thread marked answered without a visible official reply, one with an
     official reply but still marked unanswered, or one with no due time.
     """
-    visible_official = Reply.objects.filter(
-        thread=OuterRef("pk"), visibility=Visibility.VISIBLE, is_official=True
-    )
-    threads = Thread.objects.filter(visibility=Visibility.VISIBLE).annotate(
-        answered=Exists(visible_official)
-    )
+    visible_official = Reply.objects.visible().filter(thread=OuterRef("pk"), is_official=True)
+    threads = Thread.objects.visible().annotate(answered=Exists(visible_official))
     problems = []
-    for thread in threads.filter(answered=False, first_official_reply_at__isnull=False):
+    for thread in threads.filter(answered=False).officially_answered():
         problems.append(f"thread {thread.pk}: marked answered, but no visible official reply")
-    for thread in threads.filter(answered=True, first_official_reply_at__isnull=True):
+    for thread in threads.filter(answered=True).awaiting_official_reply():
         problems.append(f"thread {thread.pk}: has an official reply, but is still in the queue")
     for thread in threads.filter(response_due_at__isnull=True):
         problems.append(f"thread {thread.pk}: visible without a due time")
@@ -201,7 +203,6 @@ APPROVALS_PER_PAGE = 50
 def awaiting_approval():
     """Pending threads and replies as (kind, id, created_at) rows, oldest first: one
     list across both tables, so the oldest waiting post is always at the top."""
-    from django.db.models import CharField, Value
 
     def rows(model, kind):
         return (
@@ -237,8 +238,6 @@ class PendingPost:
 
 def _approved_posts_expression():
     """The author's public posts (threads + replies), counted inside the row's query."""
-    from django.db.models import IntegerField, Subquery
-    from django.db.models.functions import Coalesce
 
     def count_of(model):
         counted = (
@@ -254,9 +253,6 @@ def _approved_posts_expression():
 
 
 def _why_pending(*, approved: int, links: int, rules) -> str:
-    from django.utils.translation import gettext as _
-    from django.utils.translation import ngettext
-
     if approved < rules.premoderation_first_posts:
         return ngettext(
             "A new member's first post.",
@@ -273,9 +269,6 @@ def _why_pending(*, approved: int, links: int, rules) -> str:
 def approvals_list(*, page_number=1) -> Page:
     """A page of posts awaiting approval, oldest first, in a fixed number of queries:
     the count, the page's ids, its threads, its replies and the site's rules."""
-    from community.models import CommunitySettings
-    from community.premoderation import external_link_count
-
     page = Paginator(awaiting_approval(), APPROVALS_PER_PAGE).get_page(page_number)
     ids = {"thread": [], "reply": []}
     for kind, pk, _created_at in page.object_list:

@@ -10,6 +10,16 @@ from moderation.views import reports as report_views
 
 app_name = "moderation"
 
+
+def reported_post_routes(verb: str, view) -> list:
+    """A moderator's decision on a reported thread (t/) and on a reported reply (r/):
+    one view, told which by `kind`; named report_<verb>_thread and report_<verb>_reply."""
+    return [
+        path(f"reports/t/<int:pk>/{verb}/", view, {"kind": "thread"}, name=f"report_{verb}_thread"),
+        path(f"reports/r/<int:pk>/{verb}/", view, {"kind": "reply"}, name=f"report_{verb}_reply"),
+    ]
+
+
 urlpatterns = [
     path("", queue.queue, name="queue"),
     path("metrics/", metrics_views.metrics, name="metrics"),
@@ -41,30 +51,8 @@ urlpatterns = [
     path("report/t/<int:pk>/", report_views.report_thread, name="report_thread"),
     path("report/r/<int:pk>/", report_views.report_reply, name="report_reply"),
     path("reports/", report_views.report_list, name="reports"),
-    path(
-        "reports/t/<int:pk>/dismiss/",
-        report_views.report_dismiss,
-        {"kind": "thread"},
-        name="report_dismiss_thread",
-    ),
-    path(
-        "reports/r/<int:pk>/dismiss/",
-        report_views.report_dismiss,
-        {"kind": "reply"},
-        name="report_dismiss_reply",
-    ),
-    path(
-        "reports/t/<int:pk>/hide/",
-        report_views.report_hide,
-        {"kind": "thread"},
-        name="report_hide_thread",
-    ),
-    path(
-        "reports/r/<int:pk>/hide/",
-        report_views.report_hide,
-        {"kind": "reply"},
-        name="report_hide_reply",
-    ),
+    *reported_post_routes("dismiss", report_views.report_dismiss),
+    *reported_post_routes("hide", report_views.report_hide),
     path("u/<str:username>/suspend/", member_views.member_suspend, name="member_suspend"),
     path("u/<str:username>/unsuspend/", member_views.member_unsuspend, name="member_unsuspend"),
 ]

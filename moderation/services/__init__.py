@@ -2,7 +2,6 @@
 moderator, keeps every row, and writes Wagtail's audit log (promise 3)."""
 
 from moderation.services.actions import (  # noqa: F401
-    REASON_MAX_LENGTH,
     reply_hide,
     reply_restore,
     thread_hide,
@@ -26,6 +25,7 @@ from moderation.services.assignment import (  # noqa: F401
 )
 from moderation.services.canned import canned_fill, canned_use  # noqa: F401
 from moderation.services.members import member_suspend, member_unsuspend  # noqa: F401
+from moderation.services.reasons import REASON_MAX_LENGTH  # noqa: F401
 from moderation.services.reports import (  # noqa: F401
     report_create,
     reports_dismiss,

@@ -3,15 +3,15 @@ is reversible, and writes Wagtail's audit log with who, what and why (promise 3)
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
-from django.utils import timezone
 from django.utils.translation import gettext as _
 from wagtail.log_actions import log
 
-from community.models import HIDDEN_REASON_MAX_LENGTH, Category, Reply, Thread, Visibility
+from community.locking import lock_reply, lock_thread
+from community.models import Category, Reply, Thread, Visibility
 from community.search import thread_reindex_on_commit
-from community.services import response_target, thread_refresh_replies
+from community.services import post_hide, post_restore
 from moderation import permissions
-from moderation.wagtail_hooks import (
+from moderation.audit import (
     REPLY_HIDE,
     REPLY_RESTORE,
     THREAD_HIDE,
@@ -24,92 +24,83 @@ from moderation.wagtail_hooks import (
     THREAD_UNMARK_DUPLICATE,
     THREAD_UNPIN,
 )
+from moderation.services.reasons import clean_reason, one_line, optional_reason
 
-REASON_MAX_LENGTH = HIDDEN_REASON_MAX_LENGTH
-
-
-def one_line(text: str) -> str:
-    """`text` on one line, without the NUL characters PostgreSQL cannot store
-    (reasons come straight from a POST, not through a form that would refuse them)."""
-    return " ".join((text or "").replace("\x00", " ").split())
+# Hiding and restoring ---------------------------------------------------------------
+# community.services.post_hide and post_restore change the post and keep the counters
+# and the queue true; what moderation adds is the moderator, the reason and the log.
 
 
-def _optional_reason(reason: str) -> str:
-    return one_line(reason)[:REASON_MAX_LENGTH]
+def hide_as_moderator(post: Thread | Reply, *, moderator, reason: str) -> bool:
+    """Hide a post, locked by the caller, with the moderator's reason, and log it.
+    Nothing is logged when nothing changed (hidden already, with that reason)."""
+    previous = post.visibility
+    if not post_hide(post, reason=reason):
+        return False
+    if isinstance(post, Reply):
+        log(post, REPLY_HIDE, user=moderator, data={"reason": reason, "thread": post.thread_id})
+    else:
+        log(post, THREAD_HIDE, user=moderator, data={"reason": reason, "previous": previous})
+    return True
 
 
-def _clean_reason(reason: str) -> str:
-    reason = one_line(reason)
-    if not reason:
-        raise ValidationError(_("Say why: the author will read it."), code="reason_required")
-    if len(reason) > REASON_MAX_LENGTH:
-        raise ValidationError(
-            _("Keep the reason under %(limit)s characters."),
-            code="reason_too_long",
-            params={"limit": REASON_MAX_LENGTH},
-        )
-    return reason
+def restore_as_moderator(post: Thread | Reply, *, moderator, reason: str = "") -> bool:
+    """Make a hidden post, locked by the caller, public again, and log it (with
+    `published` when a thread that was never public is published by it)."""
+    first_publication = isinstance(post, Thread) and post.response_due_at is None
+    if not post_restore(post):
+        return False
+    if isinstance(post, Reply):
+        data = {"reason": one_line(reason), "thread": post.thread_id}
+        log(post, REPLY_RESTORE, user=moderator, data=data)
+        return True
+    data = {"reason": optional_reason(reason)}
+    if first_publication:
+        data["published"] = True
+    log(post, THREAD_RESTORE, user=moderator, data=data)
+    return True
 
 
-def _locked_reply(reply: Reply) -> Reply:
-    # Lock the thread first (as posting a reply does) so counters move in one order.
-    Thread.objects.select_for_update().get(pk=reply.thread_id)
-    return Reply.objects.select_for_update(of=("self",)).select_related("thread").get(pk=reply.pk)
+def lock(post: Thread | Reply) -> Thread | Reply:
+    """The post's row locked, with fresh values (a reply after its thread's)."""
+    return lock_reply(post) if isinstance(post, Reply) else lock_thread(post)
 
 
 @transaction.atomic
+def _hide(*, moderator, post: Thread | Reply, reason: str) -> Thread | Reply:
+    permissions.check_moderate(moderator)
+    reason = clean_reason(reason)
+    post = lock(post)
+    if post.visibility == Visibility.HIDDEN:
+        return post  # already hidden: a double submit changes nothing
+    hide_as_moderator(post, moderator=moderator, reason=reason)
+    return post
+
+
+@transaction.atomic
+def _restore(*, moderator, post: Thread | Reply, reason: str) -> Thread | Reply:
+    permissions.check_moderate(moderator)
+    post = lock(post)
+    restore_as_moderator(post, moderator=moderator, reason=reason)
+    return post
+
+
 def reply_hide(*, moderator, reply: Reply, reason: str) -> Reply:
-    permissions.check_moderate(moderator)
-    reason = _clean_reason(reason)
-    reply = _locked_reply(reply)
-    if reply.visibility == Visibility.HIDDEN:
-        return reply  # already hidden: a double submit changes nothing
-    reply.visibility, reply.hidden_reason = Visibility.HIDDEN, reason
-    reply.save(update_fields=["visibility", "hidden_reason", "updated_at"])
-    thread_refresh_replies(reply.thread)
-    log(reply, REPLY_HIDE, user=moderator, data={"reason": reason, "thread": reply.thread_id})
-    return reply
+    """Hide a reply with a reason its author reads; a thread whose only official
+    reply it was is back in the queue, with its original due time."""
+    return _hide(moderator=moderator, post=reply, reason=reason)
 
 
-@transaction.atomic
 def reply_restore(*, moderator, reply: Reply, reason: str = "") -> Reply:
-    permissions.check_moderate(moderator)
-    reply = _locked_reply(reply)
-    if reply.visibility != Visibility.HIDDEN:
-        return reply
-    reply.visibility, reply.hidden_reason = Visibility.VISIBLE, ""
-    reply.save(update_fields=["visibility", "hidden_reason", "updated_at"])
-    thread_refresh_replies(reply.thread)
-    log(
-        reply,
-        REPLY_RESTORE,
-        user=moderator,
-        data={"reason": one_line(reason), "thread": reply.thread_id},
-    )
-    return reply
+    """Show a hidden reply again; it counts on its thread again."""
+    return _restore(moderator=moderator, post=reply, reason=reason)
 
 
-def _locked_thread(thread: Thread) -> Thread:
-    return Thread.objects.select_for_update().get(pk=thread.pk)
-
-
-@transaction.atomic
 def thread_hide(*, moderator, thread: Thread, reason: str) -> Thread:
     """Hide a thread: out of every list and of the queue, kept whole for its author."""
-    permissions.check_moderate(moderator)
-    reason = _clean_reason(reason)
-    thread = _locked_thread(thread)
-    if thread.visibility == Visibility.HIDDEN:
-        return thread
-    previous = thread.visibility
-    thread.visibility, thread.hidden_reason = Visibility.HIDDEN, reason
-    thread.save(update_fields=["visibility", "hidden_reason", "updated_at"])
-    thread_reindex_on_commit(thread_id=thread.pk)
-    log(thread, THREAD_HIDE, user=moderator, data={"reason": reason, "previous": previous})
-    return thread
+    return _hide(moderator=moderator, post=thread, reason=reason)
 
 
-@transaction.atomic
 def thread_restore(*, moderator, thread: Thread, reason: str = "") -> Thread:
     """Make a hidden thread visible again; without an official reply it is back in the
     queue with the due time it was given when asked.
@@ -117,34 +108,18 @@ def thread_restore(*, moderator, thread: Thread, reason: str = "") -> Thread:
     A thread rejected while it awaited approval was never public, so it has no due
     time yet: restoring publishes it, and the official-reply clock starts now.
     """
-    permissions.check_moderate(moderator)
-    thread = _locked_thread(thread)
-    if thread.visibility != Visibility.HIDDEN:
-        return thread
-    thread.visibility, thread.hidden_reason = Visibility.VISIBLE, ""
-    fields = ["visibility", "hidden_reason", "updated_at"]
-    first_publication = thread.response_due_at is None
-    if first_publication:
-        now = timezone.now()
-        thread.published_at = thread.published_at or now
-        thread.last_activity_at = now
-        thread.response_due_at = now + response_target(thread.category)
-        fields += ["published_at", "last_activity_at", "response_due_at"]
-    thread.save(update_fields=fields)
-    thread_reindex_on_commit(thread_id=thread.pk)
-    data = {"reason": _optional_reason(reason)}
-    if first_publication:
-        data["published"] = True
-    log(thread, THREAD_RESTORE, user=moderator, data=data)
-    return thread
+    return _restore(moderator=moderator, post=thread, reason=reason)
+
+
+# Locking, pinning, moving, duplicates -----------------------------------------------
 
 
 @transaction.atomic
 def thread_set_locked(*, moderator, thread: Thread, locked: bool, reason: str = "") -> Thread:
     """Lock a thread (no more replies from members) or unlock it."""
     permissions.check_moderate(moderator)
-    reason = _clean_reason(reason) if locked else one_line(reason)
-    thread = _locked_thread(thread)
+    reason = clean_reason(reason) if locked else one_line(reason)
+    thread = lock_thread(thread)
     if thread.is_locked == locked:
         return thread
     thread.is_locked = locked
@@ -157,8 +132,8 @@ def thread_set_locked(*, moderator, thread: Thread, locked: bool, reason: str = 
 def thread_set_pinned(*, moderator, thread: Thread, pinned: bool, reason: str = "") -> Thread:
     """Pin a thread at the top of its lists (first page, "Pinned" block) or unpin it."""
     permissions.check_moderate(moderator)
-    reason = _optional_reason(reason)
-    thread = _locked_thread(thread)
+    reason = optional_reason(reason)
+    thread = lock_thread(thread)
     if thread.is_pinned == pinned:
         return thread  # a double submit changes nothing, and logs nothing
     thread.is_pinned = pinned
@@ -180,10 +155,8 @@ def thread_move(*, moderator, thread: Thread, category: Category, reason: str) -
     has another target.
     """
     permissions.check_moderate(moderator)
-    reason = _clean_reason(reason)
-    thread = (
-        Thread.objects.select_for_update(of=("self",)).select_related("category").get(pk=thread.pk)
-    )
+    reason = clean_reason(reason)
+    thread = lock_thread(thread, select_related=("category",))
     if thread.category_id == category.pk:
         raise ValidationError(
             _("The thread is already in “%(category)s”."),
@@ -240,8 +213,8 @@ def thread_mark_duplicate(
     links back. Reopening (thread_unmark_duplicate) undoes it.
     """
     permissions.check_moderate(moderator)
-    reason = _optional_reason(reason)
-    thread = _locked_thread(thread)
+    reason = optional_reason(reason)
+    thread = lock_thread(thread)
     original = Thread.objects.get(pk=original.pk)
     if thread.duplicate_of_id == original.pk:
         return thread
@@ -260,8 +233,8 @@ def thread_mark_duplicate(
 def thread_unmark_duplicate(*, moderator, thread: Thread, reason: str = "") -> Thread:
     """Reopen a thread closed as a duplicate."""
     permissions.check_moderate(moderator)
-    reason = _optional_reason(reason)
-    thread = _locked_thread(thread)
+    reason = optional_reason(reason)
+    thread = lock_thread(thread)
     if thread.duplicate_of_id is None:
         return thread
     original = thread.duplicate_of_id

@@ -11,11 +11,12 @@ from django.utils.translation import gettext as _
 from wagtail.log_actions import log
 
 from community import services as community_services
+from community.locking import lock_reply, lock_thread
 from community.models import Reply, Thread, Visibility
-from community.search import thread_reindex_on_commit
 from moderation import permissions
-from moderation.services.actions import _clean_reason
-from moderation.wagtail_hooks import REPLY_APPROVE, REPLY_REJECT, THREAD_APPROVE, THREAD_REJECT
+from moderation.audit import REPLY_APPROVE, REPLY_REJECT, THREAD_APPROVE, THREAD_REJECT
+from moderation.services.actions import lock
+from moderation.services.reasons import clean_reason
 
 
 def _already_public() -> ValidationError:
@@ -29,7 +30,7 @@ def _already_public() -> ValidationError:
 def thread_approve(*, moderator, thread: Thread) -> Thread:
     """Publish a pending thread; it enters the official-reply queue, due from now."""
     permissions.check_moderate(moderator)
-    thread = Thread.objects.select_for_update().get(pk=thread.pk)
+    thread = lock_thread(thread)
     if thread.visibility != Visibility.PENDING:
         return thread  # approved (or rejected) already: a double submit changes nothing
     thread = community_services.thread_publish(thread=thread)
@@ -42,30 +43,16 @@ def thread_approve(*, moderator, thread: Thread) -> Thread:
     return thread
 
 
-@transaction.atomic
 def thread_reject(*, moderator, thread: Thread, reason: str) -> Thread:
     """Keep a pending thread out of public view, with a reason its author reads."""
-    permissions.check_moderate(moderator)
-    reason = _clean_reason(reason)
-    thread = Thread.objects.select_for_update().get(pk=thread.pk)
-    if thread.visibility == Visibility.HIDDEN:
-        return thread
-    if thread.visibility != Visibility.PENDING:
-        raise _already_public()
-    thread.visibility, thread.hidden_reason = Visibility.HIDDEN, reason
-    thread.save(update_fields=["visibility", "hidden_reason", "updated_at"])
-    thread_reindex_on_commit(thread_id=thread.pk)
-    log(thread, THREAD_REJECT, user=moderator, data={"reason": reason})
-    return thread
+    return _reject(moderator=moderator, post=thread, reason=reason)
 
 
 @transaction.atomic
 def reply_approve(*, moderator, reply: Reply) -> Reply:
     """Publish a pending reply: it counts on its thread and notifies from now."""
     permissions.check_moderate(moderator)
-    # The thread first, then the reply: the order every reply write takes.
-    Thread.objects.select_for_update().get(pk=reply.thread_id)
-    reply = Reply.objects.select_for_update().get(pk=reply.pk)
+    reply = lock_reply(reply)
     if reply.visibility != Visibility.PENDING:
         return reply
     reply = community_services.reply_publish(reply=reply)
@@ -73,22 +60,30 @@ def reply_approve(*, moderator, reply: Reply) -> Reply:
     return reply
 
 
-@transaction.atomic
 def reply_reject(*, moderator, reply: Reply, reason: str) -> Reply:
     """Keep a pending reply out of public view, with a reason its author reads.
 
     A pending reply was never counted, so no counter moves; restoring it later
     (reply_restore) counts it.
     """
+    return _reject(moderator=moderator, post=reply, reason=reason)
+
+
+@transaction.atomic
+def _reject(*, moderator, post: Thread | Reply, reason: str) -> Thread | Reply:
+    """Hide a pending post with the moderator's reason. A post rejected (or hidden)
+    already is left as it is; a public one is refused: hiding it is another action."""
     permissions.check_moderate(moderator)
-    reason = _clean_reason(reason)
-    Thread.objects.select_for_update().get(pk=reply.thread_id)
-    reply = Reply.objects.select_for_update().get(pk=reply.pk)
-    if reply.visibility == Visibility.HIDDEN:
-        return reply
-    if reply.visibility != Visibility.PENDING:
+    reason = clean_reason(reason)
+    post = lock(post)
+    if isinstance(post, Reply):
+        action, data = REPLY_REJECT, {"reason": reason, "thread": post.thread_id}
+    else:
+        action, data = THREAD_REJECT, {"reason": reason}
+    if post.visibility == Visibility.HIDDEN:
+        return post
+    if post.visibility != Visibility.PENDING:
         raise _already_public()
-    reply.visibility, reply.hidden_reason = Visibility.HIDDEN, reason
-    reply.save(update_fields=["visibility", "hidden_reason", "updated_at"])
-    log(reply, REPLY_REJECT, user=moderator, data={"reason": reason, "thread": reply.thread_id})
-    return reply
+    community_services.post_hide(post, reason=reason)
+    log(post, action, user=moderator, data=data)
+    return post

@@ -16,10 +16,11 @@ from django.utils.translation import gettext as _
 from wagtail.log_actions import log
 
 from accounts.roles import is_moderator
+from community.locking import lock_thread
 from community.models import CommunitySettings, Notification, Thread
 from community.notifications import notify
 from moderation import permissions
-from moderation.wagtail_hooks import THREAD_ASSIGN, THREAD_CLAIM, THREAD_RELEASE
+from moderation.audit import THREAD_ASSIGN, THREAD_CLAIM, THREAD_RELEASE
 
 
 def claim_expiry(now: datetime) -> datetime:
@@ -27,11 +28,9 @@ def claim_expiry(now: datetime) -> datetime:
 
 
 def _locked_thread(thread: Thread) -> Thread:
-    return (
-        Thread.objects.select_for_update(of=("self",))
-        .select_related("assigned_to")
-        .get(pk=thread.pk)
-    )
+    # The holder is read with the thread (not locked: PostgreSQL refuses FOR UPDATE on
+    # the nullable side of an outer join, so only the thread's row is locked).
+    return lock_thread(thread, select_related=("assigned_to",))
 
 
 def _clock(moment: datetime) -> str:

@@ -14,14 +14,26 @@ from wagtail.log_actions import log
 from accounts.models import User
 from accounts.roles import is_moderator
 from moderation import permissions
-from moderation.services.actions import REASON_MAX_LENGTH, _clean_reason, one_line
-from moderation.wagtail_hooks import MEMBER_SUSPEND, MEMBER_UNSUSPEND
+from moderation.audit import MEMBER_SUSPEND, MEMBER_UNSUSPEND
+from moderation.services.reasons import clean_reason, optional_reason
 
 SUSPENSION_MAX_DAYS = 3650
 
 
 def _locked_member(member: User) -> User:
+    """The member's row, locked until the transaction ends: two moderators suspending
+    the same member at once write one after the other. (A member is no post, so
+    community.locking, which orders thread and reply locks, has nothing to say here.)"""
     return User.objects.select_for_update().get(pk=member.pk)
+
+
+def _store_suspension(member: User, *, until: datetime | None, reason: str) -> None:
+    member.suspended_until, member.suspension_reason = until, reason
+    member.save(update_fields=["suspended_until", "suspension_reason"])
+
+
+def _log_suspension(member: User, action: str, *, moderator, until: datetime, reason: str) -> None:
+    log(member, action, user=moderator, data={"until": until.isoformat(), "reason": reason})
 
 
 def check_suspendable(*, moderator, member: User) -> None:
@@ -56,20 +68,14 @@ def member_suspend(*, moderator, member: User, until: datetime, reason: str) -> 
     submitting the same suspension twice changes nothing.
     """
     permissions.check_moderate(moderator)
-    reason = _clean_reason(reason)
+    reason = clean_reason(reason)
     until = _clean_until(until)
     member = _locked_member(member)
     check_suspendable(moderator=moderator, member=member)
     if member.suspended_until == until and member.suspension_reason == reason:
         return member
-    member.suspended_until, member.suspension_reason = until, reason
-    member.save(update_fields=["suspended_until", "suspension_reason"])
-    log(
-        member,
-        MEMBER_SUSPEND,
-        user=moderator,
-        data={"until": until.isoformat(), "reason": reason},
-    )
+    _store_suspension(member, until=until, reason=reason)
+    _log_suspension(member, MEMBER_SUSPEND, moderator=moderator, until=until, reason=reason)
     return member
 
 
@@ -78,17 +84,11 @@ def member_unsuspend(*, moderator, member: User, reason: str = "") -> User:
     """Lift a member's suspension now. Nothing happens (and nothing is logged) when
     the member is not suspended, so a double submit is harmless."""
     permissions.check_moderate(moderator)
-    reason = one_line(reason)[:REASON_MAX_LENGTH]
+    reason = optional_reason(reason)
     member = _locked_member(member)
     if not member.is_suspended:
         return member
-    until = member.suspended_until
-    member.suspended_until, member.suspension_reason = None, ""
-    member.save(update_fields=["suspended_until", "suspension_reason"])
-    log(
-        member,
-        MEMBER_UNSUSPEND,
-        user=moderator,
-        data={"until": until.isoformat(), "reason": reason},
-    )
+    until = member.suspended_until  # the log keeps the end it had
+    _store_suspension(member, until=None, reason="")
+    _log_suspension(member, MEMBER_UNSUSPEND, moderator=moderator, until=until, reason=reason)
     return member

@@ -20,16 +20,11 @@ from django.utils.translation import gettext_lazy
 from wagtail.log_actions import log
 from wagtail.models import ModelLogEntry
 
+from community.locking import lock_post
 from community.models import CommunitySettings, Reply, Thread, Visibility
-from community.search import thread_reindex_on_commit
-from community.services import thread_refresh_replies
+from community.services import post_hide
 from moderation import permissions
-from moderation.models import Report
-from moderation.permissions import check_report
-from moderation.services import actions
-from moderation.services.actions import _clean_reason
-from moderation.services.members import member_suspend
-from moderation.wagtail_hooks import (
+from moderation.audit import (
     REPLY_HIDE,
     REPLY_RESTORE,
     REPORT_AUTO_HIDE,
@@ -37,6 +32,11 @@ from moderation.wagtail_hooks import (
     THREAD_HIDE,
     THREAD_RESTORE,
 )
+from moderation.models import Report
+from moderation.permissions import check_report
+from moderation.services.actions import hide_as_moderator, restore_as_moderator
+from moderation.services.members import member_suspend
+from moderation.services.reasons import clean_reason, optional_reason, within_limit
 
 NOTE_MAX_LENGTH = 500
 AUTO_HIDE_REASON = gettext_lazy("Hidden after several reports, pending a moderator's review")
@@ -53,19 +53,6 @@ _VISIBILITY_ACTIONS = (
 # Reporting --------------------------------------------------------------------------
 
 
-def _locked_post(thread: Thread, reply: Reply | None) -> tuple[Thread, Reply | None]:
-    """Lock the thread, then the reply (the order every write on a thread uses), so
-    reports on one post are counted one after the other."""
-    if reply is not None and reply.thread_id != thread.pk:
-        raise ValidationError(_("That reply is not part of this thread."), code="wrong_reply")
-    thread = Thread.objects.select_for_update().get(pk=thread.pk)
-    if reply is not None:
-        reply = (
-            Reply.objects.select_for_update(of=("self",)).select_related("thread").get(pk=reply.pk)
-        )
-    return thread, reply
-
-
 def _open_reports_on(thread: Thread, reply: Reply | None):
     reports = Report.objects.filter(status=Report.Status.OPEN, thread_id=thread.pk)
     if reply is None:
@@ -77,13 +64,8 @@ def _clean_note(note: str) -> str:
     note = (note or "").strip()
     if "\x00" in note:
         raise ValidationError(_("The note holds a character that cannot be saved."), code="nul")
-    if len(note) > NOTE_MAX_LENGTH:
-        raise ValidationError(
-            _("Keep the note under %(limit)s characters."),
-            code="note_too_long",
-            params={"limit": NOTE_MAX_LENGTH},
-        )
-    return note
+    too_long = _("Keep the note under %(limit)s characters.")
+    return within_limit(note, NOTE_MAX_LENGTH, too_long, code="note_too_long")
 
 
 @transaction.atomic
@@ -96,7 +78,8 @@ def report_create(
     returns that report. When enough different members have open reports on the
     post, it is hidden pending a moderator's review.
     """
-    thread, reply = _locked_post(thread, reply)
+    # The thread, then the reply: reports on one post are counted one after the other.
+    thread, reply = lock_post(thread, reply)
     post = reply or thread
     check_report(reporter, post)
     if reason not in Report.Reason.values:
@@ -131,13 +114,8 @@ def _hide_pending_review(thread: Thread, reply: Reply | None, *, reporters: int,
         return
     # Stored once for everyone, in the site's language, like a moderator's reason.
     with translation.override(settings.LANGUAGE_CODE):
-        post.visibility, post.hidden_reason = Visibility.HIDDEN, str(AUTO_HIDE_REASON)
-    post.save(update_fields=["visibility", "hidden_reason", "updated_at"])
-    thread_reindex_on_commit(thread_id=thread.pk)
-    if reply is not None:
-        # Hiding the only official reply puts the thread back in the queue, with its
-        # original due time.
-        thread_refresh_replies(thread)
+        reason = str(AUTO_HIDE_REASON)
+    post_hide(post, reason=reason)
     log(
         post,
         REPORT_AUTO_HIDE,
@@ -173,10 +151,6 @@ def _resolve(thread, reply, *, moderator, status: str, note: str) -> int:
     )
 
 
-def _one_line(text: str) -> str:
-    return actions.one_line(text)[: actions.REASON_MAX_LENGTH]
-
-
 @transaction.atomic
 def reports_dismiss(
     *, moderator, thread: Thread, reply: Reply | None = None, reason: str = ""
@@ -184,8 +158,8 @@ def reports_dismiss(
     """Close the open reports on a post as unfounded; a post hidden by those reports
     is shown again. Returns how many reports were dismissed (0 on a double submit)."""
     permissions.check_moderate(moderator)
-    reason = _one_line(reason)
-    thread, reply = _locked_post(thread, reply)
+    reason = optional_reason(reason)
+    thread, reply = lock_post(thread, reply)
     post = reply or thread
     restored = hidden_by_reports(post)
     dismissed = _resolve(
@@ -194,11 +168,7 @@ def reports_dismiss(
     if not dismissed:
         return 0
     if restored:
-        restore_reason = reason or _("Reports dismissed")
-        if reply is not None:
-            actions.reply_restore(moderator=moderator, reply=reply, reason=restore_reason)
-        else:
-            actions.thread_restore(moderator=moderator, thread=thread, reason=restore_reason)
+        restore_as_moderator(post, moderator=moderator, reason=reason or _("Reports dismissed"))
     log(
         post,
         REPORT_DISMISS,
@@ -208,38 +178,16 @@ def reports_dismiss(
     return dismissed
 
 
-def _hide(*, moderator, thread: Thread, reply: Reply | None, reason: str) -> None:
-    """Hide the post with the moderator's reason; a post already hidden (by reports)
-    gets the moderator's reason instead of the automatic one, and the decision is
-    logged as a moderator's hide."""
-    post = reply or thread
-    if post.visibility == Visibility.VISIBLE:
-        if reply is not None:
-            actions.reply_hide(moderator=moderator, reply=reply, reason=reason)
-        else:
-            actions.thread_hide(moderator=moderator, thread=thread, reason=reason)
-        return
-    if post.visibility == Visibility.HIDDEN and post.hidden_reason == reason:
-        return
-    previous = post.visibility
-    post.visibility, post.hidden_reason = Visibility.HIDDEN, reason
-    post.save(update_fields=["visibility", "hidden_reason", "updated_at"])
-    thread_reindex_on_commit(thread_id=thread.pk)
-    if reply is not None:
-        thread_refresh_replies(thread)
-        log(reply, REPLY_HIDE, user=moderator, data={"reason": reason, "thread": thread.pk})
-    else:
-        log(thread, THREAD_HIDE, user=moderator, data={"reason": reason, "previous": previous})
-
-
 @transaction.atomic
 def reports_hide_post(*, moderator, thread: Thread, reply: Reply | None = None, reason: str) -> int:
     """Agree with the reports: hide the post (logged with the reason the author reads)
     and close its open reports. Returns how many reports were closed."""
     permissions.check_moderate(moderator)
-    reason = _clean_reason(reason)
-    thread, reply = _locked_post(thread, reply)
-    _hide(moderator=moderator, thread=thread, reply=reply, reason=reason)
+    reason = clean_reason(reason)
+    thread, reply = lock_post(thread, reply)
+    # A post hidden by reports already takes the moderator's reason instead of the
+    # automatic one, and the decision is logged as a moderator's hide.
+    hide_as_moderator(reply or thread, moderator=moderator, reason=reason)
     return _resolve(thread, reply, moderator=moderator, status=Report.Status.HIDDEN, note=reason)
 
 
@@ -256,10 +204,10 @@ def reports_suspend_author(
     """Suspend the reported post's author, optionally hide the post, and close the
     post's open reports. Returns how many reports were closed."""
     permissions.check_moderate(moderator)
-    thread, reply = _locked_post(thread, reply)
+    thread, reply = lock_post(thread, reply)
     post = reply or thread
     member_suspend(moderator=moderator, member=post.author, until=until, reason=reason)
-    reason = _clean_reason(reason)
+    reason = clean_reason(reason)
     if hide:
-        _hide(moderator=moderator, thread=thread, reply=reply, reason=reason)
+        hide_as_moderator(post, moderator=moderator, reason=reason)
     return _resolve(thread, reply, moderator=moderator, status=Report.Status.SUSPENDED, note=reason)

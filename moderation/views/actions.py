@@ -11,105 +11,75 @@ from django.views.decorators.http import require_POST
 
 from community.models import Category, Reply, Thread
 from moderation import permissions, services
+from moderation.views.common import posted_reason, refusal_as_message
 
 
-def _reply_action(request, pk, action):
+def _reply_target(pk) -> tuple[dict, str]:
+    """The reply as the services take it, and its place on its thread's page."""
     reply = get_object_or_404(Reply.objects.select_related("thread"), pk=pk)
-    permissions.check_moderate(request.user)
-    try:
-        action(moderator=request.user, reply=reply, reason=request.POST.get("reason", ""))
-    except ValidationError as error:
-        messages.error(request, " ".join(error.messages))
-    return redirect(f"{reply.thread.get_absolute_url()}#reply-{reply.pk}")
+    return {"reply": reply}, f"{reply.thread.get_absolute_url()}#reply-{reply.pk}"
 
 
-@login_required
-@require_POST
-def reply_hide(request, pk):
-    return _reply_action(request, pk, services.reply_hide)
-
-
-@login_required
-@require_POST
-def reply_restore(request, pk):
-    return _reply_action(request, pk, services.reply_restore)
-
-
-def _thread_action(request, pk, action, **kwargs):
+def _thread_target(pk) -> tuple[dict, str]:
+    """The thread as the services take it, and its page."""
     thread = get_object_or_404(Thread, pk=pk)
-    permissions.check_moderate(request.user)
-    try:
-        action(
-            moderator=request.user, thread=thread, reason=request.POST.get("reason", ""), **kwargs
-        )
-    except ValidationError as error:
-        messages.error(request, " ".join(error.messages))
-    return redirect(thread.get_absolute_url())
+    return {"thread": thread}, thread.get_absolute_url()
 
 
-@login_required
-@require_POST
-def thread_hide(request, pk):
-    return _thread_action(request, pk, services.thread_hide)
+def _post_action(target, action, **options):
+    """The view of one action on a thread or a reply: the service `action` runs with
+    the posted reason and `options`, then the moderator is back on the post's page,
+    where a refusal shows as a message."""
+
+    @login_required
+    @require_POST
+    def view(request, pk):
+        post, back = target(pk)
+        permissions.check_moderate(request.user)
+        with refusal_as_message(request):
+            action(moderator=request.user, reason=posted_reason(request), **post, **options)
+        return redirect(back)
+
+    return view
 
 
-@login_required
-@require_POST
-def thread_restore(request, pk):
-    return _thread_action(request, pk, services.thread_restore)
+reply_hide = _post_action(_reply_target, services.reply_hide)
+reply_restore = _post_action(_reply_target, services.reply_restore)
+thread_hide = _post_action(_thread_target, services.thread_hide)
+thread_restore = _post_action(_thread_target, services.thread_restore)
+thread_lock = _post_action(_thread_target, services.thread_set_locked, locked=True)
+thread_unlock = _post_action(_thread_target, services.thread_set_locked, locked=False)
+thread_pin = _post_action(_thread_target, services.thread_set_pinned, pinned=True)
+thread_unpin = _post_action(_thread_target, services.thread_set_pinned, pinned=False)
+thread_unmark_duplicate = _post_action(_thread_target, services.thread_unmark_duplicate)
 
 
-@login_required
-@require_POST
-def thread_lock(request, pk):
-    return _thread_action(request, pk, services.thread_set_locked, locked=True)
+def _thread_change(action, posted):
+    """The view of a change that needs more than a reason (a move, a duplicate): the
+    moderator is checked before the thread is read; `posted(request)` turns the form
+    into the service's arguments and the message that confirms the change."""
+
+    @login_required
+    @require_POST
+    def view(request, pk):
+        permissions.check_moderate(request.user)
+        thread, back = _thread_target(pk)
+        with refusal_as_message(request):
+            arguments, done = posted(request)
+            action(moderator=request.user, reason=posted_reason(request), **thread, **arguments)
+            messages.success(request, done)
+        return redirect(back)
+
+    return view
 
 
-@login_required
-@require_POST
-def thread_unlock(request, pk):
-    return _thread_action(request, pk, services.thread_set_locked, locked=False)
-
-
-@login_required
-@require_POST
-def thread_pin(request, pk):
-    return _thread_action(request, pk, services.thread_set_pinned, pinned=True)
-
-
-@login_required
-@require_POST
-def thread_unpin(request, pk):
-    return _thread_action(request, pk, services.thread_set_pinned, pinned=False)
-
-
-def _posted_category(request) -> Category:
+def _posted_category(request) -> tuple[dict, str]:
     raw = request.POST.get("category", "")
     valid = re.fullmatch(r"[0-9]{1,9}", raw)
     category = Category.objects.filter(pk=int(raw)).first() if valid else None
     if category is None:
         raise ValidationError(_("Choose the category to move the thread to."), code="no_category")
-    return category
-
-
-@login_required
-@require_POST
-def thread_move(request, pk):
-    permissions.check_moderate(request.user)
-    thread = get_object_or_404(Thread, pk=pk)
-    try:
-        category = _posted_category(request)
-        services.thread_move(
-            moderator=request.user,
-            thread=thread,
-            category=category,
-            reason=request.POST.get("reason", ""),
-        )
-    except ValidationError as error:
-        messages.error(request, " ".join(error.messages))
-    else:
-        messages.success(request, _("Moved to “%(category)s”.") % {"category": category.name})
-    return redirect(thread.get_absolute_url())
+    return {"category": category}, _("Moved to “%(category)s”.") % {"category": category.name}
 
 
 # A thread's address (/community/t/42/slug/, with or without the site and language
@@ -125,40 +95,16 @@ def parse_thread_reference(text: str) -> int | None:
     return int(match.group(1) or match.group(2))
 
 
-def _posted_original(request) -> Thread:
+def _posted_original(request) -> tuple[dict, str]:
     pk = parse_thread_reference(request.POST.get("original", ""))
     original = Thread.objects.filter(pk=pk).first() if pk else None
     if original is None:
         raise ValidationError(
             _("Paste the address or the number of the original thread."), code="no_original"
         )
-    return original
+    done = _("Closed as a duplicate of “%(title)s”.") % {"title": original.title}
+    return {"original": original}, done
 
 
-@login_required
-@require_POST
-def thread_mark_duplicate(request, pk):
-    permissions.check_moderate(request.user)
-    thread = get_object_or_404(Thread, pk=pk)
-    try:
-        original = _posted_original(request)
-        services.thread_mark_duplicate(
-            moderator=request.user,
-            thread=thread,
-            original=original,
-            reason=request.POST.get("reason", ""),
-        )
-    except ValidationError as error:
-        messages.error(request, " ".join(error.messages))
-    else:
-        messages.success(
-            request,
-            _("Closed as a duplicate of “%(title)s”.") % {"title": original.title},
-        )
-    return redirect(thread.get_absolute_url())
-
-
-@login_required
-@require_POST
-def thread_unmark_duplicate(request, pk):
-    return _thread_action(request, pk, services.thread_unmark_duplicate)
+thread_move = _thread_change(services.thread_move, _posted_category)
+thread_mark_duplicate = _thread_change(services.thread_mark_duplicate, _posted_original)

@@ -2,15 +2,15 @@
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.core.exceptions import ValidationError
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
-from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_GET, require_POST
 
 from community.models import Reply, Thread, Visibility
 from moderation import permissions, selectors, services
+from moderation.views.common import local_next, posted_reason, refusal_as_message
 
 
 @login_required
@@ -21,79 +21,39 @@ def approvals(request):
     return render(request, "moderation/approvals.html", {"page": page})
 
 
-def _back(request):
-    """Where the form came from (the approvals page or the post's page), if it is ours."""
-    target = request.POST.get("next", "")
-    if url_has_allowed_host_and_scheme(
-        target, allowed_hosts={request.get_host()}, require_https=request.is_secure()
-    ):
-        return redirect(target)
-    return redirect(reverse("moderation:approvals"))
+def _decision(model, action, done, *, with_reason=False):
+    """The view of a decision on one pending post (`model`): the service `action`
+    runs (with the posted reason when `with_reason`), `done` confirms it, and the
+    moderator goes back where the form came from (the approvals or the post's page).
+    A post another moderator decided on first is left as it is, and said so."""
+    kind = model._meta.model_name  # the services' argument: thread= or reply=
+
+    @login_required
+    @require_POST
+    def view(request, pk):
+        permissions.check_moderate(request.user)
+        post = get_object_or_404(model, pk=pk)
+        was_pending = post.visibility == Visibility.PENDING
+        arguments = {kind: post}
+        if with_reason:
+            arguments["reason"] = posted_reason(request)
+        with refusal_as_message(request):
+            action(moderator=request.user, **arguments)
+            if was_pending:
+                messages.success(request, done)
+            else:
+                messages.info(request, _("Another moderator has already decided on this post."))
+        return redirect(local_next(request, reverse("moderation:approvals")))
+
+    return view
 
 
-def _decide(request, post, action, done: str, **kwargs):
-    was_pending = post.visibility == Visibility.PENDING
-    try:
-        action(moderator=request.user, **kwargs)
-    except ValidationError as error:
-        messages.error(request, " ".join(error.messages))
-    else:
-        if was_pending:
-            messages.success(request, done)
-        else:
-            messages.info(request, _("Another moderator has already decided on this post."))
-    return _back(request)
+THREAD_APPROVED = gettext_lazy("Approved: the question is public and waits for its official reply.")
+THREAD_REJECTED = gettext_lazy("Rejected: the question stays hidden; its author sees your reason.")
+REPLY_APPROVED = gettext_lazy("Approved: the reply is public.")
+REPLY_REJECTED = gettext_lazy("Rejected: the reply stays hidden; its author sees your reason.")
 
-
-@login_required
-@require_POST
-def thread_approve(request, pk):
-    permissions.check_moderate(request.user)
-    thread = get_object_or_404(Thread, pk=pk)
-    return _decide(
-        request,
-        thread,
-        services.thread_approve,
-        _("Approved: the question is public and waits for its official reply."),
-        thread=thread,
-    )
-
-
-@login_required
-@require_POST
-def thread_reject(request, pk):
-    permissions.check_moderate(request.user)
-    thread = get_object_or_404(Thread, pk=pk)
-    return _decide(
-        request,
-        thread,
-        services.thread_reject,
-        _("Rejected: the question stays hidden; its author sees your reason."),
-        thread=thread,
-        reason=request.POST.get("reason", ""),
-    )
-
-
-@login_required
-@require_POST
-def reply_approve(request, pk):
-    permissions.check_moderate(request.user)
-    reply = get_object_or_404(Reply, pk=pk)
-    return _decide(
-        request, reply, services.reply_approve, _("Approved: the reply is public."), reply=reply
-    )
-
-
-@login_required
-@require_POST
-def reply_reject(request, pk):
-    permissions.check_moderate(request.user)
-    reply = get_object_or_404(Reply, pk=pk)
-    return _decide(
-        request,
-        reply,
-        services.reply_reject,
-        _("Rejected: the reply stays hidden; its author sees your reason."),
-        reply=reply,
-        reason=request.POST.get("reason", ""),
-    )
+thread_approve = _decision(Thread, services.thread_approve, THREAD_APPROVED)
+thread_reject = _decision(Thread, services.thread_reject, THREAD_REJECTED, with_reason=True)
+reply_approve = _decision(Reply, services.reply_approve, REPLY_APPROVED)
+reply_reject = _decision(Reply, services.reply_reject, REPLY_REJECTED, with_reason=True)

@@ -8,25 +8,20 @@ from django.core.exceptions import ValidationError
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils import timezone
-from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 from django.views.decorators.vary import vary_on_headers
 
 from community.models import Thread
 from moderation import permissions, selectors, services
+from moderation.views.common import local_next, refusal_text
 
 ID_MAX_DIGITS = 18  # a larger number is no row's id (and overflows SQLite's integers)
 
 
 def _next_url(request) -> str:
     """Where to go back: a local `next`, or the queue."""
-    target = request.POST.get("next", "")
-    if target and url_has_allowed_host_and_scheme(
-        target, allowed_hosts={request.get_host()}, require_https=request.is_secure()
-    ):
-        return target
-    return reverse("moderation:queue")
+    return local_next(request, reverse("moderation:queue"))
 
 
 def _respond(request, thread: Thread, *, done: str = "", error: str = ""):
@@ -69,7 +64,7 @@ def thread_claim(request, pk):
             moderator=request.user, thread=thread, take_over=request.POST.get("take_over") == "1"
         )
     except ValidationError as error:
-        return _respond(request, thread, error=" ".join(error.messages))
+        return _respond(request, thread, error=refusal_text(error))
     return _respond(request, thread, done=_("You are on “%(title)s”.") % {"title": thread.title})
 
 
@@ -85,7 +80,7 @@ def thread_assign(request, pk):
     try:
         thread = services.thread_assign(moderator=request.user, thread=thread, assignee=assignee)
     except ValidationError as error:
-        return _respond(request, thread, error=" ".join(error.messages))
+        return _respond(request, thread, error=refusal_text(error))
     return _respond(
         request,
         thread,

@@ -14,6 +14,7 @@ from community.models import Reply, Thread
 from moderation import permissions, reports_selectors, services
 from moderation.forms import SuspendForm
 from moderation.services.members import check_suspendable
+from moderation.views.common import posted_reason, refusal_text
 
 # Which field of the form a service's refusal belongs to.
 _ERROR_FIELDS = {
@@ -61,7 +62,7 @@ def member_suspend(request, username):
     try:
         check_suspendable(moderator=request.user, member=member)
     except ValidationError as error:
-        refusal = " ".join(error.messages)
+        refusal = refusal_text(error)
     if request.method == "POST" and not refusal and form.is_valid():
         until, reason = form.cleaned_data["suspended_until"], form.cleaned_data["reason"]
         try:
@@ -117,9 +118,7 @@ def member_unsuspend(request, username):
     permissions.check_moderate(request.user)
     member = get_object_or_404(User, username=username)
     was_suspended = member.is_suspended
-    services.member_unsuspend(
-        moderator=request.user, member=member, reason=request.POST.get("reason", "")
-    )
+    services.member_unsuspend(moderator=request.user, member=member, reason=posted_reason(request))
     if was_suspended:
         messages.success(
             request, _("The suspension of %(name)s is lifted.") % {"name": member.public_name}

@@ -130,44 +130,59 @@ def _of(part: int, whole: int) -> str | None:
     }
 
 
+def _count_card(label: str, count: int, detail: str, **link) -> Card:
+    return Card(label=label, value=_number(count), detail=detail, **link)
+
+
+def _share_card(label: str, detail: str, part: int, whole: int) -> Card:
+    """A share of threads (the same as the report's *_share properties), with the
+    counts behind it."""
+    share = support.share(part, whole)
+    return Card(label=label, value=format_percent(share), detail=detail, figure=_of(part, whole))
+
+
+def _duration_card(label: str, seconds: float | None, detail: str) -> Card:
+    return Card(label=label, value=format_duration(seconds), detail=detail)
+
+
 def _reply_cards(report: support.SupportMetrics) -> list[Card]:
     counts = report.counts
     return [
-        Card(
-            label=_("Questions asked"),
-            value=_number(counts.asked),
-            detail=_(
+        _count_card(
+            _("Questions asked"),
+            counts.asked,
+            _(
                 "Threads published in the period that are visible now. Questions awaiting "
                 "approval and hidden threads are left out."
             ),
         ),
-        Card(
-            label=_("Official reply rate"),
-            value=format_percent(report.answered_share),
-            detail=_("Questions of the period that have an official reply."),
-            figure=_of(counts.answered, counts.asked),
+        _share_card(
+            _("Official reply rate"),
+            _("Questions of the period that have an official reply."),
+            counts.answered,
+            counts.asked,
         ),
-        Card(
-            label=_("Official reply within target"),
-            value=format_percent(report.within_target_share),
-            detail=_(
+        _share_card(
+            _("Official reply within target"),
+            _(
                 "Answered officially by the due time, out of the threads answered or past "
                 "their target: an unanswered thread still inside its target is not a miss yet."
             ),
-            figure=_of(counts.within_target, counts.target_due),
+            counts.within_target,
+            counts.target_due,
         ),
-        Card(
-            label=_("Median first response"),
-            value=format_duration(report.first_response_median),
-            detail=_(
+        _duration_card(
+            _("Median first response"),
+            report.first_response_median,
+            _(
                 "Half of the answered threads got their first official reply within this "
                 "time, counted from publication."
             ),
         ),
-        Card(
-            label=_("First response, 90th percentile"),
-            value=format_duration(report.first_response_p90),
-            detail=_(
+        _duration_card(
+            _("First response, 90th percentile"),
+            report.first_response_p90,
+            _(
                 "Nine answered threads in ten got their first official reply within this "
                 "time (nearest rank)."
             ),
@@ -178,27 +193,27 @@ def _reply_cards(report: support.SupportMetrics) -> list[Card]:
 def _solution_cards(report: support.SupportMetrics) -> list[Card]:
     counts = report.counts
     return [
-        Card(
-            label=_("Solved"),
-            value=format_percent(report.solved_share),
-            detail=_("Questions of the period with an accepted solution."),
-            figure=_of(counts.solved, counts.asked),
+        _share_card(
+            _("Solved"),
+            _("Questions of the period with an accepted solution."),
+            counts.solved,
+            counts.asked,
         ),
-        Card(
-            label=_("Solved by a peer, of solved threads"),
-            value=format_percent(report.peer_solution_share),
-            detail=_("Solved threads whose accepted answer is not an official reply."),
-            figure=_of(counts.solved_by_peer, counts.solved),
+        _share_card(
+            _("Solved by a peer, of solved threads"),
+            _("Solved threads whose accepted answer is not an official reply."),
+            counts.solved_by_peer,
+            counts.solved,
         ),
-        Card(
-            label=_("Median time to solution"),
-            value=format_duration(report.solution_median),
-            detail=_("From publication to the accepted answer, over the solved threads."),
+        _duration_card(
+            _("Median time to solution"),
+            report.solution_median,
+            _("From publication to the accepted answer, over the solved threads."),
         ),
-        Card(
-            label=_("Questions answered before asking"),
-            value=_number(report.answered_before_asking),
-            detail=_(
+        _count_card(
+            _("Questions answered before asking"),
+            report.answered_before_asking,
+            _(
                 "Members about to ask who said a suggested discussion or help article "
                 "solved their problem."
             ),
@@ -215,17 +230,17 @@ def _queue_link(filters: Filters, **params) -> str:
 
 def _backlog_cards(report: support.SupportMetrics, filters: Filters) -> list[Card]:
     return [
-        Card(
-            label=_("Awaiting an official reply now"),
-            value=_number(report.backlog.awaiting),
-            detail=_("Visible threads in the queue right now, whenever they were asked."),
+        _count_card(
+            _("Awaiting an official reply now"),
+            report.backlog.awaiting,
+            _("Visible threads in the queue right now, whenever they were asked."),
             link=_queue_link(filters),
             link_text=_("Open the queue"),
         ),
-        Card(
-            label=_("Overdue now"),
-            value=_number(report.backlog.overdue),
-            detail=_("Threads in the queue whose due time has passed."),
+        _count_card(
+            _("Overdue now"),
+            report.backlog.overdue,
+            _("Threads in the queue whose due time has passed."),
             link=_queue_link(filters, filter="overdue"),
             link_text=_("See the overdue threads"),
         ),
@@ -404,14 +419,21 @@ def _target_chart(report: support.SupportMetrics) -> Chart:
 # Views --------------------------------------------------------------------------------
 
 
-@login_required
-@require_GET
-def metrics(request):
+def _report(request) -> tuple[Filters, support.SupportMetrics]:
+    """The page and its CSV show the same figures: moderators only, for the filters
+    asked, measured now."""
     permissions.check_moderate(request.user)
     filters = _filters(request)
     report = support.support_metrics(
         now=timezone.now(), period_days=filters.period_days, category=filters.category
     )
+    return filters, report
+
+
+@login_required
+@require_GET
+def metrics(request):
+    filters, report = _report(request)
     return render(
         request,
         "moderation/metrics.html",
@@ -449,11 +471,7 @@ def _plain(value: float | None, *, scale: float = 1) -> str:
 @login_required
 @require_GET
 def metrics_csv(request):
-    permissions.check_moderate(request.user)
-    filters = _filters(request)
-    report = support.support_metrics(
-        now=timezone.now(), period_days=filters.period_days, category=filters.category
-    )
+    filters, report = _report(request)
     slug = filters.category.slug if filters.category else "all"
     filename = f"support-metrics-{filters.period_days}d-{slug}-{report.period.last_day}.csv"
     response = HttpResponse(content_type="text/csv; charset=utf-8")

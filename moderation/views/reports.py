@@ -11,7 +11,7 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 from community.models import Reply, Thread, Visibility
 from moderation import permissions, reports_selectors, services
 from moderation.forms import ReportForm
-from moderation.services.reports import check_report
+from moderation.views.common import posted_reason, refusal_as_message
 
 # Reporting (members) ---------------------------------------------------------------
 
@@ -29,7 +29,7 @@ def _after_report_url(thread: Thread, reply: Reply | None) -> str:
 
 
 def _report(request, thread: Thread, reply: Reply | None):
-    check_report(request.user, reply or thread)
+    permissions.check_report(request.user, reply or thread)
     already = (
         reports_selectors.open_reports_on(thread=thread, reply=reply)
         .filter(reporter=request.user)
@@ -133,7 +133,7 @@ def report_dismiss(request, pk, kind):
     permissions.check_moderate(request.user)
     thread, reply = _reported_post(kind, pk)
     dismissed = services.reports_dismiss(
-        moderator=request.user, thread=thread, reply=reply, reason=request.POST.get("reason", "")
+        moderator=request.user, thread=thread, reply=reply, reason=posted_reason(request)
     )
     if dismissed:
         messages.success(request, _("Reports dismissed. A post hidden by them is shown again."))
@@ -147,15 +147,9 @@ def report_dismiss(request, pk, kind):
 def report_hide(request, pk, kind):
     permissions.check_moderate(request.user)
     thread, reply = _reported_post(kind, pk)
-    try:
+    with refusal_as_message(request):
         services.reports_hide_post(
-            moderator=request.user,
-            thread=thread,
-            reply=reply,
-            reason=request.POST.get("reason", ""),
+            moderator=request.user, thread=thread, reply=reply, reason=posted_reason(request)
         )
-    except ValidationError as error:
-        messages.error(request, " ".join(error.messages))
-    else:
         messages.success(request, _("The post is hidden and its reports are closed."))
     return _back_to_reports(request)

@@ -12,9 +12,9 @@ from wagtail.models import ModelLogEntry
 
 from community.cache import content_changed
 from community.models import Reply, Thread, Visibility
-from moderation import services
+from moderation import admin_views, services
+from moderation.audit import REPLY_HIDE, REPLY_RESTORE, THREAD_HIDE, THREAD_RESTORE
 from moderation.models import Report
-from moderation.wagtail_hooks import REPLY_HIDE, REPLY_RESTORE, THREAD_HIDE, THREAD_RESTORE
 from tests.factories import CategoryFactory, ReplyFactory, ThreadFactory, UserFactory
 
 LIST_URLS = ["community_threads:index", "community_replies:index", "community_reports:index"]
@@ -248,6 +248,38 @@ def test_thread_filters(editor_client, member):
 
     html = _titles(editor_client.get(url, {"q": "grinders"}))
     assert "Answered thread" in html and "Overdue thread" not in html
+
+
+@pytest.mark.breaks_queue  # official replies stood in for by their timestamps
+def test_official_status_of_a_row_agrees_with_the_filter(db):
+    """The column reads one loaded thread; the filter asks the database: same states,
+    hidden and pending threads included."""
+    now = timezone.now()
+    answered = ThreadFactory()
+    Thread.objects.filter(pk=answered.pk).update(first_official_reply_at=now)
+    overdue = ThreadFactory()
+    hidden_overdue = ThreadFactory()
+    Thread.objects.filter(pk__in=[overdue.pk, hidden_overdue.pk]).update(
+        response_due_at=now - timedelta(hours=1)
+    )
+    Thread.objects.filter(pk=hidden_overdue.pk).update(visibility=Visibility.HIDDEN)
+    ThreadFactory()  # awaiting, inside its target
+    ThreadFactory(visibility=Visibility.PENDING, response_due_at=None)  # awaiting, no due time
+
+    def filtered(status):
+        rows = Thread.objects.filter(admin_views.official_status_q(status, at=now))
+        return set(rows.values_list("pk", flat=True))
+
+    def by_row(status):
+        threads = Thread.objects.all()
+        return {t.pk for t in threads if admin_views.official_status(t, now) == status}
+
+    assert filtered("answered") == by_row("answered") == {answered.pk}
+    assert filtered("overdue") == by_row("overdue") == {overdue.pk, hidden_overdue.pk}
+    # "Awaiting" lists every thread without an official reply, the overdue ones too;
+    # the column says "Overdue" for those.
+    assert filtered("awaiting") == by_row("awaiting") | by_row("overdue")
+    assert len(by_row("awaiting")) == 2
 
 
 def test_thread_published_today_filter(editor_client):

@@ -14,7 +14,7 @@ from community import services as community_services
 from community.cache import content_changed
 from community.models import CommunitySettings, Notification, Thread
 from moderation import selectors, services
-from moderation.wagtail_hooks import THREAD_ASSIGN, THREAD_CLAIM, THREAD_RELEASE
+from moderation.audit import THREAD_ASSIGN, THREAD_CLAIM, THREAD_RELEASE
 from tests.factories import (
     CategoryFactory,
     EditorFactory,

@@ -1,6 +1,7 @@
 from django.core.management.base import BaseCommand, CommandError
 
-from moderation.selectors import awaiting_official_reply, queue_problems
+from community.models import Thread
+from moderation.selectors import queue_problems
 
 
 class Command(BaseCommand):
@@ -13,8 +14,9 @@ class Command(BaseCommand):
         problems = queue_problems()
         for problem in problems:
             self.stdout.write(problem)
+        awaiting = Thread.objects.awaiting_official_reply().count()
         self.stdout.write(
-            f"{awaiting_official_reply().count()} threads awaiting an official reply; "
+            f"{awaiting} threads awaiting an official reply; "
             f"{len(problems)} breaking the guarantee."
         )
         if problems:
