@@ -7,7 +7,7 @@ rule lives here once. The checks compare ids and use the roles cached on the use
 object, so a page can ask them for every row without a query.
 """
 
-from django.core.exceptions import PermissionDenied
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.utils.translation import gettext as _
 
 from accounts.roles import STAFF_GROUPS, is_moderator
@@ -64,9 +64,19 @@ def _is_staff(member) -> bool:
     return bool(flag)
 
 
+def check_suspendable(*, moderator, member) -> None:
+    """Moderators and administrators cannot be suspended from the moderation tools
+    (an administrator removes their role instead), and nobody suspends themselves.
+    Raised as a form error: the suspension page says why."""
+    if member.pk == moderator.pk:
+        raise ValidationError(_("You cannot suspend yourself."), code="self")
+    if member.is_superuser or is_moderator(member):
+        raise ValidationError(_("Moderators and administrators cannot be suspended."), code="staff")
+
+
 def can_suspend(user, member) -> bool:
-    """A moderator suspends a member of the public: never themselves, never staff
-    (an administrator removes a role instead)."""
+    """Whether a profile offers "Suspend": to a moderator, on the profile of a member
+    of the public (the brand's own team, editors included, is never offered it)."""
     return can_moderate(user) and member.pk != user.pk and not _is_staff(member)
 
 

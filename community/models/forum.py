@@ -97,6 +97,16 @@ def staff_member_field(verbose_name) -> models.ForeignKey:
     )
 
 
+def author_field(*, related_name: str) -> models.ForeignKey:
+    """Who wrote a post: a member with posts is deactivated, never deleted."""
+    return models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        related_name=related_name,
+        verbose_name=_("author"),
+    )
+
+
 class Post(models.Model):
     """What a question and a reply both are: Markdown text rendered once, a
     visibility moderators change (never a deletion), and an edit time."""
@@ -140,12 +150,7 @@ class Thread(index.Indexed, Post):
     category = models.ForeignKey(
         Category, on_delete=models.PROTECT, related_name="threads", verbose_name=_("category")
     )
-    author = models.ForeignKey(
-        settings.AUTH_USER_MODEL,
-        on_delete=models.PROTECT,
-        related_name="threads",
-        verbose_name=_("author"),
-    )
+    author = author_field(related_name="threads")
     title = models.CharField(
         _("title"),
         max_length=TITLE_MAX_LENGTH,
@@ -309,12 +314,7 @@ class Reply(Post):
     thread = models.ForeignKey(
         Thread, on_delete=models.PROTECT, related_name="replies", verbose_name=_("thread")
     )
-    author = models.ForeignKey(
-        settings.AUTH_USER_MODEL,
-        on_delete=models.PROTECT,
-        related_name="replies",
-        verbose_name=_("author"),
-    )
+    author = author_field(related_name="replies")
     # Decided from the author's permission when the reply is posted, never recomputed.
     is_official = models.BooleanField(_("official reply"), default=False, editable=False)
     created_at = models.DateTimeField(_("posted at"), default=timezone.now)

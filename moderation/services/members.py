@@ -12,7 +12,6 @@ from django.utils.translation import gettext as _
 from wagtail.log_actions import log
 
 from accounts.models import User
-from accounts.roles import is_moderator
 from moderation import permissions
 from moderation.audit import MEMBER_SUSPEND, MEMBER_UNSUSPEND
 from moderation.services.reasons import clean_reason, optional_reason
@@ -34,15 +33,6 @@ def _store_suspension(member: User, *, until: datetime | None, reason: str) -> N
 
 def _log_suspension(member: User, action: str, *, moderator, until: datetime, reason: str) -> None:
     log(member, action, user=moderator, data={"until": until.isoformat(), "reason": reason})
-
-
-def check_suspendable(*, moderator, member: User) -> None:
-    """Staff cannot be suspended from the moderation tools (an administrator removes
-    their role instead), and nobody suspends themselves."""
-    if member.pk == moderator.pk:
-        raise ValidationError(_("You cannot suspend yourself."), code="self")
-    if member.is_superuser or is_moderator(member):
-        raise ValidationError(_("Moderators and administrators cannot be suspended."), code="staff")
 
 
 def _clean_until(until: datetime) -> datetime:
@@ -71,7 +61,7 @@ def member_suspend(*, moderator, member: User, until: datetime, reason: str) -> 
     reason = clean_reason(reason)
     until = _clean_until(until)
     member = _locked_member(member)
-    check_suspendable(moderator=moderator, member=member)
+    permissions.check_suspendable(moderator=moderator, member=member)
     if member.suspended_until == until and member.suspension_reason == reason:
         return member
     _store_suspension(member, until=until, reason=reason)

@@ -13,7 +13,6 @@ from accounts.models import User
 from community.models import Reply, Thread
 from moderation import permissions, reports_selectors, services
 from moderation.forms import SuspendForm
-from moderation.services.members import check_suspendable
 from moderation.views.common import posted_reason, refusal_text
 
 # Which field of the form a service's refusal belongs to.
@@ -60,7 +59,7 @@ def member_suspend(request, username):
     form = SuspendForm(request.POST or None, initial=initial, with_post=thread is not None)
     refusal = ""
     try:
-        check_suspendable(moderator=request.user, member=member)
+        permissions.check_suspendable(moderator=request.user, member=member)
     except ValidationError as error:
         refusal = refusal_text(error)
     if request.method == "POST" and not refusal and form.is_valid():
