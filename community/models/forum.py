@@ -83,17 +83,31 @@ class Category(models.Model):
         return reverse("community:category_detail", kwargs={"slug": self.slug})
 
 
-def staff_member_field(verbose_name) -> models.ForeignKey:
-    """The staff member who did something to a post (assigned, marked, recommended):
-    kept when they leave, and no reverse name on the user."""
+def optional_link(to, verbose_name, *, related_name: str = "+") -> models.ForeignKey:
+    """A link the services set (never a form): emptied, not cascaded, when the row it
+    points to goes."""
     return models.ForeignKey(
-        settings.AUTH_USER_MODEL,
+        to,
         on_delete=models.SET_NULL,
         null=True,
         blank=True,
         editable=False,
-        related_name="+",
+        related_name=related_name,
         verbose_name=verbose_name,
+    )
+
+
+def staff_member_field(verbose_name) -> models.ForeignKey:
+    """The staff member who did something to a post (assigned, marked, recommended)."""
+    return optional_link(settings.AUTH_USER_MODEL, verbose_name)
+
+
+def exactly_one_of(first: str, second: str, *, name: str) -> models.CheckConstraint:
+    """A row about one of two things: exactly one of the two links is set."""
+    return models.CheckConstraint(
+        condition=models.Q(**{f"{first}__isnull": False, f"{second}__isnull": True})
+        | models.Q(**{f"{first}__isnull": True, f"{second}__isnull": False}),
+        name=name,
     )
 
 
@@ -182,24 +196,8 @@ class Thread(index.Indexed, Post):
     claim_expires_at = models.DateTimeField(
         _("claim expires at"), null=True, blank=True, editable=False
     )
-    duplicate_of = models.ForeignKey(
-        "self",
-        on_delete=models.SET_NULL,
-        null=True,
-        blank=True,
-        editable=False,
-        related_name="duplicates",
-        verbose_name=_("duplicate of"),
-    )
-    solution = models.ForeignKey(
-        "Reply",
-        on_delete=models.SET_NULL,
-        null=True,
-        blank=True,
-        editable=False,
-        related_name="+",
-        verbose_name=_("accepted solution"),
-    )
+    duplicate_of = optional_link("self", _("duplicate of"), related_name="duplicates")
+    solution = optional_link("Reply", _("accepted solution"))
     solution_marked_by = staff_member_field(_("solution marked by"))
     solved_at = models.DateTimeField(_("solved at"), null=True, blank=True, editable=False)
 
@@ -385,13 +383,7 @@ class Revision(models.Model):
 
     class Meta:
         ordering = ["-created_at", "-pk"]
-        constraints = [
-            models.CheckConstraint(
-                condition=models.Q(thread__isnull=False, reply__isnull=True)
-                | models.Q(thread__isnull=True, reply__isnull=False),
-                name="revision_of_one_post",
-            )
-        ]
+        constraints = [exactly_one_of("thread", "reply", name="revision_of_one_post")]
 
     def __str__(self):
         post = f"thread {self.thread_id}" if self.thread_id else f"reply {self.reply_id}"

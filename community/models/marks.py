@@ -7,7 +7,7 @@ from django.db import models
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from community.models.forum import Reply, Thread
+from community.models.forum import Reply, Thread, exactly_one_of
 
 
 class MemberMark(models.Model):
@@ -97,11 +97,7 @@ class Deflection(models.Model):
         verbose_name = _("question answered before asking")
         verbose_name_plural = _("questions answered before asking")
         constraints = [
-            models.CheckConstraint(
-                condition=models.Q(thread__isnull=False, help_article__isnull=True)
-                | models.Q(thread__isnull=True, help_article__isnull=False),
-                name="deflection_one_answer",
-            ),
+            exactly_one_of("thread", "help_article", name="deflection_one_answer"),
             models.UniqueConstraint(
                 fields=["member", "thread"],
                 condition=models.Q(thread__isnull=False),
