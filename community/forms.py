@@ -100,10 +100,10 @@ class AskForm(forms.Form):
         # As the member types, htmx shows threads and articles that may already answer.
         self.fields["title"].widget.attrs.update(
             {
-                "hx-get": reverse("community:ask_suggestions"),
-                "hx-trigger": "input changed delay:400ms",
-                "hx-target": "#ask-suggestions",
-                "hx-sync": "this:replace",
+                "data-hx-get": reverse("community:ask_suggestions"),
+                "data-hx-trigger": "input changed delay:400ms",
+                "data-hx-target": "#ask-suggestions",
+                "data-hx-sync": "this:replace",
                 "aria-controls": "ask-suggestions",
                 "autocomplete": "off",
             }

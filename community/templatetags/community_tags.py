@@ -2,6 +2,7 @@ from functools import lru_cache
 
 from django import template
 from django.contrib.auth.models import AnonymousUser
+from django.utils import timezone
 from django.utils.html import format_html_join
 from django.utils.safestring import mark_safe
 from wagtail import hooks
@@ -29,6 +30,18 @@ def sanitized(html: str):
 @lru_cache(maxsize=2048)
 def _sanitized(html: str) -> str:
     return sanitize_html(html)
+
+
+@register.filter
+def machine_time(value) -> str:
+    """A <time datetime> value in the reader's zone, to the second.
+
+    Django's "c" format keeps microseconds, which HTML's datetime attribute
+    does not allow.
+    """
+    if not value:
+        return ""
+    return timezone.localtime(value).replace(microsecond=0).isoformat()
 
 
 @register.filter

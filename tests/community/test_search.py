@@ -383,8 +383,8 @@ def test_excerpt_escapes_the_post_and_marks_only_the_words():
 def test_ask_page_title_asks_for_suggestions_as_the_member_types(member_client):
     html = member_client.get(reverse("community:ask")).content.decode()
 
-    assert f'hx-get="{reverse("community:ask_suggestions")}"' in html
-    assert 'hx-trigger="input changed delay:400ms"' in html
+    assert f'data-hx-get="{reverse("community:ask_suggestions")}"' in html
+    assert 'data-hx-trigger="input changed delay:400ms"' in html
     assert 'id="ask-suggestions"' in html
 
 

@@ -284,7 +284,7 @@ def test_claim_url_with_htmx_answers_with_the_fragment(moderator_client, thread,
     assert "<html" not in content
     # The note by the reply form follows, out of band.
     assert 'id="reply-assignee"' in content
-    assert 'hx-swap-oob="true"' in content
+    assert 'data-hx-swap-oob="true"' in content
     assert f'name="next" value="{thread.get_absolute_url()}"' in content
     assert "HX-Request" in response["Vary"]
 
@@ -303,7 +303,7 @@ def test_claim_url_with_htmx_from_the_queue_keeps_the_short_wording(moderator_cl
     assert response.status_code == 200
     assert 'role="alert">Already claimed by Alice until' in content
     assert "Take over from Alice" in content
-    assert 'hx-swap-oob="true"' not in content
+    assert 'data-hx-swap-oob="true"' not in content
 
 
 def test_assign_url_assigns_and_refuses_non_moderators(moderator_client, thread, member):

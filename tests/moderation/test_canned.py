@@ -155,7 +155,7 @@ def test_thread_page_offers_the_picker_to_moderators_only(client, thread, staff,
     picker = content.index('data-testid="canned-picker"')
     assert content.index('action="/community/t/') < picker < content.index('name="body"')
     assert f'formaction="{insert_url(thread)}"' in content
-    assert f'hx-post="{insert_url(thread)}" hx-target="#id_body"' in content
+    assert f'data-hx-post="{insert_url(thread)}" data-hx-target="#id_body"' in content
 
     for viewer in (member, editor):
         client.force_login(viewer)
