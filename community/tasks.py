@@ -11,6 +11,7 @@ from accounts.tokens import make_unsubscribe_token
 from community.cache import content_changed
 from community.models.forum import Thread
 from community.models.notifications import Notification
+from community.models.site_settings import CommunitySettings
 
 
 def _absolute(path: str) -> str:
@@ -28,6 +29,8 @@ def send_notification_emails_task(notification_ids: list[int]) -> int:
     notifications = Notification.objects.filter(pk__in=notification_ids).select_related(
         "recipient", "actor", "thread", "reply"
     )
+    # The brand's name from the site settings, read once for the whole batch.
+    community_name = CommunitySettings.load().display_name
     sent = 0
     for notification in notifications:
         recipient = notification.recipient
@@ -37,12 +40,12 @@ def send_notification_emails_task(notification_ids: list[int]) -> int:
             or recipient.email_notifications != EmailNotifications.EVERY_EVENT
         ):
             continue
-        _send(notification)
+        _send(notification, community_name=community_name)
         sent += 1
     return sent
 
 
-def _send(notification: Notification) -> None:
+def _send(notification: Notification, *, community_name: str) -> None:
     unsubscribe_url = _absolute(
         reverse(
             "accounts:unsubscribe",
@@ -51,7 +54,7 @@ def _send(notification: Notification) -> None:
     )
     context = {
         "notification": notification,
-        "community_name": settings.WAGTAIL_SITE_NAME,
+        "community_name": community_name,
         "url": _absolute(notification.get_absolute_url()),
         "unsubscribe_url": unsubscribe_url,
         "preferences_url": _absolute(reverse("accounts:profile_edit")),
@@ -61,7 +64,7 @@ def _send(notification: Notification) -> None:
         text = render_to_string("community/email/notification.txt", context)
         html = render_to_string("community/email/notification.html", context)
     message = EmailMultiAlternatives(
-        subject=f"[{settings.WAGTAIL_SITE_NAME}] {subject}",
+        subject=f"[{_one_line(community_name)}] {subject}",
         body=text,
         to=[notification.recipient.email],
         headers={

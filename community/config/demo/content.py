@@ -55,5 +55,6 @@ NEWCOMER: dict = _moderation["newcomer"]
 SPAM_REPLY: dict = _moderation["spam_reply"]
 
 _site = read("site")
+SITE_COMMUNITY_NAME: str = _site["community_name"]
 SITE_FOOTER_LINKS: list[dict] = _site["footer_links"]
 SITE_CONTACT_CHANNELS: list[dict] = _site["contact_channels"]

@@ -9,7 +9,6 @@ an editor's work.
 from copy import deepcopy
 from datetime import timedelta
 
-from django.conf import settings
 from wagtail.rich_text import RichText
 
 from community.config.demo.content import (
@@ -18,6 +17,7 @@ from community.config.demo.content import (
     HELP_ARTICLES,
     HELP_INDEX,
     HOME_BODY,
+    SITE_COMMUNITY_NAME,
     SITE_CONTACT_CHANNELS,
     SITE_FOOTER_LINKS,
 )
@@ -36,7 +36,7 @@ from community.models import (
 def ensure_pages(home: HomePage) -> int:
     """Create the guidelines and the help centre if missing, and fill in the home page
     if no one has yet."""
-    site_name = settings.WAGTAIL_SITE_NAME
+    site_name = CommunitySettings.load().display_name
     pages, written = {}, 0
     for spec in CONTENT_PAGES:
         page = home.get_children().filter(slug=spec["slug"]).first()
@@ -51,7 +51,9 @@ def ensure_pages(home: HomePage) -> int:
             page.save_revision().publish()
             written += 1
         pages[spec["slug"]] = page
-    help_index, help_written = _ensure_help_centre(home, guidelines=pages["guidelines"])
+    help_index, help_written = _ensure_help_centre(
+        home, guidelines=pages["guidelines"], site_name=site_name
+    )
     written += help_written
     # A revision means an editor (or an earlier run) has written the home page: keep it.
     if home.latest_revision_id is None:
@@ -80,7 +82,7 @@ def _threads_by_title(titles: list[str]) -> list[Thread]:
     return [by_title[title] for title in titles if title in by_title]
 
 
-def _ensure_help_centre(home: HomePage, *, guidelines) -> tuple[HelpIndexPage, int]:
+def _ensure_help_centre(home: HomePage, *, guidelines, site_name: str) -> tuple[HelpIndexPage, int]:
     """The help index and its articles, each created only if missing."""
     written = 0
     index = None
@@ -93,9 +95,7 @@ def _ensure_help_centre(home: HomePage, *, guidelines) -> tuple[HelpIndexPage, i
         index = HelpIndexPage(
             title=HELP_INDEX["title"],
             slug=slug,
-            intro=HELP_INDEX["intro"].format(
-                site_name=settings.WAGTAIL_SITE_NAME, guidelines_id=guidelines.pk
-            ),
+            intro=HELP_INDEX["intro"].format(site_name=site_name, guidelines_id=guidelines.pk),
         )
         home.add_child(instance=index)
         index.save_revision().publish()
@@ -138,9 +138,20 @@ def ensure_announcements(*, now) -> int:
     return written
 
 
+def ensure_community_name() -> int:
+    """Name the community after the brand (Maison Brio) unless an editor has named it:
+    customers read the brand's name, not the software's."""
+    rules = CommunitySettings.load()
+    if rules.community_name:
+        return 0
+    rules.community_name = SITE_COMMUNITY_NAME
+    rules.save(update_fields=["community_name"])
+    return 1
+
+
 def ensure_site_footer() -> int:
     """Maison Brio's footer links and contact channels, only where editors have set
-    none. The community name stays blank, so the site's name shows."""
+    none."""
     rules = CommunitySettings.load()
     written, fields = 0, []
     if not rules.footer_links:

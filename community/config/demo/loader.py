@@ -19,6 +19,7 @@ from community.config.demo.accounts import ensure_accounts
 from community.config.demo.content import ACCOUNTS
 from community.config.demo.editorial import (
     ensure_announcements,
+    ensure_community_name,
     ensure_pages,
     ensure_site_footer,
 )
@@ -59,6 +60,8 @@ def load_demo() -> DemoLoaded:
             done += ensure_spam_reply(accounts, now=now)
         done += ensure_moderation_demo(accounts, now=now)
         done["announcements"] = ensure_announcements(now=now)
+        # Named before the pages are written: their texts speak of the community.
+        done["site_name"] = ensure_community_name()
         done["pages"] = ensure_pages(home)
         done["footer_items"] = ensure_site_footer()
     # Written outside a request: cached pages must not keep showing the old content.

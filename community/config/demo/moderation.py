@@ -80,8 +80,12 @@ def _ensure_newcomer_posts(accounts, *, categories, now) -> Counter:
         tags=spec["tags"],
         check_limits=False,
     )
+    # Backdated with its due time: the brand's clock runs from the asking.
     Thread.objects.filter(pk=pending.pk).update(
-        created_at=asked_at, last_activity_at=asked_at, updated_at=asked_at
+        created_at=asked_at,
+        last_activity_at=asked_at,
+        updated_at=asked_at,
+        response_due_at=asked_at + (pending.response_due_at - pending.created_at),
     )
     backdater.stamp(asked_at)
     done["pending_posts"] += 1

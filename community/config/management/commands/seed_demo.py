@@ -1,7 +1,8 @@
 """Fill the database with a small, believable demo community and print its logins.
 
 The demo brand is Maison Brio, a (fictional) maker of coffee machines and small
-kitchen appliances; the community itself is named by settings.WAGTAIL_SITE_NAME.
+kitchen appliances, and the community carries its name (the site settings'
+"community name").
 What the demo says lives in community/config/demo/data/; community.config.demo
 plays it through the services.
 
@@ -34,6 +35,7 @@ SUMMARY_LABELS = {
     "reports": "reports",
     "claims": "threads claimed",
     "announcements": "announcements",
+    "site_name": "community named",
     "pages": "pages written",
     "footer_items": "footer links and contacts",
 }
