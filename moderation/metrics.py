@@ -9,12 +9,12 @@ Definitions (the metrics page explains them in the same words):
 - The period is the last `period_days` calendar days in the current time zone,
   today included: from midnight `period_days - 1` days ago until `now`. Whole
   days keep the daily series honest (no half day at either end).
-- A thread counts in the period when it became public (published_at) inside it
-  and is visible now. Pending questions were never public, and hidden ones were
+- A thread counts in the period when it was asked (created_at) inside it and
+  is visible now. Pending questions are not public yet, and hidden ones were
   taken down by a moderator, so neither counts.
-- Response times run from publication (the start of the official-reply clock)
-  to the first official reply; solution times from publication to the accepted
-  answer.
+- Response times run from the posting of the question (the start of the
+  official-reply clock, so a wait for approval counts) to the first official
+  reply; solution times from the posting to the accepted answer.
 - Within target: answered officially no later than the due time. The
   denominator is the threads that were answered or whose due time has passed,
   so an unanswered thread that is still inside its target is not a miss yet.
@@ -114,10 +114,10 @@ def metrics_period(*, now: datetime, period_days: int) -> Period:
 
 
 def period_threads(*, now: datetime, period_days: int, category: Category | None) -> QuerySet:
-    """Visible threads published in the period (and in `category` when given)."""
+    """Visible threads asked in the period (and in `category` when given)."""
     period = metrics_period(now=now, period_days=period_days)
     threads = Thread.objects.visible().filter(
-        published_at__gte=period.start, published_at__lte=period.end
+        created_at__gte=period.start, created_at__lte=period.end
     )
     if category is not None:
         threads = threads.filter(category=category)
@@ -177,7 +177,7 @@ def thread_counts(*, now: datetime, period_days: int, category: Category | None)
 
 @dataclass(frozen=True)
 class Durations:
-    """Seconds from publication, one value per thread."""
+    """Seconds from the posting of the question, one value per thread."""
 
     first_response: list[float]
     solution: list[float]
@@ -188,14 +188,14 @@ def durations(*, now: datetime, period_days: int, category: Category | None) -> 
     rows = (
         period_threads(now=now, period_days=period_days, category=category)
         .filter(officially_answered_q() | Q(solved_at__isnull=False))
-        .values_list("published_at", "first_official_reply_at", "solution_id", "solved_at")
+        .values_list("created_at", "first_official_reply_at", "solution_id", "solved_at")
     )
     first_response, solution = [], []
-    for published_at, answered_at, solution_id, solved_at in rows:
+    for asked_at, answered_at, solution_id, solved_at in rows:
         if answered_at is not None:
-            first_response.append(max(0.0, (answered_at - published_at).total_seconds()))
+            first_response.append(max(0.0, (answered_at - asked_at).total_seconds()))
         if solution_id is not None and solved_at is not None:
-            solution.append(max(0.0, (solved_at - published_at).total_seconds()))
+            solution.append(max(0.0, (solved_at - asked_at).total_seconds()))
     return Durations(first_response=first_response, solution=solution)
 
 
@@ -215,14 +215,14 @@ class Day:
 def daily_series(*, now: datetime, period_days: int, category: Category | None) -> list[Day]:
     """One row per day of the period, in two grouped queries.
 
-    Questions are counted on the day they were published, with their target
+    Questions are counted on the day they were asked, with their target
     outcome; official answers on the day of the first official reply. Days are
     the current time zone's.
     """
     tz = timezone.get_current_timezone()
     threads = period_threads(now=now, period_days=period_days, category=category)
-    published = (
-        threads.annotate(day=TruncDate("published_at", tzinfo=tz))
+    asked = (
+        threads.annotate(day=TruncDate("created_at", tzinfo=tz))
         .values("day")
         .annotate(
             asked=Count("pk"),
@@ -238,7 +238,7 @@ def daily_series(*, now: datetime, period_days: int, category: Category | None) 
         .annotate(answered=Count("pk"))
         .order_by()
     )
-    by_day = {row["day"]: row for row in published}
+    by_day = {row["day"]: row for row in asked}
     answered_by_day = {row["day"]: row["answered"] for row in answered}
     period = metrics_period(now=now, period_days=period_days)
     series = []
@@ -315,8 +315,8 @@ def top_helpers(
     is_recommended = Q(recommended_at__isnull=False)
     replies = Reply.objects.filter(
         thread__visibility=Visibility.VISIBLE,
-        thread__published_at__gte=period.start,
-        thread__published_at__lte=period.end,
+        thread__created_at__gte=period.start,
+        thread__created_at__lte=period.end,
         visibility=Visibility.VISIBLE,
         is_official=False,
     )

@@ -82,6 +82,11 @@ class Category(models.Model):
     def get_absolute_url(self):
         return reverse("community:category_detail", kwargs={"slug": self.slug})
 
+    def response_hours(self, rules) -> int:
+        """The hours the brand gives itself for a first official reply here: the
+        category's own target, else the site's (`rules`: CommunitySettings)."""
+        return self.first_response_hours or rules.first_response_hours
+
 
 def optional_link(to, verbose_name, *, related_name: str = "+") -> models.ForeignKey:
     """A link the services set (never a form): emptied, not cascaded, when the row it
@@ -182,13 +187,15 @@ class Thread(index.Indexed, Post):
     first_official_reply_at = models.DateTimeField(
         _("first official reply at"), null=True, blank=True, editable=False
     )
-    # When the brand promised its first official reply: fixed when the question
-    # is published, so hiding an official reply later brings back the same due time.
+    # When the brand promised its first official reply: fixed when the question is
+    # asked (the clock runs while a new member's question awaits approval too), so
+    # hiding an official reply later brings back the same due time.
     response_due_at = models.DateTimeField(
         _("official reply due at"), null=True, blank=True, editable=False
     )
     # When the question became public: when asked, or when a moderator approved it.
-    # The official-reply clock starts here.
+    # None while it has never been public. The official-reply clock does not start
+    # here but when the question was asked (created_at).
     published_at = models.DateTimeField(_("published at"), null=True, blank=True, editable=False)
     # Which moderator is answering: shown to staff so two do not answer the same
     # thread. A claim lapses at claim_expires_at; an expired claim means nobody.
@@ -287,10 +294,11 @@ class Thread(index.Indexed, Post):
 
     @property
     def official_response_time(self):
-        """How long the brand took to answer officially (None before it has)."""
+        """How long the brand took to answer officially, from the asking (None before
+        it has): the time a question waits for approval counts too."""
         if self.first_official_reply_at is None:
             return None
-        return self.first_official_reply_at - (self.published_at or self.created_at)
+        return self.first_official_reply_at - self.created_at
 
     @property
     def is_solved(self) -> bool:

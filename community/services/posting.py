@@ -106,8 +106,7 @@ def _set_tags(thread: Thread, tags: list[str]) -> None:
 
 def response_target(category: Category) -> timedelta:
     """How long the brand gives itself for the first official reply in `category`."""
-    hours = category.first_response_hours or CommunitySettings.load().first_response_hours
-    return timedelta(hours=hours)
+    return timedelta(hours=category.response_hours(CommunitySettings.load()))
 
 
 def _recent_posts(model, *, author, since):
@@ -231,7 +230,8 @@ def thread_create(
     check_limits: bool = True,
 ) -> Thread:
     """Ask a question. It is public at once, or waits for approval (see needs_approval);
-    the official-reply clock starts when it becomes public.
+    either way the official-reply clock starts now: a customer waits from the moment
+    they ask, and so does the brand's promise.
 
     The same ask sent twice (same `submission_key`, or the same title and body
     within minutes) returns the first thread instead of making a second one; posting
@@ -257,7 +257,7 @@ def thread_create(
         created_at=now,
         last_activity_at=now,
         published_at=None if pending else now,
-        response_due_at=None if pending else now + response_target(category),
+        response_due_at=now + response_target(category),
     )
     if not created:
         return thread
@@ -281,8 +281,9 @@ def thread_create(
 def thread_publish(*, thread: Thread) -> Thread:
     """Make a pending thread public: the moderation approval calls this.
 
-    The official-reply clock starts now, not when the member wrote it, so the
-    time a question spent waiting for approval does not count against the brand.
+    The due time was set when the member asked (the wait for approval counts
+    against the brand too, as it does for the customer); a question from before
+    that rule gets it from its asking time now.
     """
     thread = lock_thread(thread)
     if thread.visibility != Visibility.PENDING:
@@ -291,7 +292,9 @@ def thread_publish(*, thread: Thread) -> Thread:
     thread.visibility = Visibility.VISIBLE
     thread.published_at = now
     thread.last_activity_at = now
-    thread.response_due_at = now + response_target(thread.category)
+    thread.response_due_at = thread.response_due_at or (
+        thread.created_at + response_target(thread.category)
+    )
     thread.save(
         update_fields=[
             "visibility",

@@ -37,18 +37,20 @@ def post_restore(post: Thread | Reply) -> bool:
 
     A thread without an official reply is back in the queue with the due time it
     was given when asked. A thread hidden while it awaited approval was never
-    public, so it has no due time yet: restoring publishes it, and the
-    official-reply clock starts now.
+    public: restoring publishes it, still due from when it was asked (a question
+    from before that rule gets its due time from its asking time now).
     """
     if post.visibility != Visibility.HIDDEN:
         return False
     post.visibility, post.hidden_reason = Visibility.VISIBLE, ""
     fields = ["visibility", "hidden_reason", "updated_at"]
-    if isinstance(post, Thread) and post.response_due_at is None:
+    if isinstance(post, Thread) and (post.published_at is None or post.response_due_at is None):
         now = timezone.now()
         post.published_at = post.published_at or now
         post.last_activity_at = now
-        post.response_due_at = now + response_target(post.category)
+        post.response_due_at = post.response_due_at or (
+            post.created_at + response_target(post.category)
+        )
         fields += ["published_at", "last_activity_at", "response_due_at"]
     post.save(update_fields=fields)
     if isinstance(post, Thread):

@@ -47,7 +47,7 @@ def hide_as_moderator(post: Thread | Reply, *, moderator, reason: str) -> bool:
 def restore_as_moderator(post: Thread | Reply, *, moderator, reason: str = "") -> bool:
     """Make a hidden post, locked by the caller, public again, and log it (with
     `published` when a thread that was never public is published by it)."""
-    first_publication = isinstance(post, Thread) and post.response_due_at is None
+    first_publication = isinstance(post, Thread) and post.published_at is None
     if not post_restore(post):
         return False
     if isinstance(post, Reply):

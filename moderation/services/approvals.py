@@ -1,8 +1,9 @@
 """Pre-moderation: a moderator approves or rejects a new member's pending post.
 
-Approving makes the post public through the community services (for a thread
-the official-reply clock starts then). Rejecting hides it with a reason the
-author reads; nothing is deleted, and the restore actions undo it.
+Approving makes the post public through the community services. A thread's
+official-reply clock has run since it was asked: approval does not restart it.
+Rejecting hides it with a reason the author reads; nothing is deleted, and the
+restore actions undo it.
 """
 
 from django.core.exceptions import ValidationError
@@ -28,7 +29,8 @@ def _already_public() -> ValidationError:
 
 @transaction.atomic
 def thread_approve(*, moderator, thread: Thread) -> Thread:
-    """Publish a pending thread; it enters the official-reply queue, due from now."""
+    """Publish a pending thread; it enters the official-reply queue, due from when it
+    was asked."""
     permissions.check_moderate(moderator)
     thread = lock_thread(thread)
     if thread.visibility != Visibility.PENDING:

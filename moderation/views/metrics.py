@@ -152,7 +152,7 @@ def _reply_cards(report: support.SupportMetrics) -> list[Card]:
             _("Questions asked"),
             counts.asked,
             _(
-                "Threads published in the period that are visible now. Questions awaiting "
+                "Threads asked in the period that are visible now. Questions awaiting "
                 "approval and hidden threads are left out."
             ),
         ),
@@ -176,7 +176,8 @@ def _reply_cards(report: support.SupportMetrics) -> list[Card]:
             report.first_response_median,
             _(
                 "Half of the answered threads got their first official reply within this "
-                "time, counted from publication."
+                "time, counted from when the question was posted (a wait for approval "
+                "counts)."
             ),
         ),
         _duration_card(
@@ -208,7 +209,7 @@ def _solution_cards(report: support.SupportMetrics) -> list[Card]:
         _duration_card(
             _("Median time to solution"),
             report.solution_median,
-            _("From publication to the accepted answer, over the solved threads."),
+            _("From the posting of the question to the accepted answer, over the solved threads."),
         ),
         _count_card(
             _("Questions answered before asking"),

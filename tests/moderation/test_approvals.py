@@ -186,11 +186,11 @@ def test_pending_count_is_one_query(pending_thread, pending_reply, django_assert
 # Approving -------------------------------------------------------------------------------
 
 
-def test_approving_a_thread_publishes_it_into_the_queue_due_from_the_approval(
+def test_approving_a_thread_publishes_it_into_the_queue_due_from_the_asking(
     pending_thread, moderator
 ):
-    asked_long_ago = timezone.now() - timedelta(days=3)
-    Thread.objects.filter(pk=pending_thread.pk).update(created_at=asked_long_ago)
+    # The clock started when the member asked: the category's target (8 hours).
+    assert pending_thread.response_due_at == pending_thread.created_at + timedelta(hours=8)
     assert not in_queue(pending_thread)
     before = timezone.now()
 
@@ -199,13 +199,38 @@ def test_approving_a_thread_publishes_it_into_the_queue_due_from_the_approval(
     pending_thread.refresh_from_db()
     assert pending_thread.visibility == Visibility.VISIBLE
     assert before <= pending_thread.published_at <= timezone.now()
-    # The category's target (8 hours) counts from the approval, not from the asking.
-    assert pending_thread.response_due_at == pending_thread.published_at + timedelta(hours=8)
+    # Approval neither restarts nor moves the clock.
+    assert pending_thread.response_due_at == pending_thread.created_at + timedelta(hours=8)
     assert in_queue(pending_thread)
     assert selectors.queue_problems() == []
     [(action, user_id, data)] = logged(pending_thread)
     assert (action, user_id) == ("relais.thread.approve", moderator.pk)
     assert data["response_due_at"] == pending_thread.response_due_at.isoformat()
+
+
+def test_approving_a_question_that_waited_past_its_target_makes_it_overdue_at_once(
+    pending_thread, moderator
+):
+    asked = timezone.now() - timedelta(days=3)
+    Thread.objects.filter(pk=pending_thread.pk).update(
+        created_at=asked, response_due_at=asked + timedelta(hours=8)
+    )
+
+    services.thread_approve(moderator=moderator, thread=pending_thread)
+
+    assert Thread.objects.overdue(timezone.now()).filter(pk=pending_thread.pk).exists()
+
+
+def test_approving_a_thread_asked_before_the_clock_rule_is_due_from_its_asking(
+    pending_thread, moderator
+):
+    asked = timezone.now() - timedelta(hours=2)
+    Thread.objects.filter(pk=pending_thread.pk).update(created_at=asked, response_due_at=None)
+
+    services.thread_approve(moderator=moderator, thread=pending_thread)
+
+    pending_thread.refresh_from_db()
+    assert pending_thread.response_due_at == asked + timedelta(hours=8)
 
 
 def test_approving_twice_changes_nothing_the_second_time(pending_thread, moderator):
@@ -284,7 +309,7 @@ def test_rejecting_a_thread_hides_it_with_the_reason_its_author_reads(
     assert client.get(pending_thread.get_absolute_url()).status_code == 404
 
 
-def test_a_rejected_thread_restored_gets_its_due_time_then(pending_thread, moderator):
+def test_a_rejected_thread_restored_is_still_due_from_its_asking(pending_thread, moderator):
     services.thread_reject(moderator=moderator, thread=pending_thread, reason="Looks like spam")
     services.thread_reject(moderator=moderator, thread=pending_thread, reason="Again")  # no-op
     before = timezone.now()
@@ -294,7 +319,7 @@ def test_a_rejected_thread_restored_gets_its_due_time_then(pending_thread, moder
     pending_thread.refresh_from_db()
     assert pending_thread.visibility == Visibility.VISIBLE
     assert pending_thread.published_at >= before
-    assert pending_thread.response_due_at == pending_thread.published_at + timedelta(hours=8)
+    assert pending_thread.response_due_at == pending_thread.created_at + timedelta(hours=8)
     assert in_queue(pending_thread)
     assert selectors.queue_problems() == []
     assert [entry[0] for entry in logged(pending_thread)] == [

@@ -264,7 +264,8 @@ def _write_batch(plans, *, people, categories, tag_ids, batch_size, totals) -> l
 
 def _thread_row(plan: ThreadPlan, *, people, categories) -> Thread:
     category_id, target = categories[plan.category]
-    # A pending question is not public yet: no published time, no due time.
+    # A pending question is not public yet (no published time), but the brand's
+    # clock runs from the asking, as in the services.
     published = plan.created_at if plan.visibility != Visibility.PENDING else None
     return Thread(
         **_post_fields(plan, people=people),
@@ -278,7 +279,7 @@ def _thread_row(plan: ThreadPlan, *, people, categories) -> Thread:
         me_too_count=1 + len(plan.me_too),
         first_official_reply_at=plan.first_official_reply_at,
         published_at=published,
-        response_due_at=published + target if published else None,
+        response_due_at=plan.created_at + target,
         solution_marked_by_id=(
             people[plan.solution_marked_by] if plan.solution_marked_by is not None else None
         ),
