@@ -1,5 +1,5 @@
 from django.db import models
-from django.db.models import Count, Q
+from django.db.models import Count, OuterRef, Q, Subquery
 from django.utils import timezone
 from wagtail.search.queryset import SearchableQuerySetMixin
 
@@ -104,6 +104,18 @@ class ThreadQuerySet(SearchableQuerySetMixin, PostQuerySet):
         """One of the lists' status filters by its public name (STATUSES), or all."""
         verb = STATUSES.get(status)
         return getattr(self, verb)() if verb else self
+
+    def with_first_official_reply(self):
+        """Each thread's first visible official reply as `first_official_reply_id`
+        (None before the brand has answered), read in the same query: the thread
+        page's "Official reply" badge links to it."""
+        replies = self.model._meta.get_field("replies").related_model
+        first = (
+            replies.objects.filter(thread=OuterRef("pk"), visibility="visible", is_official=True)
+            .order_by("created_at", "pk")
+            .values("pk")[:1]
+        )
+        return self.annotate(first_official_reply_id=Subquery(first))
 
     def for_list(self):
         """Visible threads with what a list row shows, newest activity first."""

@@ -10,6 +10,7 @@ from django.core.paginator import Page, Paginator
 from django.db.models import Count, OuterRef, Q, Subquery
 from django.db.models.functions import Coalesce
 from django.shortcuts import get_object_or_404
+from django.urls import reverse
 from taggit.models import Tag
 
 from accounts.models import User
@@ -152,6 +153,7 @@ def thread_get(*, pk: int) -> Thread:
     threads = (
         Thread.objects.visible()
         .with_author()
+        .with_first_official_reply()
         .select_related("category", "solution_marked_by")
         .prefetch_related("tags")
     )
@@ -164,6 +166,7 @@ def thread_get_for_reading(*, pk: int, user) -> Thread:
     threads = (
         Thread.objects.readable_by(user)
         .with_author()
+        .with_first_official_reply()
         .select_related("category", "solution_marked_by", "assigned_to", "duplicate_of")
     )
     return get_object_or_404(threads.prefetch_related("tags"), pk=pk)
@@ -206,6 +209,12 @@ class ThreadPage:
     viewer_can_moderate: bool = False
     # Visible threads closed as duplicates of this one (links back from the original).
     duplicates: list[Thread] = field(default_factory=list)
+    # Where the status badges lead: the accepted solution and the first official
+    # reply, by their anchor on this page or their permalink ("" when none).
+    solution_url: str = ""
+    official_reply_url: str = ""
+    # The asker reads how soon the brand usually answers while they wait for it.
+    viewer_awaits_official_reply: bool = False
 
 
 def _with_viewer_permissions(replies, user, thread):
@@ -219,6 +228,39 @@ def _with_viewer_permissions(replies, user, thread):
         reply.viewer_can_recommend = permissions.can_recommend(user, reply)
         reply.viewer_can_accept = permissions.can_accept(user, thread)
         reply.is_solution = reply.pk == thread.solution_id
+
+
+SOLUTION_ANCHOR = "solution"
+
+
+def _badge_links(thread: Thread, page: Page, featured: list[Reply]) -> tuple[str, str]:
+    """Where the "Solved" and "Official reply" badges lead, without a query: the
+    solution shown under the question (#solution); a reply on this page by its
+    anchor; any other by its permalink, which finds its page."""
+    on_page = {reply.pk for reply in page.object_list if reply.visibility == Visibility.VISIBLE}
+
+    def link(reply_id) -> str:
+        if reply_id is None:
+            return ""
+        if reply_id in on_page:
+            return f"#reply-{reply_id}"
+        return reverse("community:reply_permalink", kwargs={"pk": reply_id})
+
+    solution_url = ""
+    if thread.solution_id:
+        shown = any(reply.pk == thread.solution_id for reply in featured)
+        solution_url = f"#{SOLUTION_ANCHOR}" if shown else link(thread.solution_id)
+    official_id = None
+    if thread.first_official_reply_at is not None:
+        official_id = getattr(thread, "first_official_reply_id", None) or next(
+            (
+                reply.pk
+                for reply in page.object_list
+                if reply.is_official and reply.visibility == Visibility.VISIBLE
+            ),
+            None,
+        )
+    return solution_url, link(official_id)
 
 
 def thread_page(*, thread: Thread, user, page_number=1) -> ThreadPage:
@@ -253,6 +295,13 @@ def thread_page(*, thread: Thread, user, page_number=1) -> ThreadPage:
     )
     result = ThreadPage(thread=thread, replies=page, featured=featured, duplicates=duplicates)
     _with_viewer_permissions([*page.object_list, *featured], user, thread)
+    result.solution_url, result.official_reply_url = _badge_links(thread, page, featured)
+    result.viewer_awaits_official_reply = (
+        user.is_authenticated
+        and user.pk == thread.author_id
+        and thread.first_official_reply_at is None
+        and thread.visibility != Visibility.HIDDEN
+    )
     if user.is_authenticated:
         reply_ids = [reply.pk for reply in [*page.object_list, *featured]]
         result.viewer_helpful_ids = set(
