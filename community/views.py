@@ -31,7 +31,7 @@ from community.forms import (
     ThreadEditForm,
 )
 from community.markdown import render_markdown
-from community.models import TITLE_MAX_LENGTH, Notification, Visibility
+from community.models import TITLE_MAX_LENGTH, CommunitySettings, Notification, Visibility
 
 SEARCH_QUERY_MAX_LENGTH = 200
 
@@ -240,6 +240,11 @@ def _thread_context(request, thread, page_number=1, reply_form=None, preview_htm
         "preview_html": preview_html,
         "help_articles": help_selectors.related_help_articles(thread=thread),
     }
+    if view.viewer_awaits_official_reply:
+        # The settings are read once per request (the page's header reads them too).
+        context["expected_reply_hours"] = thread.category.response_hours(
+            CommunitySettings.load(request)
+        )
     if view.viewer_can_moderate:
         # Staff tools (assignment, canned responses, move) belong to the moderation
         # app, which community must not import: it adds what they need through this

@@ -13,6 +13,7 @@ viewer): rendering one costs no query. A tool the viewer may not use renders not
 """
 
 from django.urls import reverse
+from django.utils import timezone
 from wagtail.admin.ui.components import Component
 
 from community.models import Thread
@@ -97,6 +98,29 @@ class ThreadStaffTool(PageTool):
 
     def get_context_data(self, parent_context=None):
         return parent_context.flatten() if parent_context is not None else {}
+
+
+class ResponseDueNote(PageTool):
+    """For moderators, by the question: when the brand's first official reply is (or
+    was) due, how long is left or how late it is, and once answered how long it took.
+    Read from the thread's own fields: no query."""
+
+    template_name = "moderation/_response_due_note.html"
+
+    def __init__(self, thread, user):
+        self.thread = thread
+        self.shown = permissions.can_moderate(user) and thread.response_due_at is not None
+
+    def get_context_data(self, parent_context=None):
+        thread = self.thread
+        answered_at = thread.first_official_reply_at
+        return {
+            "thread": thread,
+            "due": thread.response_due_at,
+            "answered_at": answered_at,
+            "overdue": answered_at is None and thread.response_due_at < timezone.now(),
+            "late": answered_at is not None and answered_at > thread.response_due_at,
+        }
 
 
 class ThreadStaffTools(ThreadStaffTool):

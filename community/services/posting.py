@@ -380,6 +380,11 @@ def _reply_went_public(reply: Reply, *, thread: Thread, mentioned_ids, now) -> N
         changes["first_official_reply_at"] = Coalesce(
             F("first_official_reply_at"), reply.created_at
         )
+        # A claim says "I am answering this": the brand has answered, so it ends,
+        # and no moderator reads that someone is still on the thread.
+        changes["assigned_to"] = None
+        changes["claim_expires_at"] = None
+        thread.assigned_to, thread.claim_expires_at = None, None
     Thread.objects.filter(pk=thread.pk).update(**changes)
     thread_reindex_on_commit(thread_id=thread.pk)
 

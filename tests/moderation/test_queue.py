@@ -138,7 +138,7 @@ def test_thread_page_says_how_fast_the_brand_answered(client):
 
     content = client.get(thread.get_absolute_url()).content.decode()
 
-    assert "Relais replied in 3\xa0hours" in content
+    assert f"{CommunitySettings.load().display_name} replied in 3\xa0hours" in content
 
 
 def test_queue_page_runs_the_same_queries_for_1_and_50_threads(moderator_client):
