@@ -1,4 +1,9 @@
-"""schema.org data that tells search engines what a thread page holds (a QAPage).
+"""schema.org data that tells search engines what a thread page holds.
+
+A thread that has an answer (an accepted solution, an official reply or a reply
+from anyone but the asker) is a QAPage; one that has none yet is a discussion
+(Google's DiscussionForumPosting), the asker's own follow-ups as its comments.
+The asker's replies (a "thanks, that worked") are never offered as answers.
 
 Built as a dict from rows the page has already read (no query of its own), then
 serialised as JSON with "<", ">" and "&" escaped, so that nothing a member writes
@@ -36,22 +41,40 @@ def _answer(reply: Reply, *, url: str, request) -> dict:
         "@type": "Answer",
         "text": plain_text(reply.body_html),
         "dateCreated": reply.created_at,
+        "datePublished": reply.created_at,
         "url": url,
         "upvoteCount": reply.helpful_count,
         "author": _person(reply.author, request),
     }
 
 
-def thread_qa_page(
-    *, thread: Thread, replies: Iterable[Reply], featured: Iterable[Reply], page_url: str, request
+def _comment(reply: Reply, *, url: str, request) -> dict:
+    return {
+        "@type": "Comment",
+        "text": plain_text(reply.body_html),
+        "datePublished": reply.created_at,
+        "url": url,
+        "author": _person(reply.author, request),
+    }
+
+
+def thread_structured_data(
+    *,
+    thread: Thread,
+    replies: Iterable[Reply],
+    featured: Iterable[Reply],
+    page_url: str,
+    request,
+    language: str,
 ) -> dict | None:
-    """The QAPage of a thread page, or None for a thread that is not public.
+    """The thread page's schema.org data, or None for a thread that is not public.
 
     `replies` are the replies this page shows and `featured` the solution and staff
     recommendations shown under the question (both with their authors loaded);
     hidden and pending ones, which moderators and authors also see, are left out.
     A reply on this page is addressed by its anchor, any other by its permalink.
     upvoteCount is the question's "me too" count and each answer's helpful count.
+    `language` is the page's language (its <html lang>).
     """
     if thread.visibility != Visibility.VISIBLE:
         return None
@@ -67,14 +90,23 @@ def thread_qa_page(
     for reply in [*featured, *on_page]:
         if reply.visibility == Visibility.VISIBLE:
             shown.setdefault(reply.pk, reply)
-    accepted = shown.pop(thread.solution_id, None) if thread.solution_id else None
-    suggested = list(shown.values())[:SUGGESTED_ANSWERS_LIMIT]
+    # Answers come from others: the asker's own replies are follow-ups.
+    answers = {pk: reply for pk, reply in shown.items() if reply.author_id != thread.author_id}
+    if not answers:
+        own = [reply for reply in on_page if reply.author_id == thread.author_id]
+        return _discussion(
+            thread, own, url_of=url_of, page_url=page_url, request=request, language=language
+        )
+    accepted = answers.pop(thread.solution_id, None) if thread.solution_id else None
+    suggested = list(answers.values())[:SUGGESTED_ANSWERS_LIMIT]
 
     question = {
         "@type": "Question",
         "name": thread.title,
         "text": plain_text(thread.body_html),
         "dateCreated": thread.created_at,
+        "datePublished": thread.created_at,
+        "inLanguage": language,
         "author": _person(thread.author, request),
         "answerCount": thread.reply_count,
         "upvoteCount": thread.me_too_count,
@@ -85,7 +117,50 @@ def thread_qa_page(
         question["suggestedAnswer"] = [
             _answer(reply, url=url_of(reply), request=request) for reply in suggested
         ]
-    return {"@context": "https://schema.org", "@type": "QAPage", "mainEntity": question}
+    return {
+        "@context": "https://schema.org",
+        "@type": "QAPage",
+        "inLanguage": language,
+        "mainEntity": question,
+    }
+
+
+def _discussion(
+    thread: Thread, own: list[Reply], *, url_of, page_url: str, request, language: str
+) -> dict:
+    """A question nobody has answered yet, as a forum post with its replies counted
+    and the asker's own follow-ups on this page as comments."""
+    data = {
+        "@context": "https://schema.org",
+        "@type": "DiscussionForumPosting",
+        "mainEntityOfPage": page_url,
+        "url": page_url,
+        "headline": thread.title,
+        "text": plain_text(thread.body_html),
+        "datePublished": thread.created_at,
+        "inLanguage": language,
+        "author": _person(thread.author, request),
+        "interactionStatistic": [
+            {
+                "@type": "InteractionCounter",
+                "interactionType": "https://schema.org/CommentAction",
+                "userInteractionCount": thread.reply_count,
+            },
+            {
+                "@type": "InteractionCounter",
+                "interactionType": "https://schema.org/LikeAction",
+                "userInteractionCount": thread.me_too_count,
+            },
+        ],
+    }
+    if thread.edited_at:
+        data["dateModified"] = thread.edited_at
+    if own:
+        data["comment"] = [
+            _comment(reply, url=url_of(reply), request=request)
+            for reply in own[:SUGGESTED_ANSWERS_LIMIT]
+        ]
+    return data
 
 
 def json_ld_script(data: dict | None) -> SafeString:

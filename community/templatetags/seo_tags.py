@@ -6,12 +6,18 @@
 - {% canonical_url path=… page=… tag=… %}: the absolute address of the page, with
   only the query parameters given (empty ones and page 1 left out).
 - |meta_description: a post's HTML as plain text, cut to a search result's length.
-- {% thread_structured_data thread view %}: the thread page's QAPage JSON-LD.
+- {% thread_structured_data thread view %}: the thread page's JSON-LD (a QAPage once
+  it has an answer, a DiscussionForumPosting before).
+- {% og_image_url %}: the absolute address of the link previews' image: the site
+  logo (a rendition) when editors set one, else the default brand image.
 """
 
 from urllib.parse import urlencode
 
 from django import template
+from django.conf import settings
+from django.templatetags.static import static
+from django.utils import translation
 from django.utils.safestring import mark_safe
 from django.utils.text import Truncator
 
@@ -69,11 +75,29 @@ def thread_structured_data(context, thread, view):
     if request is None:
         return ""
     page_url = canonical_url(context, thread.get_absolute_url(), page=view.replies.number)
-    data = structured_data.thread_qa_page(
+    data = structured_data.thread_structured_data(
         thread=thread,
         replies=view.replies.object_list,
         featured=view.featured,
         page_url=page_url,
         request=request,
+        language=translation.get_language() or settings.LANGUAGE_CODE,
     )
     return structured_data.json_ld_script(data)
+
+
+DEFAULT_OG_IMAGE = "img/og-default.png"
+# A preview image as large as link previews show (1200 by 630), never enlarged.
+OG_IMAGE_RENDITION = "max-1200x630"
+
+
+@register.simple_tag(takes_context=True)
+def og_image_url(context) -> str:
+    """The absolute address of the image link previews show for every page."""
+    request = context.get("request")
+    if request is None:
+        return ""
+    branding = context.get("site_branding")
+    logo = getattr(branding, "logo", None) if branding is not None else None
+    url = logo.get_rendition(OG_IMAGE_RENDITION).url if logo is not None else ""
+    return request.build_absolute_uri(url or static(DEFAULT_OG_IMAGE))

@@ -1,19 +1,25 @@
 """What search engines and feed readers see: titles, descriptions, canonical and
-OpenGraph tags, the thread page's QAPage JSON-LD, the sitemap, robots.txt and the
+OpenGraph tags (og:image included), the thread page's JSON-LD (QAPage or
+DiscussionForumPosting), the sitemap, robots.txt and the
 Atom feeds. Hidden and pending posts never reach any of them."""
 
 import json
 import re
 from datetime import timedelta
 from html import unescape
+from pathlib import Path
 
 import pytest
 from defusedxml import ElementTree as ET
+from django.conf import settings
 from django.test import Client
 from django.utils import timezone
+from PIL import Image
+from wagtail.images.models import Image as WagtailImage
+from wagtail.images.tests.utils import get_test_image_file
 
 from community import services
-from community.models import Reply, Thread, Visibility
+from community.models import CommunitySettings, Reply, Thread, Visibility
 from community.sitemaps import ThreadSitemap
 from tests.community.test_queries import assert_same_queries, queries
 from tests.factories import (
@@ -185,12 +191,15 @@ def test_thread_json_ld_is_a_qapage_with_the_question_and_its_answers(client, an
 
     assert data["@context"] == "https://schema.org"
     assert data["@type"] == "QAPage"
+    assert data["inLanguage"] == "en"
     question = data["mainEntity"]
     assert set(question) == {
         "@type",
         "name",
         "text",
         "dateCreated",
+        "datePublished",
+        "inLanguage",
         "author",
         "answerCount",
         "upvoteCount",
@@ -208,10 +217,12 @@ def test_thread_json_ld_is_a_qapage_with_the_question_and_its_answers(client, an
     }
     assert question["answerCount"] == 3 == thread.reply_count
     assert question["upvoteCount"] == 2 == thread.me_too_count  # the asker and `member`
+    assert question["datePublished"] == question["dateCreated"]
     assert question["acceptedAnswer"] == {
         "@type": "Answer",
         "text": "Reset it.",
         "dateCreated": question["acceptedAnswer"]["dateCreated"],
+        "datePublished": question["acceptedAnswer"]["dateCreated"],
         "url": f"{page}#reply-{accepted.pk}",
         "upvoteCount": 2,
         "author": {
@@ -298,6 +309,117 @@ def test_featured_reply_on_another_page_is_addressed_by_its_permalink(client):
         f"{thread.get_absolute_url()}?page=2#reply-{thread.replies.last().pk}"
     )
     assert len(urls) == 2
+
+
+def test_an_unanswered_thread_is_a_discussion_forum_posting_not_a_qapage(client):
+    thread = services.thread_create(
+        author=UserFactory(),
+        category=CategoryFactory(),
+        title="The kettle whistles too early",
+        body="Before the water *boils*.",
+    )
+    page = f"http://testserver{thread.get_absolute_url()}"
+
+    data = json_ld(get(client, thread.get_absolute_url()))
+
+    assert data["@type"] == "DiscussionForumPosting"
+    assert data["headline"] == "The kettle whistles too early"
+    assert data["text"] == "Before the water boils."
+    assert data["url"] == data["mainEntityOfPage"] == page
+    assert data["inLanguage"] == "en"
+    assert data["datePublished"].startswith(thread.created_at.strftime("%Y-%m-%dT%H:%M"))
+    assert data["author"]["name"] == thread.author.public_name
+    counters = {
+        c["interactionType"]: c["userInteractionCount"] for c in data["interactionStatistic"]
+    }
+    assert counters == {"https://schema.org/CommentAction": 0, "https://schema.org/LikeAction": 1}
+    assert "comment" not in data and "mainEntity" not in data
+
+
+def test_the_askers_own_replies_are_comments_never_answers(client):
+    thread = services.thread_create(
+        author=UserFactory(),
+        category=CategoryFactory(),
+        title="The toaster burns one side",
+        body="Only the left slot.",
+    )
+    own = services.reply_create(author=thread.author, thread=thread, body="Any idea, anyone?")
+    services.thread_accept_reply(user=thread.author, thread=thread, reply=own)
+
+    data = json_ld(get(client, thread.get_absolute_url()))
+
+    assert data["@type"] == "DiscussionForumPosting"
+    assert [comment["text"] for comment in data["comment"]] == ["Any idea, anyone?"]
+    assert data["comment"][0]["@type"] == "Comment"
+    assert "acceptedAnswer" not in json.dumps(data)
+
+
+def test_a_thank_you_from_the_asker_is_left_out_of_the_answers(client, answered_thread):
+    thread, *_ = answered_thread
+    services.reply_create(author=thread.author, thread=thread, body="Thanks, that worked!")
+
+    data = json_ld(get(client, thread.get_absolute_url()))
+
+    assert data["@type"] == "QAPage"
+    question = data["mainEntity"]
+    assert question["acceptedAnswer"]["text"] == "Reset it."
+    assert [answer["text"] for answer in question["suggestedAnswer"]] == ["We know.", "Same here."]
+    assert "Thanks, that worked!" not in json.dumps(data)
+
+
+@pytest.mark.parametrize("answer", ["official", "peer"])
+def test_one_answer_from_someone_else_makes_a_qapage(client, answer):
+    thread = services.thread_create(
+        author=UserFactory(),
+        category=CategoryFactory(),
+        title="The grinder jams",
+        body="With oily beans.",
+    )
+    author = ModeratorFactory() if answer == "official" else UserFactory()
+    services.reply_create(author=author, thread=thread, body="Use dry beans.")
+
+    data = json_ld(get(client, thread.get_absolute_url()))
+
+    assert data["@type"] == "QAPage"
+    assert [a["text"] for a in data["mainEntity"]["suggestedAnswer"]] == ["Use dry beans."]
+
+
+def test_structured_data_speaks_the_pages_language(client, answered_thread):
+    thread, *_ = answered_thread
+
+    response = client.get(thread.get_absolute_url(), HTTP_ACCEPT_LANGUAGE="fr")
+    french = json_ld(response.content.decode())
+
+    assert french["inLanguage"] == french["mainEntity"]["inLanguage"] == "fr"
+
+
+def test_every_page_has_an_absolute_og_image_the_default_brand_image(client):
+    thread = ThreadFactory()
+    for path in ("/community/", thread.get_absolute_url()):
+        image = head_tag(get(client, path), r'<meta property="og:image"')
+        assert image == "http://testserver/static/img/og-default.png", path
+
+
+def test_the_default_og_image_is_a_1200_by_630_png():
+    with Image.open(Path(settings.BASE_DIR) / "static" / "img" / "og-default.png") as image:
+        assert (image.format, image.size) == ("PNG", (1200, 630))
+
+
+def test_og_image_is_the_site_logo_when_editors_set_one(client, settings, tmp_path):
+    settings.MEDIA_ROOT = tmp_path
+
+    logo = WagtailImage.objects.create(
+        title="Maison Brio", file=get_test_image_file(size=(1600, 900))
+    )
+    rules = CommunitySettings.load()
+    rules.logo = logo
+    rules.save(update_fields=["logo"])
+
+    image = head_tag(get(client, "/community/"), r'<meta property="og:image"')
+
+    assert image.startswith("http://testserver/")
+    assert image.endswith(".png") and "og-default" not in image
+    assert logo.renditions.filter(filter_spec="max-1200x630").exists()
 
 
 # Sitemap and robots.txt ------------------------------------------------------------------------
