@@ -15,6 +15,7 @@ from accounts.roles import is_editor, is_moderator
 from community.config.demo.content import ACCOUNTS, CATEGORIES, DEMO_PASSWORD, THREADS
 from community.models import (
     Category,
+    CommunitySettings,
     Follow,
     HelpfulVote,
     HomePage,
@@ -175,6 +176,35 @@ def test_seed_demo_official_replies_are_the_moderators_only(seeded):
     assert official.exists()
     assert set(official.values_list("author__username", flat=True)) == {"moderator"}
     assert not Reply.objects.filter(author__username="moderator", is_official=False).exists()
+
+
+def test_seed_demo_names_the_community_after_the_brand(seeded, client):
+    assert CommunitySettings.load().community_name == "Maison Brio"
+    thread = Thread.objects.filter(first_official_reply_at__isnull=False).first()
+
+    content = client.get(thread.get_absolute_url()).content.decode()
+
+    assert "Official reply · Maison Brio" in content
+    assert "Maison Brio replied in" in content
+    assert "Relais" not in content.split("<body", 1)[1]
+
+
+def test_seed_demo_keeps_a_community_name_an_editor_chose(seed):
+    rules = CommunitySettings.load()
+    rules.community_name = "Brio Owners"
+    rules.save(update_fields=["community_name"])
+
+    seed()
+
+    assert CommunitySettings.load().community_name == "Brio Owners"
+
+
+@pytest.mark.premoderation
+def test_seed_demo_newcomers_question_is_due_from_its_asking(seeded):
+    pending = Thread.objects.get(visibility="pending")
+
+    assert pending.published_at is None
+    assert pending.response_due_at > pending.created_at
 
 
 def test_seed_demo_leaves_threads_awaiting_an_official_reply(seeded):
