@@ -342,6 +342,25 @@ def search_terms(query: str) -> str:
     return " ".join(word for word in words if word.upper() not in {"AND", "OR", "NOT", "NEAR"})
 
 
+SEARCH_CATEGORIES_MAX = 3
+
+
+def search_categories(*, query: str, limit: int = SEARCH_CATEGORIES_MAX) -> list[Category]:
+    """Categories whose name has a word starting with one of the query's words, accents
+    and case aside ("coffee" and "MACHINE" name "Coffee machines", "detartrage" names
+    "Entretien et détartrage"), with their thread counts. Read from category_list:
+    one query, none while it is cached."""
+    words = [word.casefold() for word in query_words(fold(query))]
+    if not words:
+        return []
+    found = []
+    for category in category_list():
+        names = [name.casefold() for name in re.findall(r"\w+", fold(category.name))]
+        if any(name.startswith(word) for word in words for name in names):
+            found.append(category)
+    return found[:limit]
+
+
 def search_threads(
     *,
     query: str,

@@ -607,6 +607,17 @@ def test_renaming_a_category_in_the_admin_reindexes_its_threads(
     assert titles(selectors.search_threads(query="coffee")) == []
 
 
+def test_search_page_offers_the_categories_named_by_the_query(client, ask, coffee):
+    ask("Pump hums but nothing comes out")
+    CategoryFactory(name="Tea", slug="tea")
+
+    html = client.get(reverse("community:search"), {"q": "cöffee"}).content.decode()
+
+    assert 'class="search-categories"' in html
+    assert f'href="{coffee.get_absolute_url()}"' in html
+    assert 'href="/community/c/tea/"' not in html.split('class="search-categories"')[1]
+
+
 ACCENTED_QUERIES = ["détartrage", "detartrage", "DÉTARTRAGE", "Detartrage", "dètartrâge"]
 
 
