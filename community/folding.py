@@ -18,8 +18,7 @@ def fold(text: str) -> str:
     Members type "detartrage" for "détartrage" and the other way round, in English
     as in French. Both the indexed text (FoldedSearchField) and the query are
     folded, so every backend matches them alike: SQLite's tokenizer drops
-    accents, PostgreSQL's "english" configuration and Elasticsearch's standard
-    analyzer do not.
+    accents, but PostgreSQL's "english" configuration keeps them.
     """
     decomposed = unicodedata.normalize("NFKD", text.translate(_LIGATURES))
     return "".join(char for char in decomposed if not unicodedata.combining(char))

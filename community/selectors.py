@@ -374,7 +374,7 @@ def search_threads(
 
     Three queries whatever the number of results (four when no thread has every
     word): the ranked ids (at most SEARCH_RESULTS_MAX), the rows of the page, their
-    tags. The query is folded as the index is (community.search.fold): "détartrage",
+    tags. The query is folded as the index is (community.folding.fold): "détartrage",
     "detartrage" and "DÉTARTRAGE" find the same threads.
     """
     query = fold(query)
@@ -415,7 +415,7 @@ def _ranked_thread_ids(query: str, *, category, tag, status) -> list[int]:
         hits = list(
             threads.search(query, operator="or").annotate_score("_score")[:SEARCH_RESULTS_MAX]
         )
-    words = query.split()
+    words = query_words(query)
     ranked = sorted(
         hits,
         key=lambda hit: relevance(
