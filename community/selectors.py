@@ -25,7 +25,7 @@ from community.models.forum import Category, Reply, Thread, Visibility
 from community.models.marks import Follow, HelpfulVote, MeToo
 from community.models.notifications import Notification
 from community.querysets import STATUSES
-from community.search import SEARCH_RESULTS_MAX, query_words, relevance
+from community.search import SEARCH_RESULTS_MAX, fold, query_words, relevance, title_share
 
 THREADS_PER_PAGE = 30
 REPLIES_PER_PAGE = 50
@@ -391,6 +391,25 @@ def search_terms(query: str) -> str:
     return " ".join(word for word in words if word.upper() not in {"AND", "OR", "NOT", "NEAR"})
 
 
+SEARCH_CATEGORIES_MAX = 3
+
+
+def search_categories(*, query: str, limit: int = SEARCH_CATEGORIES_MAX) -> list[Category]:
+    """Categories whose name has a word starting with one of the query's words, accents
+    and case aside ("coffee" and "MACHINE" name "Coffee machines", "detartrage" names
+    "Entretien et détartrage"), with their thread counts. Read from category_list:
+    one query, none while it is cached."""
+    words = [word.casefold() for word in query_words(fold(query))]
+    if not words:
+        return []
+    found = []
+    for category in category_list():
+        names = [name.casefold() for name in re.findall(r"\w+", fold(category.name))]
+        if any(name.startswith(word) for word in words for name in names):
+            found.append(category)
+    return found[:limit]
+
+
 def search_threads(
     *,
     query: str,
@@ -404,8 +423,10 @@ def search_threads(
 
     Three queries whatever the number of results (four when no thread has every
     word): the ranked ids (at most SEARCH_RESULTS_MAX), the rows of the page, their
-    tags.
+    tags. The query is folded as the index is (community.folding.fold): "détartrage",
+    "detartrage" and "DÉTARTRAGE" find the same threads.
     """
+    query = fold(query)
     search_key = "\x1f".join(
         [query, str(category.pk if category else ""), tag.slug if tag else "", status]
     )
@@ -433,7 +454,9 @@ def _ranked_thread_ids(query: str, *, category, tag, status) -> list[int]:
         threads = threads.filter(category_id=category.pk)
     if tag is not None:
         threads = threads.filter(tags__slug=tag.slug)
-    threads = threads.in_status(status).only("pk", "solution_id", "first_official_reply_at")
+    threads = threads.in_status(status).only(
+        "pk", "title", "solution_id", "first_official_reply_at"
+    )
     hits = list(threads.search(query).annotate_score("_score")[:SEARCH_RESULTS_MAX])
     if not hits and len(query.split()) > 1:
         # No thread has every word ("wifi" against "Wi-Fi"): any of them will do,
@@ -441,12 +464,14 @@ def _ranked_thread_ids(query: str, *, category, tag, status) -> list[int]:
         hits = list(
             threads.search(query, operator="or").annotate_score("_score")[:SEARCH_RESULTS_MAX]
         )
+    words = query_words(query)
     ranked = sorted(
         hits,
         key=lambda hit: relevance(
             hit._score,
             solved=hit.solution_id is not None,
             official=hit.first_official_reply_at is not None,
+            title_share=title_share(hit.title, words),
         ),
         reverse=True,
     )
@@ -466,7 +491,7 @@ def similar_threads(*, title: str, limit: int = SUGGESTIONS_LIMIT) -> list:
     Any of the title's words may match (a member describes the problem in their
     own words); the index ranks those that share more, and rarer, words higher.
     """
-    words = query_words(title)
+    words = query_words(fold(title))
     if not words:
         return []
     hits = list(

@@ -9,6 +9,7 @@ from wagtail.search import index
 from accounts.models import EmailNotifications
 from accounts.tokens import make_unsubscribe_token
 from community.cache import content_changed
+from community.indexing import threads_index_bulk
 from community.models.forum import Thread
 from community.models.notifications import Notification
 from community.models.site_settings import CommunitySettings
@@ -76,10 +77,14 @@ def _send(notification: Notification, *, community_name: str) -> None:
     message.send()
 
 
+# Threads re-indexed at a time when a category changes.
+INDEX_CHUNK_SIZE = 1000
+
+
 @task()
 def index_thread_task(thread_id: int) -> bool:
     """Bring a thread's search entry in step with the row; False if it no longer exists."""
-    thread = Thread.objects.filter(pk=thread_id).first()
+    thread = Thread.get_indexed_objects().filter(pk=thread_id).first()
     if thread is None:
         return False
     index.insert_or_update_object(thread)
@@ -87,3 +92,17 @@ def index_thread_task(thread_id: int) -> bool:
     # task worker, the index changes after the request that moved the version on.
     content_changed()
     return True
+
+
+@task()
+def index_category_threads_task(category_id: int) -> int:
+    """Re-index every thread of a category (their entries hold its name), a chunk at a
+    time. Returns how many."""
+    threads = Thread.get_indexed_objects().filter(category_id=category_id).order_by("pk")
+    done, last_pk = 0, 0
+    while chunk := list(threads.filter(pk__gt=last_pk)[:INDEX_CHUNK_SIZE]):
+        threads_index_bulk(chunk)
+        done += len(chunk)
+        last_pk = chunk[-1].pk
+    content_changed()
+    return done

@@ -100,6 +100,7 @@ def search(request):
         "filtered": any(chosen.values()),
         "page": None,
         "articles": [],
+        "categories": [],
         "query_string": "",
     }
     if terms:
@@ -111,6 +112,7 @@ def search(request):
             page_number=request.GET.get("page", 1),
         )
         context["articles"] = help_selectors.search_help_articles(query=terms)
+        context["categories"] = selectors.search_categories(query=terms)
         kept = {"q": query, **{k: request.GET[k] for k in chosen if request.GET.get(k)}}
         context["query_string"] = urlencode(kept)
     return render(request, "community/search.html", context)

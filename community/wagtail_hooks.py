@@ -10,6 +10,7 @@ from community.admin_views import (
     thread_chooser_viewset,
 )
 from community.models import Announcement, Category
+from community.search import category_reindex_on_commit
 
 
 class MenuSnippetViewSet(SnippetViewSet):
@@ -52,6 +53,15 @@ class AnnouncementViewSet(MenuSnippetViewSet):
 
 
 register_snippet(CategoryViewSet)
+
+
+@hooks.register("after_edit_snippet")
+def reindex_threads_of_an_edited_category(request, instance):
+    # Each thread's index entry holds its category's name (community.models.Thread).
+    if isinstance(instance, Category):
+        category_reindex_on_commit(category_id=instance.pk)
+
+
 register_snippet(AnnouncementViewSet)
 
 

@@ -13,6 +13,7 @@ from taggit.models import TaggedItemBase
 from wagtail.admin.panels import FieldPanel
 from wagtail.search import index
 
+from community.folding import FoldedSearchField
 from community.querysets import CategoryQuerySet, ReplyQuerySet, ThreadQuerySet
 
 TITLE_MIN_LENGTH = 10
@@ -216,14 +217,18 @@ class Thread(index.Indexed, Post):
     # change (community.search); saving a row is not enough, since replies and
     # counters change it through updates.
     search_auto_update = False
+    # Indexed without accents, as the queries are searched (community.search.fold).
+    # The category's name is indexed with each thread: "coffee" finds every thread of
+    # "Coffee machines"; a rename re-indexes them (community.wagtail_hooks).
     search_fields = [
-        index.SearchField("title", boost=3),
+        FoldedSearchField("title", boost=3),
         index.AutocompleteField("title"),
-        index.SearchField("body"),
-        index.SearchField("search_replies_text"),
+        FoldedSearchField("body"),
+        FoldedSearchField("search_replies_text"),
         index.RelatedFields(
-            "tags", [index.SearchField("name", boost=2), index.FilterField("slug")]
+            "tags", [FoldedSearchField("name", boost=2), index.FilterField("slug")]
         ),
+        index.RelatedFields("category", [FoldedSearchField("name")]),
         index.FilterField("visibility"),
         index.FilterField("category_id"),
         index.FilterField("last_activity_at"),

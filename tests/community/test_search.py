@@ -544,3 +544,120 @@ def test_a_members_new_thread_is_found_at_once_though_results_are_cached(
     html = member_client.get(search_url).content.decode()
     assert "Steam wand spits water" in html
     assert "Steam wand spits water" in Client().get(search_url).content.decode()
+
+
+# Categories and accents ---------------------------------------------------------------
+
+
+def test_search_finds_threads_by_their_category_name_title_matches_first(client, ask):
+    machines = CategoryFactory(name="Coffee machines", slug="coffee-machines")
+    tea = CategoryFactory(name="Tea", slug="tea")
+    in_category = [
+        ask(title, category=machines)
+        for title in (
+            "Pump hums but nothing comes out",
+            "Display stays dark after the update",
+            "Water tank leaks at the back",
+            "Steam wand drips all day",
+        )
+    ]
+    by_title = ask("Coffee smell in the tea kettle", category=tea)
+    ask("Kettle whistles too early", category=tea)
+
+    found = titles(selectors.search_threads(query="coffee"))
+
+    assert set(found) == {thread.title for thread in in_category} | {by_title.title}
+    assert found[0] == by_title.title
+    html = client.get(reverse("community:search"), {"q": "COFFEE"}).content.decode()
+    assert "5 discussions found" in html
+
+
+def test_a_moved_thread_is_found_by_its_new_category_name(ask, committed):
+    thread = ask("Lid does not close any more")
+    kettles = CategoryFactory(name="Kettles", slug="kettles")
+    assert titles(selectors.search_threads(query="kettles")) == []
+
+    with committed():
+        actions.thread_move(
+            moderator=ModeratorFactory(), thread=thread, category=kettles, reason="Kettle"
+        )
+
+    assert titles(selectors.search_threads(query="kettles")) == [thread.title]
+
+
+def test_renaming_a_category_in_the_admin_reindexes_its_threads(
+    ask, committed, coffee, editor_client
+):
+    thread = ask("Lid does not close any more")
+    data = {
+        "name": "Espresso makers",
+        "slug": coffee.slug,
+        "description": "",
+        "colour": coffee.colour,
+        "position": 0,
+        "first_response_hours": "",
+    }
+    with committed():
+        response = editor_client.post(
+            reverse("wagtailsnippets_community_category:edit", args=[coffee.pk]), data
+        )
+    assert response.status_code == 302
+
+    assert titles(selectors.search_threads(query="espresso")) == [thread.title]
+    assert titles(selectors.search_threads(query="coffee")) == []
+
+
+def test_search_page_offers_the_categories_named_by_the_query(client, ask, coffee):
+    ask("Pump hums but nothing comes out")
+    CategoryFactory(name="Tea", slug="tea")
+
+    html = client.get(reverse("community:search"), {"q": "cöffee"}).content.decode()
+
+    assert 'class="search-categories"' in html
+    assert f'href="{coffee.get_absolute_url()}"' in html
+    assert 'href="/community/c/tea/"' not in html.split('class="search-categories"')[1]
+
+
+ACCENTED_QUERIES = ["détartrage", "detartrage", "DÉTARTRAGE", "Detartrage", "dètartrâge"]
+
+
+@pytest.mark.parametrize("query", ACCENTED_QUERIES)
+def test_search_folds_accents_in_the_query_and_every_indexed_field(ask, reply, query):
+    by_tag = ask("La machine fuit par le bas", tags=["detartrage"])
+    by_title = ask("Détartrage impossible sur la Barista 3")
+    by_body = ask("Voyant rouge allumé", body="Après le DÉTARTRAGE, le voyant reste rouge.")
+    by_reply = ask("Goût amer depuis hier")
+    reply(by_reply, "Un détartrage règle souvent ce goût.")
+    by_category = ask(
+        "Quel produit utiliser ?",
+        category=CategoryFactory(name="Entretien et détartrage", slug="entretien"),
+    )
+    ask("Descaling takes forever")
+
+    found = titles(selectors.search_threads(query=query))
+
+    expected = {t.title for t in (by_tag, by_title, by_body, by_reply, by_category)}
+    assert set(found) == expected
+    # The title match still comes first.
+    assert found[0] == by_title.title
+
+
+def test_search_folds_accents_in_english_content_too(ask):
+    thread = ask("Café crème setting missing", body="The naïve setup wizard skips it.")
+
+    assert titles(selectors.search_threads(query="cafe creme")) == [thread.title]
+    assert titles(selectors.search_threads(query="NAIVE")) == [thread.title]
+    assert titles(selectors.search_threads(query="crème")) == [thread.title]
+
+
+def test_similar_threads_fold_accents(ask):
+    thread = ask("Détartrage impossible sur la Barista 3")
+
+    assert selectors.similar_threads(title="detartrage barista") == [thread]
+
+
+def test_excerpt_marks_words_whatever_their_accents():
+    marked = excerpt("<p>Après le détartrage, DÉTARTRAGE encore.</p>", "detartrage")
+
+    assert marked == "Après le <mark>détartrage</mark>, <mark>DÉTARTRAGE</mark> encore."
+    assert excerpt("<p>Le detartrage</p>", "Détartrage") == "Le <mark>detartrage</mark>"

@@ -162,3 +162,30 @@ def test_the_category_filter_narrows_the_search_results(page, scene):
 
     page.get_by_role("link", name="Clear filters").click()
     expect(results).to_have_count(3)
+
+
+def test_on_a_phone_the_first_result_shows_without_scrolling(mobile_page, scene):
+    """A customer searching on a phone sees the first answer at once, not the form."""
+    mobile_page.goto("/community/search/?q=descaling")
+    first = mobile_page.locator(".search-result").first
+    expect(first.locator(".thread-row__title a")).to_be_visible()
+    _screenshot(mobile_page, "search_on_a_phone")
+
+    box = first.bounding_box()
+    viewport = mobile_page.viewport_size
+    assert box is not None
+    # The first result's title, at least, is above the fold before any scrolling.
+    assert mobile_page.evaluate("window.scrollY") == 0
+    title = first.locator(".thread-row__title").bounding_box()
+    assert title["y"] + title["height"] <= viewport["height"], (box, viewport)
+    assert box["y"] < viewport["height"] * 0.75, (box, viewport)
+    # The filters are still at hand.
+    expect(mobile_page.get_by_label("Category")).to_be_attached()
+
+
+def test_a_category_name_finds_its_threads_and_the_category_itself(page, scene):
+    page.goto("/community/search/?q=MACHINES")
+    expect(page.get_by_role("heading", name="2 discussions found")).to_be_visible()
+    offered = page.get_by_role("navigation", name="Matching categories")
+    offered.get_by_role("link", name=re.compile("Coffee machines")).click()
+    expect(page).to_have_url(re.compile(r"/community/c/coffee-machines/$"))
