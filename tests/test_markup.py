@@ -69,6 +69,13 @@ def test_key_pages_are_valid_html(client, member, moderator, story):
         assert response.status_code == 200, url
         viewer = getattr(response.wsgi_request.user, "username", "") or "visitor"
         documents[f"{url} (as {viewer})"] = response.content
+    # A form sent back with its errors, and a page that shows a flash message.
+    response = member_client.post(reverse("community:ask"), {"title": "", "body": ""})
+    assert response.status_code == 200
+    documents["the ask form with errors"] = response.content
+    response = member_client.post(reverse("community:notifications_read_all"), follow=True)
+    assert response.status_code == 200
+    documents["a page with a message"] = response.content
 
     problems = markup.validate(documents)
 
