@@ -7,18 +7,30 @@ server answers from another thread, so the data must be committed, and the
 serialized rollback restores what the migrations created (home page, groups)
 after each test's flush. A failed test leaves a full-page screenshot in
 test-artifacts/e2e/.
+
+Every HTML page the browser loads from the site (each main-frame document, not
+the htmx fragments nor the Wagtail admin's own pages) is kept, once per distinct
+content, and a last item, tests/e2e::valid_markup, checks them all with the Nu
+HTML Checker (tests/markup.py) in one run: any error fails it, with the page,
+line and message; warnings do not.
 """
 
+import hashlib
 import os
 import re
 import shutil
+import time
 from pathlib import Path
+from urllib.parse import urlsplit
 
 import pytest
 from django.conf import settings
 from django.db import connections
 from django.test import Client
+from playwright.sync_api import Error as PlaywrightError
 from playwright.sync_api import sync_playwright
+
+from tests import markup
 
 E2E_DIR = Path(__file__).resolve().parent
 REPO_ROOT = E2E_DIR.parent.parent
@@ -40,10 +52,109 @@ LOCALE = "en-US"
 DEFAULT_TIMEOUT_MS = 10_000
 
 
+# Pages under these paths are Wagtail's and Django's admin: their markup is not the site's.
+NOT_OURS = ("/admin/", "/django-admin/")
+# The pages the browser loaded: key of their content -> (name in the report, HTML).
+VISITED_PAGES = pytest.StashKey[dict[str, tuple[str, bytes]]]()
+MARKUP_SUMMARY = pytest.StashKey[str]()
+# Django's masked CSRF tokens: a page loaded twice differs by them alone.
+CSRF_TOKEN = re.compile(rb"[A-Za-z0-9]{64}")
+
+
+def _is_e2e(item) -> bool:
+    return E2E_DIR in Path(str(item.path)).resolve().parents
+
+
 def pytest_collection_modifyitems(config, items):
     for item in items:
-        if E2E_DIR in Path(str(item.path)).resolve().parents:
+        if _is_e2e(item):
             item.add_marker(pytest.mark.e2e)
+
+
+def pytest_configure(config):
+    if not config.pluginmanager.has_plugin(ValidMarkup.name):
+        config.pluginmanager.register(ValidMarkup(), ValidMarkup.name)
+
+
+class ValidMarkup:
+    """Adds the markup check after the browser tests, when any of them is selected."""
+
+    name = "relais-e2e-valid-markup"
+
+    @pytest.hookimpl(trylast=True)  # after -m and -k have deselected what they deselect
+    def pytest_collection_modifyitems(self, session, config, items):
+        e2e = [item for item in items if _is_e2e(item)]
+        if not e2e:
+            return
+        package = next(node for node in e2e[0].listchain() if node.path == E2E_DIR)
+        items.append(MarkupCheck.from_parent(package, name="valid_markup"))
+
+    def pytest_terminal_summary(self, terminalreporter, config):
+        summary = config.stash.get(MARKUP_SUMMARY, None)
+        if summary:
+            terminalreporter.section("markup (Nu HTML Checker)")
+            terminalreporter.write_line(summary)
+
+
+class MarkupErrors(Exception):
+    pass
+
+
+class MarkupCheck(pytest.Item):
+    """The Nu HTML Checker on every page the browser tests loaded, in one run."""
+
+    def runtest(self):
+        pages = self.config.stash.get(VISITED_PAGES, {})
+        if not pages:
+            pytest.skip("no browser test loaded a page")
+        reason = markup.unavailable_reason()
+        if reason:
+            pytest.skip(reason)
+        documents = dict(pages.values())
+        started = time.monotonic()
+        problems = markup.validate(documents)
+        self.config.stash[MARKUP_SUMMARY] = (
+            f"{len(documents)} page(s) the browser loaded checked in "
+            f"{time.monotonic() - started:.1f} s: {len(problems)} error(s)"
+        )
+        if problems:
+            raise MarkupErrors(markup.report(problems, len(documents)))
+
+    def repr_failure(self, excinfo, style=None):
+        if isinstance(excinfo.value, MarkupErrors):
+            return str(excinfo.value)
+        return super().repr_failure(excinfo, style=style)
+
+    def reportinfo(self):
+        return self.path, None, "markup of the pages the browser tests loaded"
+
+
+def _keep_page(request, base_url: str, response) -> None:
+    """Keeps the HTML of a page the site served to the main frame (see the docstring above)."""
+    if response.request.resource_type != "document" or response.frame.parent_frame:
+        return
+    if not response.url.startswith(f"{base_url}/") or 300 <= response.status < 400:
+        return
+    path = urlsplit(response.url).path
+    if path.startswith(NOT_OURS):
+        return
+    if not response.headers.get("content-type", "").startswith("text/html"):
+        return
+    try:
+        html = response.body()
+    except PlaywrightError:  # gone: the browser left the page before it had loaded
+        return
+    key = hashlib.sha256(CSRF_TOKEN.sub(b"", html)).hexdigest()
+    pages = request.config.stash.setdefault(VISITED_PAGES, {})
+    if key in pages:
+        return
+    name = f"{response.url.removeprefix(base_url)} ({response.status}, {request.node.name})"
+    taken = {taken for taken, _ in pages.values()}
+    unique, number = name, 1
+    while unique in taken:  # the same address, another content (after a post, say)
+        number += 1
+        unique = f"{name} #{number}"
+    pages[key] = (unique, html)
 
 
 @pytest.hookimpl(wrapper=True, tryfirst=True)
@@ -137,6 +248,7 @@ def _new_page(request, browser, live_server, viewport):
     context = browser.new_context(viewport=viewport, locale=LOCALE, base_url=live_server.url)
     context.set_default_timeout(DEFAULT_TIMEOUT_MS)
     page = context.new_page()
+    page.on("response", lambda response: _keep_page(request, live_server.url, response))
     # The Content-Security-Policy (community/security.py) must never stop anything
     # a journey does: Chromium reports each blocked script, style or request here.
     blocked = []
