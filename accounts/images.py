@@ -23,6 +23,7 @@ ACCEPTED_FORMATS = {"PNG": "PNG", "JPEG": "JPEG", "WEBP": "WEBP", "GIF": "PNG"}
 EXTENSIONS = {"PNG": "png", "JPEG": "jpg", "WEBP": "webp"}
 CONTENT_TYPES = {"PNG": "image/png", "JPEG": "image/jpeg", "WEBP": "image/webp"}
 JPEG_QUALITY = 85
+MEGABYTE = 1024 * 1024
 WEBP_QUALITY = 85
 
 NOT_AN_IMAGE = _("Upload a PNG, JPEG, WebP or GIF image: this file is not one.")
@@ -53,7 +54,7 @@ def _too_large(size: int, max_bytes: int) -> ValidationError:
     return ValidationError(
         _("The image is too large (%(size)s MB); the limit is %(limit)s MB."),
         code="image_too_large",
-        params={"size": f"{size / 1_000_000:.1f}", "limit": f"{max_bytes / 1_000_000:g}"},
+        params={"size": f"{size / MEGABYTE:.1f}", "limit": f"{max_bytes / MEGABYTE:g}"},
     )
 
 

@@ -135,7 +135,14 @@ def make_listed_thread(number: int, *, kind: str, category, authors, staff) -> T
 
 def _list_builder(status: str):
     category = CategoryFactory(slug="coffee")
-    authors = [UserFactory(), ModeratorFactory(), UserFactory(is_superuser=True), UserFactory()]
+    # Authors with an uploaded avatar and without (their initial): both read from the
+    # author row the list already loads.
+    authors = [
+        UserFactory(avatar="avatars/1/picture.png"),
+        ModeratorFactory(),
+        UserFactory(is_superuser=True),
+        UserFactory(),
+    ]
     staff = ModeratorFactory()
     kinds = STATUS_KINDS[status]
 
