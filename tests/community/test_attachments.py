@@ -330,3 +330,13 @@ def test_an_unknown_image_and_a_missing_file_are_404(client, pictured):
     assert client.get(reverse("community:attachment", kwargs={"pk": 999_999})).status_code == 404
     thread_image.image.storage.delete(thread_image.image.name)
     assert client.get(thread_image.get_absolute_url()).status_code == 404
+
+
+def test_the_image_messages_are_in_french(member_client, category, settings):
+    member_client.cookies[settings.LANGUAGE_COOKIE_NAME] = "fr"
+    response = member_client.post(
+        reverse("community:ask"), ask_data(category, images=[upload("x.png", b"nope")])
+    )
+    html = response.content.decode()
+    assert "ce fichier n’en est pas une" in html
+    assert "captures d’écran ou photos" in html
