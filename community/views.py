@@ -322,6 +322,9 @@ def _login_url() -> str:
 # A browser keeps an image it was shown for a while; only the reader's own cache,
 # since who may see it changes when its post is hidden.
 ATTACHMENT_CACHE_SECONDS = 3600
+ATTACHMENT_POLICY = (
+    "default-src 'none'; img-src 'self'; style-src 'unsafe-inline'; frame-ancestors 'self'; sandbox"
+)
 
 
 @require_GET
@@ -338,6 +341,9 @@ def attachment(request, pk, thumbnail=False):
     extension = file.name.rsplit(".", 1)[-1]
     response["Content-Disposition"] = f'inline; filename="image-{image.pk}.{extension}"'
     response["Cache-Control"] = f"private, max-age={ATTACHMENT_CACHE_SECONDS}"
+    # Opened on its own, the image is shown by the browser's image viewer, whose own
+    # inline styles the site's policy would block; nothing else may run or load.
+    response["Content-Security-Policy"] = ATTACHMENT_POLICY
     return response
 
 

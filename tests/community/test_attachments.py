@@ -155,6 +155,8 @@ def test_the_full_image_and_thumbnail_are_served(client, member, category):
     assert full.status_code == thumb.status_code == 200
     assert full["Content-Type"] == "image/png"
     assert full["Cache-Control"].startswith("private")
+    assert "default-src 'none'" in full["Content-Security-Policy"]
+    assert full["X-Content-Type-Options"] == "nosniff"
     assert Image.open(BytesIO(b"".join(full.streaming_content))).size == (1200, 800)
     assert max(Image.open(BytesIO(b"".join(thumb.streaming_content))).size) <= 320
 
