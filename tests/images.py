@@ -1,5 +1,6 @@
 """Image files for upload tests, made with Pillow."""
 
+import zlib
 from io import BytesIO
 
 from django.core.files.uploadedfile import SimpleUploadedFile
@@ -40,3 +41,15 @@ def gps_exif(*, orientation: int | None = None):
 
 def upload(name="screenshot.png", content=None, content_type="image/png"):
     return SimpleUploadedFile(name, image_bytes() if content is None else content, content_type)
+
+
+def pixel_bomb_png(width: int, height: int) -> bytes:
+    """A tiny PNG whose header claims `width` x `height` pixels."""
+    buffer = BytesIO()
+    Image.new("RGB", (1, 1)).save(buffer, format="PNG")
+    data = bytearray(buffer.getvalue())
+    # IHDR starts at byte 8: length (4), type (4), width (4), height (4), ..., CRC.
+    data[16:20] = width.to_bytes(4, "big")
+    data[20:24] = height.to_bytes(4, "big")
+    data[29:33] = zlib.crc32(bytes(data[12:29])).to_bytes(4, "big")
+    return bytes(data)

@@ -1,12 +1,12 @@
 import io
 import os
-import zlib
 
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 from PIL import Image
 
 from tests.factories import UserFactory
+from tests.images import pixel_bomb_png
 
 pytestmark = pytest.mark.django_db
 
@@ -19,14 +19,7 @@ def image_file(name="me.png", image_format="PNG", size=(64, 64)) -> SimpleUpload
 
 def huge_png(width: int, height: int) -> SimpleUploadedFile:
     """A tiny file whose header claims `width` x `height` pixels (a pixel bomb)."""
-    buffer = io.BytesIO()
-    Image.new("RGB", (1, 1)).save(buffer, format="PNG")
-    data = bytearray(buffer.getvalue())
-    # IHDR starts at byte 8: length (4), type (4), width (4), height (4), ..., CRC.
-    data[16:20] = width.to_bytes(4, "big")
-    data[20:24] = height.to_bytes(4, "big")
-    data[29:33] = zlib.crc32(bytes(data[12:29])).to_bytes(4, "big")
-    return SimpleUploadedFile("bomb.png", bytes(data), content_type="image/png")
+    return SimpleUploadedFile("bomb.png", pixel_bomb_png(width, height), content_type="image/png")
 
 
 def test_public_profile_shows_name_and_bio_escaped(client):

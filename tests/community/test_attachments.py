@@ -340,5 +340,15 @@ def test_the_image_messages_are_in_french(member_client, category, settings):
         reverse("community:ask"), ask_data(category, images=[upload("x.png", b"nope")])
     )
     html = response.content.decode()
-    assert "ce fichier n’en est pas une" in html
-    assert "captures d’écran ou photos" in html
+    assert "ce fichier n\u2019en est pas une" in html
+    assert "captures d\u2019écran ou photos" in html
+
+
+def test_a_file_name_with_markup_comes_back_escaped(member_client, category):
+    name = '<img src=x onerror="alert(1)">.png'
+    response = member_client.post(
+        reverse("community:ask"), ask_data(category, images=[upload(name, b"nope")])
+    )
+    html = response.content.decode()
+    assert "<img src=x onerror" not in html
+    assert "&lt;img src=x onerror=" in html
