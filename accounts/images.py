@@ -93,7 +93,14 @@ def open_upload(file, *, max_bytes: int, max_pixels: int):
             pixels = _pixels_for(upright, target)
     except ValidationError:
         raise
-    except (UnidentifiedImageError, Image.DecompressionBombError, OSError, ValueError) as error:
+    except Image.DecompressionBombError as error:
+        # Pillow refuses to open it at all: far more pixels than any limit of ours.
+        raise ValidationError(
+            _("The image has too many pixels; the limit is %(limit)s megapixels."),
+            code="image_dimensions",
+            params={"limit": max_pixels // 1_000_000},
+        ) from error
+    except (UnidentifiedImageError, OSError, ValueError) as error:
         raise ValidationError(NOT_AN_IMAGE, code="image_invalid") from error
     finally:
         file.seek(0)

@@ -352,3 +352,38 @@ def test_a_file_name_with_markup_comes_back_escaped(member_client, category):
     html = response.content.decode()
     assert "<img src=x onerror" not in html
     assert "&lt;img src=x onerror=" in html
+
+
+def test_a_pixel_bomb_is_refused_before_it_is_decoded():
+    from tests.images import pixel_bomb_png
+
+    with pytest.raises(ValidationError) as error:
+        clean_upload(
+            upload("bomb.png", pixel_bomb_png(60_000, 60_000)), max_bytes=10**7, max_pixels=10**7
+        )
+    assert error.value.code == "image_dimensions"
+    with pytest.raises(ValidationError) as error:
+        clean_upload(
+            upload("big.png", pixel_bomb_png(8_000, 6_000)), max_bytes=10**7, max_pixels=10**7
+        )
+    assert error.value.code == "image_dimensions"
+
+
+def test_storages_come_from_the_environment(monkeypatch):
+    from django.core.exceptions import ImproperlyConfigured
+
+    from community.config.settings import env_storage
+
+    assert env_storage("X_STORAGE", {"location": "private-media"}) == {
+        "BACKEND": "django.core.files.storage.FileSystemStorage",
+        "OPTIONS": {"location": "private-media"},
+    }
+    monkeypatch.setenv("X_STORAGE_BACKEND", "storages.backends.s3.S3Storage")
+    monkeypatch.setenv("X_STORAGE_OPTIONS", '{"bucket_name": "relais"}')
+    assert env_storage("X_STORAGE", {}) == {
+        "BACKEND": "storages.backends.s3.S3Storage",
+        "OPTIONS": {"bucket_name": "relais"},
+    }
+    monkeypatch.setenv("X_STORAGE_OPTIONS", "[1]")
+    with pytest.raises(ImproperlyConfigured):
+        env_storage("X_STORAGE", {})
