@@ -68,11 +68,10 @@ def open_upload(file, *, max_bytes: int, max_pixels: int):
         raise _too_large(size, max_bytes)
     try:
         file.seek(0)
-        with Image.open(file) as probe:
+        # Only the decoders of the accepted formats ever read the bytes.
+        with Image.open(file, formats=list(ACCEPTED_FORMATS)) as probe:
             source_format = probe.format
             width, height = probe.size
-            if source_format not in ACCEPTED_FORMATS:
-                raise ValidationError(NOT_AN_IMAGE, code="image_type")
             if width * height > max_pixels:
                 raise ValidationError(
                     _(
@@ -85,7 +84,7 @@ def open_upload(file, *, max_bytes: int, max_pixels: int):
             probe.verify()
         # verify() leaves the image unusable: open again to decode the pixels.
         file.seek(0)
-        with Image.open(file) as image:
+        with Image.open(file, formats=[source_format]) as image:
             image.seek(0)  # the first frame of an animation
             image.load()
             upright = ImageOps.exif_transpose(image)
