@@ -1,7 +1,15 @@
 from django import forms
+from django.core.files.uploadedfile import UploadedFile
 from django.utils.translation import gettext_lazy as _
 
+from accounts.images import square_of
 from accounts.models import User
+
+# An avatar is stored as a square of this side, cropped from the upload's centre;
+# pages show it at 24 to 64 pixels (twice that on dense screens).
+AVATAR_SIDE = 256
+AVATAR_UPLOAD_MAX_BYTES = 5 * 1024 * 1024
+AVATAR_UPLOAD_MAX_PIXELS = 40_000_000
 
 
 class SignupForm(forms.Form):
@@ -30,3 +38,21 @@ class ProfileForm(forms.ModelForm):
             "bio": forms.Textarea(attrs={"rows": 4, "maxlength": 500}),
             "email_notifications": forms.RadioSelect,
         }
+        help_texts = {
+            "avatar": _(
+                "A PNG, JPEG, WebP or GIF image of at most 5 MB; we crop it to a square. "
+                "Without one, your initial is shown."
+            ),
+        }
+
+    def clean_avatar(self):
+        avatar = self.cleaned_data.get("avatar")
+        if isinstance(avatar, UploadedFile):  # a new upload, not the stored picture
+            square = square_of(
+                avatar,
+                side=AVATAR_SIDE,
+                max_bytes=AVATAR_UPLOAD_MAX_BYTES,
+                max_pixels=AVATAR_UPLOAD_MAX_PIXELS,
+            )
+            return square.as_file("avatar")
+        return avatar

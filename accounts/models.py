@@ -1,3 +1,5 @@
+import uuid
+
 from django.contrib.auth.models import AbstractUser
 from django.db import models
 from django.urls import reverse
@@ -9,8 +11,10 @@ from accounts.validators import AvatarValidator
 
 
 def avatar_upload_to(instance, filename):
+    # A new name for each upload, so a browser never shows the previous picture
+    # from its cache; the extension is the one the image was re-encoded to.
     extension = filename.rsplit(".", 1)[-1].lower() if "." in filename else "img"
-    return f"avatars/{instance.pk or 'new'}/{instance.username}.{extension}"
+    return f"avatars/{instance.pk or 'new'}/{uuid.uuid4().hex[:16]}.{extension}"
 
 
 class EmailNotifications(models.TextChoices):

@@ -7,8 +7,16 @@ from django.utils.functional import lazy
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
+from accounts.images import clean_upload
 from community.limits import SubmissionKeyField
-from community.models import BODY_MAX_LENGTH, TITLE_MAX_LENGTH, TITLE_MIN_LENGTH, Category
+from community.models import (
+    ATTACHMENTS_PER_POST,
+    BODY_MAX_LENGTH,
+    TITLE_MAX_LENGTH,
+    TITLE_MIN_LENGTH,
+    Category,
+)
+from community.models.attachments import ATTACHMENT_MAX_BYTES, ATTACHMENT_MAX_PIXELS
 from community.services import MAX_TAGS, normalize_tags
 
 _SURROGATE = re.compile("[\ud800-\udfff]")
@@ -85,9 +93,93 @@ class TagsField(forms.CharField):
         return normalize_tags(_clean_text(super().clean(value)))
 
 
-class AskForm(forms.Form):
+class MultipleImageInput(forms.FileInput):
+    allow_multiple_selected = True
+
+
+_images_help_text = lazy(
+    lambda: (
+        gettext(
+            "Up to %(count)s screenshots or photos (PNG, JPEG, WebP or GIF), %(size)s MB "
+            "each. We remove the location and camera data from photos."
+        )
+        % {"count": ATTACHMENTS_PER_POST, "size": ATTACHMENT_MAX_BYTES // (1024 * 1024)}
+    ),
+    str,
+)
+
+
+class ImagesField(forms.FileField):
+    """Several images from one file button: each is checked by its content and
+    re-encoded (accounts.images); cleans to a list of CleanImage."""
+
+    def __init__(self, **kwargs):
+        kwargs.setdefault("label", _("Images"))
+        kwargs.setdefault("required", False)
+        kwargs.setdefault("help_text", _images_help_text())
+        kwargs.setdefault(
+            "widget",
+            MultipleImageInput(
+                attrs={
+                    "accept": "image/png,image/jpeg,image/webp,image/gif",
+                    "data-image-input": "",
+                }
+            ),
+        )
+        super().__init__(**kwargs)
+
+    def clean(self, data, initial=None):
+        files = [item for item in (data if isinstance(data, list | tuple) else [data]) if item]
+        if len(files) > ATTACHMENTS_PER_POST:
+            raise ValidationError(
+                _("Attach at most %(limit)s images."),
+                code="too_many_images",
+                params={"limit": ATTACHMENTS_PER_POST},
+            )
+        images, errors = [], []
+        for upload in files:
+            upload = super().clean(upload, initial)
+            try:
+                images.append(
+                    clean_upload(
+                        upload, max_bytes=ATTACHMENT_MAX_BYTES, max_pixels=ATTACHMENT_MAX_PIXELS
+                    )
+                )
+            except ValidationError as error:
+                for message in error.messages:
+                    errors.append(
+                        ValidationError(
+                            _("“%(name)s”: %(message)s"),
+                            code=error.code,
+                            params={"name": upload.name, "message": message},
+                        )
+                    )
+        if errors:
+            raise ValidationError(errors)
+        return images
+
+
+class WithImagesForm(forms.Form):
+    """A post form with images: a file input cannot be filled in again, so when
+    another field is wrong the member is told to choose their images again."""
+
+    def clean(self):
+        cleaned = super().clean()
+        if self.errors and self.cleaned_data.get("images") and "images" not in self.errors:
+            self.add_error(
+                "images",
+                ValidationError(
+                    _("Your images are not saved yet: choose them again once the rest is fixed."),
+                    code="images_again",
+                ),
+            )
+        return cleaned
+
+
+class AskForm(WithImagesForm):
     title = TitleField()
     body = BodyField(help_text=MARKDOWN_HELP)
+    images = ImagesField()
     category = forms.ModelChoiceField(
         label=_("Category"), queryset=Category.objects.all(), empty_label=_("Choose a category")
     )
@@ -116,10 +208,17 @@ class ThreadEditForm(forms.Form):
     tags = TagsField()
 
 
-class ReplyForm(forms.Form):
+class ReplyForm(WithImagesForm):
     body = BodyField(label=_("Your reply"), widget=forms.Textarea(attrs={"rows": 6}))
+    images = ImagesField()
     # The same form sent twice makes one reply (community/limits.py).
     submission_key = SubmissionKeyField()
+
+
+class ReplyEditForm(forms.Form):
+    """An edit changes the text; the images the reply has stay as they are."""
+
+    body = BodyField(label=_("Your reply"), widget=forms.Textarea(attrs={"rows": 6}))
 
 
 class PreviewForm(forms.Form):

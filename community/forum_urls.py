@@ -28,6 +28,13 @@ urlpatterns = [
     path("r/<int:pk>/history/", views.reply_history, name="reply_history"),
     path("r/<int:pk>/helpful/", views.reply_helpful, name="reply_helpful"),
     path("r/<int:pk>/recommend/", views.reply_recommend, name="reply_recommend"),
+    path("images/<int:pk>/", views.attachment, name="attachment"),
+    path(
+        "images/<int:pk>/thumbnail/",
+        views.attachment,
+        {"thumbnail": True},
+        name="attachment_thumbnail",
+    ),
     path("help-feedback/<int:page_id>/", views.help_feedback, name="help_feedback"),
     path("notifications/", views.notification_list, name="notification_list"),
     path("notifications/read-all/", views.notifications_read_all, name="notifications_read_all"),

@@ -21,6 +21,7 @@ from community.cache import content_version
 # From the defining modules: the home page's blocks read these selectors
 # (see community/models/__init__.py).
 from community.models.announcements import Announcement
+from community.models.attachments import Attachment
 from community.models.forum import Category, Reply, Thread, Visibility
 from community.models.marks import Follow, HelpfulVote, MeToo
 from community.models.notifications import Notification
@@ -169,7 +170,16 @@ def thread_get_for_reading(*, pk: int, user) -> Thread:
         .with_first_official_reply()
         .select_related("category", "solution_marked_by", "assigned_to", "duplicate_of")
     )
-    return get_object_or_404(threads.prefetch_related("tags"), pk=pk)
+    return get_object_or_404(threads.prefetch_related("tags", "attachments"), pk=pk)
+
+
+def attachment_get_for_reading(*, pk: int, user) -> Attachment:
+    """An image, for whoever may read its post (and, for a reply, its thread): a
+    hidden or pending post's images are as private as the post, never deleted."""
+    threads = Thread.objects.readable_by(user)
+    replies = Reply.objects.readable_by(user).filter(thread__in=threads)
+    readable = Attachment.objects.filter(Q(thread__in=threads) | Q(reply__in=replies))
+    return get_object_or_404(readable, pk=pk)
 
 
 def reply_get(*, pk: int) -> Reply:
@@ -271,9 +281,8 @@ def thread_page(*, thread: Thread, user, page_number=1) -> ThreadPage:
         .with_author()
         .order_by("created_at", "pk")
     )
-    page = Paginator(replies.select_related("recommended_by"), REPLIES_PER_PAGE).get_page(
-        page_number
-    )
+    replies = replies.select_related("recommended_by").prefetch_related("attachments")
+    page = Paginator(replies, REPLIES_PER_PAGE).get_page(page_number)
     featured_filter = Q(recommended_at__isnull=False)
     if thread.solution_id:
         featured_filter |= Q(pk=thread.solution_id)
@@ -283,6 +292,7 @@ def thread_page(*, thread: Thread, user, page_number=1) -> ThreadPage:
         .filter(featured_filter)
         .with_author()
         .select_related("recommended_by")
+        .prefetch_related("attachments")
         .order_by("created_at", "pk")
     )
     # The solution first, then the staff recommendations.

@@ -11,6 +11,8 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import (
+    FileResponse,
+    Http404,
     HttpResponseBadRequest,
     HttpResponsePermanentRedirect,
 )
@@ -26,6 +28,7 @@ from community.forms import (
     AskForm,
     DeflectionForm,
     PreviewForm,
+    ReplyEditForm,
     ReplyForm,
     SearchFilterForm,
     ThreadEditForm,
@@ -142,7 +145,7 @@ def ask(request):
     permissions.check_ask(request.user)
     # "Ask the community" from a search that found nothing carries the words typed.
     initial = {"title": " ".join(request.GET.get("title", "").split())[:TITLE_MAX_LENGTH]}
-    form = AskForm(request.POST or None, initial=initial)
+    form = AskForm(request.POST or None, request.FILES or None, initial=initial)
     preview_html = ""
     status = 200
     if request.method == "POST":
@@ -282,7 +285,7 @@ def reply_create(request, pk):
     if not request.user.is_authenticated:
         return redirect(f"{_login_url()}?{urlencode({'next': thread.get_absolute_url()})}")
     permissions.check_reply(request.user, thread)
-    form = ReplyForm(request.POST)
+    form = ReplyForm(request.POST, request.FILES)
     reply, status = None, 200
     if "preview" not in request.POST and form.is_valid():
         try:
@@ -319,6 +322,36 @@ def reply_create(request, pk):
 
 def _login_url() -> str:
     return resolve_url(settings.LOGIN_URL)
+
+
+# Images on posts -------------------------------------------------------------------
+
+# A browser keeps an image it was shown for a while; only the reader's own cache,
+# since who may see it changes when its post is hidden.
+ATTACHMENT_CACHE_SECONDS = 3600
+ATTACHMENT_POLICY = (
+    "default-src 'none'; img-src 'self'; style-src 'unsafe-inline'; frame-ancestors 'self'; sandbox"
+)
+
+
+@require_GET
+def attachment(request, pk, thumbnail=False):
+    """An image of a post, full size or as its thumbnail, for those who may read
+    the post: others get a 404, as for the post itself."""
+    image = selectors.attachment_get_for_reading(pk=pk, user=request.user)
+    file = image.thumbnail if thumbnail else image.image
+    try:
+        handle = file.storage.open(file.name, "rb")
+    except OSError as error:
+        raise Http404(_("This image is no longer available.")) from error
+    response = FileResponse(handle, content_type=image.content_type)
+    extension = file.name.rsplit(".", 1)[-1]
+    response["Content-Disposition"] = f'inline; filename="image-{image.pk}.{extension}"'
+    response["Cache-Control"] = f"private, max-age={ATTACHMENT_CACHE_SECONDS}"
+    # Opened on its own, the image is shown by the browser's image viewer, whose own
+    # inline styles the site's policy would block; nothing else may run or load.
+    response["Content-Security-Policy"] = ATTACHMENT_POLICY
+    return response
 
 
 # Editing and history -------------------------------------------------------------
@@ -365,7 +398,7 @@ def reply_edit(request, pk):
         request,
         post=reply,
         thread=reply.thread,
-        form=ReplyForm(request.POST or None, initial={"body": reply.body}),
+        form=ReplyEditForm(request.POST or None, initial={"body": reply.body}),
         save=lambda data: services.reply_edit(editor=request.user, reply=reply, body=data["body"]),
     )
 

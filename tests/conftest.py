@@ -191,3 +191,24 @@ def pytest_terminal_summary(terminalreporter):
     terminalreporter.section("security figures")
     for line in summary_lines():
         terminalreporter.write_line(line)
+
+
+@pytest.fixture(autouse=True)
+def _media_in_tmp(settings, tmp_path):
+    """Uploaded avatars and post images go to a directory of the test's own."""
+    from django.utils.functional import empty
+
+    from community.models.attachments import attachments_storage
+
+    settings.MEDIA_ROOT = str(tmp_path / "media")
+    settings.STORAGES = {
+        **settings.STORAGES,
+        "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
+        "attachments": {
+            "BACKEND": "django.core.files.storage.FileSystemStorage",
+            "OPTIONS": {"location": str(tmp_path / "private-media")},
+        },
+    }
+    attachments_storage._wrapped = empty
+    yield
+    attachments_storage._wrapped = empty

@@ -5,6 +5,7 @@ cache, e-mail printed to the console). Production sets DEBUG off and must then
 provide SECRET_KEY and ALLOWED_HOSTS.
 """
 
+import json
 import os
 from pathlib import Path
 
@@ -264,8 +265,36 @@ STATIC_ROOT = BASE_DIR / "staticfiles"
 STATICFILES_DIRS = [BASE_DIR / "static"]
 MEDIA_URL = "/media/"
 MEDIA_ROOT = Path(os.environ.get("MEDIA_ROOT", BASE_DIR / "media"))
+# Images attached to posts are served by a view that checks who may read the post
+# (community:attachment), so they live apart from the public media: no web server
+# may publish this directory.
+PRIVATE_MEDIA_ROOT = Path(os.environ.get("PRIVATE_MEDIA_ROOT", BASE_DIR / "private-media"))
+
+
+def env_storage(prefix: str, default_options: dict) -> dict:
+    """A storage from the environment: PREFIX_BACKEND (a dotted class, e.g.
+    storages.backends.s3.S3Storage for object storage) and PREFIX_OPTIONS (JSON,
+    e.g. {"bucket_name": "relais-media"}); a local directory by default."""
+    backend = os.environ.get(f"{prefix}_BACKEND", "")
+    if not backend:
+        return {
+            "BACKEND": "django.core.files.storage.FileSystemStorage",
+            "OPTIONS": default_options,
+        }
+    try:
+        options = json.loads(os.environ.get(f"{prefix}_OPTIONS", "") or "{}")
+    except ValueError as error:
+        raise ImproperlyConfigured(f"{prefix}_OPTIONS must be a JSON object.") from error
+    if not isinstance(options, dict):
+        raise ImproperlyConfigured(f"{prefix}_OPTIONS must be a JSON object.")
+    return {"BACKEND": backend, "OPTIONS": options}
+
+
 STORAGES = {
-    "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
+    # Public media: avatars (and Wagtail's images and documents).
+    "default": env_storage("MEDIA_STORAGE", {}),
+    # Private: images attached to posts (see PRIVATE_MEDIA_ROOT).
+    "attachments": env_storage("ATTACHMENT_STORAGE", {"location": str(PRIVATE_MEDIA_ROOT)}),
     "staticfiles": {
         "BACKEND": (
             "django.contrib.staticfiles.storage.StaticFilesStorage"

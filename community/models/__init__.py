@@ -7,6 +7,7 @@ selectors, so importing the whole package there would close an import circle.
 """
 
 from community.models.announcements import Announcement, AnnouncementStatus
+from community.models.attachments import ATTACHMENTS_PER_POST, Attachment
 from community.models.forum import (
     BODY_MAX_LENGTH,
     HIDDEN_REASON_MAX_LENGTH,
@@ -44,6 +45,7 @@ from community.models.site_settings import (
 )
 
 __all__ = [
+    "ATTACHMENTS_PER_POST",
     "BODY_MAX_LENGTH",
     "DEFAULT_BRAND_COLOUR",
     "HELP_FEEDBACK_SESSION_KEY",
@@ -56,6 +58,7 @@ __all__ = [
     "TITLE_MIN_LENGTH",
     "Announcement",
     "AnnouncementStatus",
+    "Attachment",
     "CalloutBlock",
     "Category",
     "CommunitySettings",

@@ -6,7 +6,7 @@ posting rules of community/limits.py and pre-moderation, and notifies after comm
 """
 
 import unicodedata
-from collections.abc import Iterable
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from datetime import timedelta
 
@@ -18,6 +18,7 @@ from django.utils import timezone
 from django.utils.text import slugify
 from django.utils.translation import gettext as _
 
+from accounts.images import CleanImage
 from accounts.models import User
 from accounts.roles import is_moderator
 from community import limits, permissions
@@ -37,6 +38,7 @@ from community.models import (
 from community.notifications import notify
 from community.premoderation import is_new_member, needs_approval
 from community.search import thread_reindex_on_commit
+from community.services.attachments import attachments_add, check_attachment_count
 from community.services.marks import follow
 
 MAX_TAGS = 5
@@ -226,6 +228,7 @@ def thread_create(
     title: str,
     body: str,
     tags: Iterable[str] = (),
+    images: Sequence[CleanImage] = (),
     submission_key: str = "",
     check_limits: bool = True,
 ) -> Thread:
@@ -237,9 +240,11 @@ def thread_create(
     within minutes) returns the first thread instead of making a second one; posting
     too fast raises limits.PostingLimitReached, the same text as another recent post
     limits.DuplicatePost (community/limits.py). `check_limits=False` is for scripts
-    such as seed_demo, never for a member's request.
+    such as seed_demo, never for a member's request. `images`, checked and
+    re-encoded by the form (accounts.images), are attached to the question.
     """
     permissions.check_ask(author)
+    check_attachment_count(existing=0, added=len(images))
     tags = normalize_tags(tags)
     title = " ".join(title.split())
     now = timezone.now()
@@ -266,6 +271,7 @@ def thread_create(
     follow(author, thread)
     if tags:
         _set_tags(thread, tags)
+    attachments_add(uploader=author, post=thread, images=images)
     thread_reindex_on_commit(thread_id=thread.pk)
     if not pending:
         notify(
@@ -321,6 +327,7 @@ def reply_create(
     author,
     thread: Thread,
     body: str,
+    images: Sequence[CleanImage] = (),
     submission_key: str = "",
     check_limits: bool = True,
 ) -> Reply:
@@ -338,6 +345,7 @@ def reply_create(
     thread = lock_thread(thread)
     now = timezone.now()
     permissions.check_reply(author, thread)
+    check_attachment_count(existing=0, added=len(images))
     submission = _Submission.start(Reply, author, submission_key, check_limits)
     if earlier := submission.earlier(thread=thread, body=body, now=now):
         return earlier
@@ -353,6 +361,7 @@ def reply_create(
     )
     if not created:
         return reply
+    attachments_add(uploader=author, post=reply, images=images)
     follow(author, thread)
     if not pending:
         _reply_went_public(reply, thread=thread, mentioned_ids=mentioned_ids, now=now)

@@ -14,6 +14,7 @@ from django.test import Client
 from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 
+from accounts.images import clean_upload
 from community import services
 from community.cache import content_changed
 from community.models import HelpfulVote, Notification, Reply, Thread
@@ -24,6 +25,7 @@ from tests.factories import (
     ThreadFactory,
     UserFactory,
 )
+from tests.images import upload
 
 pytestmark = pytest.mark.django_db
 
@@ -133,7 +135,14 @@ def make_listed_thread(number: int, *, kind: str, category, authors, staff) -> T
 
 def _list_builder(status: str):
     category = CategoryFactory(slug="coffee")
-    authors = [UserFactory(), ModeratorFactory(), UserFactory(is_superuser=True), UserFactory()]
+    # Authors with an uploaded avatar and without (their initial): both read from the
+    # author row the list already loads.
+    authors = [
+        UserFactory(avatar="avatars/1/picture.png"),
+        ModeratorFactory(),
+        UserFactory(is_superuser=True),
+        UserFactory(),
+    ]
     staff = ModeratorFactory()
     kinds = STATUS_KINDS[status]
 
@@ -190,12 +199,14 @@ def busy_thread(member, other_member):
     """A thread asked by other_member; one reply that is the accepted solution, recommended,
     and marked helpful by `member`. add_replies() brings it to 50 replies."""
     moderator = ModeratorFactory()
+    photo = clean_upload(upload(), max_bytes=10**6, max_pixels=10**6)
     thread = services.thread_create(
         author=other_member,
         category=CategoryFactory(),
         title="The coffee machine shows error E42",
         body="Since the last update.",
         tags=["error", "firmware"],
+        images=[photo, photo],
     )
     services.thread_set_me_too(user=member, thread=thread, me_too=True)
     first = services.reply_create(author=UserFactory(), thread=thread, body="Reset it.")
@@ -212,7 +223,11 @@ def busy_thread(member, other_member):
                 author = ModeratorFactory()  # official replies from different staff
             else:
                 author = UserFactory()
-            reply = services.reply_create(author=author, thread=thread, body=f"Idea {number}")
+            # Some replies carry images, shown as thumbnails (one query for them all).
+            images = [photo] * (number % 3)
+            reply = services.reply_create(
+                author=author, thread=thread, body=f"Idea {number}", images=images
+            )
             if number % 3 == 0 and author != member:
                 services.reply_set_helpful(user=member, reply=reply, helpful=True)
             for voter in voters[: number % 4]:
@@ -234,7 +249,9 @@ def test_thread_page_queries_are_constant_for_1_and_50_replies(viewer, busy_thre
         [thread.get_absolute_url()],
         add_replies,
         expect_rows=lambda html: (
-            len(re.findall(r'id="reply-\d+"', html)) == 50 and "post--official" in html
+            len(re.findall(r'id="reply-\d+"', html)) == 50
+            and "post--official" in html
+            and html.count('data-testid="attachment-link"') > 40
         ),
     )
     assert Reply.objects.filter(thread=thread).count() == 50

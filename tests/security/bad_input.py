@@ -1,6 +1,9 @@
 """What the hostile-input tests share: the member's typed text, the ask form's data,
 raw form bodies, and the clients and addresses of `world` (tests/security/conftest.py)."""
 
+from dataclasses import dataclass
+
+from django.core.files.uploadedfile import SimpleUploadedFile
 from django.test import Client
 
 # Seconds of this process's CPU time (not wall time, which other jobs on a shared
@@ -20,6 +23,15 @@ def ask(**fields) -> dict:
         "tags": "",
         **fields,
     }
+
+
+@dataclass(frozen=True)
+class Upload:
+    """A file for a form, made afresh for each request (a file object is read once)."""
+
+    name: str
+    content: bytes
+    content_type: str = "image/png"
 
 
 def raw(text: str) -> bytes:
@@ -46,4 +58,8 @@ def _fill(value, world):
         return _fill(value.decode("latin-1"), world).encode("latin-1")
     if isinstance(value, dict):
         return {key: _fill(item, world) for key, item in value.items()}
+    if isinstance(value, list):
+        return [_fill(item, world) for item in value]
+    if isinstance(value, Upload):
+        return SimpleUploadedFile(value.name, value.content, value.content_type)
     return value

@@ -21,7 +21,18 @@ from django.conf import settings
 from django.db import connection, models
 
 from community.models import BODY_MAX_LENGTH, TITLE_MAX_LENGTH
-from tests.security.bad_input import FORM, KEEP, TIME_LIMIT, TITLE, _fill, ask, client_for, raw
+from tests.images import gps_exif, image_bytes, pixel_bomb_png
+from tests.security.bad_input import (
+    FORM,
+    KEEP,
+    TIME_LIMIT,
+    TITLE,
+    Upload,
+    _fill,
+    ask,
+    client_for,
+    raw,
+)
 from tests.security.figures import record
 
 pytestmark = pytest.mark.django_db
@@ -424,6 +435,57 @@ CASES = [
     Case("wagtail page invalid UTF-8", "get", "/%C0%AF/%FF/", who="anon", expect=CLIENT_ERROR),
     Case("path NUL", "get", "/community/%00", who="anon", expect=CLIENT_ERROR),
     Case("query NUL on home", "get", "/?x=%00", who="anon", expect=CLIENT_ERROR),
+    # Images on posts and avatars: judged by content, whatever the name and type say.
+    *[
+        Case(f"ask image {name}", "post", "/community/ask/", ask(images=[file]), expect=FORM_ERROR)
+        for name, file in {
+            "php as png": Upload("shell.png", b"<?php system($_GET['c']); ?>"),
+            "svg": Upload("x.svg", b"<svg xmlns='http://www.w3.org/2000/svg' onload='alert(1)'/>"),
+            "html polyglot": Upload("x.gif", b"GIF89a<script>alert(1)</script>", "image/gif"),
+            "truncated": Upload("cut.png", image_bytes("PNG")[:50]),
+            "empty": Upload("empty.png", b""),
+            "bmp": Upload("x.png", image_bytes("BMP")),
+            "pixel bomb": Upload("bomb.png", pixel_bomb_png(60_000, 60_000)),
+            "markup in name": Upload("<img src=x onerror=alert(1)>.png", b"nope"),
+        }.items()
+    ],
+    Case(
+        "ask five images",
+        "post",
+        "/community/ask/",
+        ask(images=[Upload(f"{n}.png", image_bytes("PNG")) for n in range(5)]),
+        expect=FORM_ERROR,
+    ),
+    Case(
+        "ask image fine but title short",
+        "post",
+        "/community/ask/",
+        ask(title="short", images=[Upload("a.jpg", image_bytes("JPEG", exif=gps_exif()))]),
+        expect=FORM_ERROR,
+    ),
+    Case(
+        "reply image not an image",
+        "post",
+        "/community/t/{thread}/reply/",
+        {"body": f"{KEEP} same here", "images": [Upload("x.webp", b"RIFF....WEBP", "image/webp")]},
+        expect=FORM_ERROR,
+    ),
+    Case(
+        "profile avatar pixel bomb",
+        "post",
+        "/accounts/profile/",
+        profile(avatar=Upload("bomb.png", pixel_bomb_png(60_000, 60_000))),
+        expect=FORM_ERROR,
+    ),
+    Case(
+        "profile avatar svg",
+        "post",
+        "/accounts/profile/",
+        profile(avatar=Upload("me.svg", b"<svg xmlns='http://www.w3.org/2000/svg'/>")),
+        expect=FORM_ERROR,
+    ),
+    Case("image unknown", "get", "/community/images/999999/", who="anon", expect=CLIENT_ERROR),
+    Case("image NUL", "get", "/community/images/%00/", who="anon", expect=CLIENT_ERROR),
     # Profiles and accounts.
     Case(
         "profile display name NUL",

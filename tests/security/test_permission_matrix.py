@@ -232,6 +232,7 @@ WORLD_KEYS = (
     "article_url",
     "report",
     "token",
+    "attachment",
 )
 
 
@@ -243,6 +244,7 @@ class World:
 
 
 def build_world(*, with_help_article: bool = True) -> World:
+    from accounts.images import clean_upload
     from accounts.tokens import make_unsubscribe_token
     from community import services
     from community.models import HelpArticlePage, HelpIndexPage, HomePage, Notification
@@ -254,6 +256,7 @@ def build_world(*, with_help_article: bool = True) -> World:
         ModeratorFactory,
         UserFactory,
     )
+    from tests.images import upload
 
     users = {
         "member": UserFactory(username="plain-member"),
@@ -277,6 +280,7 @@ def build_world(*, with_help_article: bool = True) -> World:
         title="My blender stops after a few seconds",
         body="It **stops**, every time.",
         tags=["motor"],
+        images=[clean_upload(upload(), max_bytes=10**6, max_pixels=10**6)],
     )
     reply = services.reply_create(author=author, thread=thread, body="It still happens today.")
     # Another member answers, follows the thread (by replying) and notifies the author.
@@ -315,6 +319,7 @@ def build_world(*, with_help_article: bool = True) -> World:
         "article_url": article.url if article else "/help/descaling/",
         "report": report.pk,
         "token": make_unsubscribe_token(author),
+        "attachment": thread.attachments.get().pk,
     }
     assert set(world.values) == set(WORLD_KEYS)
     for role in ROLES:
