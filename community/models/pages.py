@@ -15,7 +15,7 @@ from wagtail.images.blocks import ImageChooserBlock
 from wagtail.models import Page
 from wagtail.search import index
 
-from community.blocks import HOME_BODY_BLOCKS
+from community.blocks import HOME_BODY_BLOCKS, THREADS_ON_PAGE, ThreadsOnPage
 from community.cache import cache_page_for_visitors, content_version
 
 
@@ -62,6 +62,12 @@ class HomePage(VisitorCachedPage, Page):
             content_version(),
             translation.get_language(),
         ]
+
+    def get_context(self, request, *args, **kwargs):
+        context = super().get_context(request, *args, **kwargs)
+        # Each thread shows in one section only (community.blocks.ThreadsOnPage).
+        context[THREADS_ON_PAGE] = ThreadsOnPage(self.sections)
+        return context
 
     @property
     def leading_hero(self):
