@@ -264,16 +264,24 @@ STATIC_ROOT = BASE_DIR / "staticfiles"
 STATICFILES_DIRS = [BASE_DIR / "static"]
 MEDIA_URL = "/media/"
 MEDIA_ROOT = Path(os.environ.get("MEDIA_ROOT", BASE_DIR / "media"))
+# A local run with DEBUG off (`make run`: the site's own error pages) needs no
+# collectstatic: whitenoise then serves the static files from where they are,
+# and Django serves the uploaded media itself. Production leaves both off.
+STATIC_FROM_SOURCES = env_bool("STATIC_FROM_SOURCES", DEBUG)
+SERVE_MEDIA = env_bool("SERVE_MEDIA", DEBUG)
 STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
     "staticfiles": {
         "BACKEND": (
             "django.contrib.staticfiles.storage.StaticFilesStorage"
-            if DEBUG
+            if STATIC_FROM_SOURCES
             else "whitenoise.storage.CompressedManifestStaticFilesStorage"
         )
     },
 }
+if STATIC_FROM_SOURCES:
+    WHITENOISE_USE_FINDERS = True
+    WHITENOISE_AUTOREFRESH = True
 # Reject request bodies far larger than any form of ours needs.
 DATA_UPLOAD_MAX_MEMORY_SIZE = 2_621_440
 FILE_UPLOAD_MAX_MEMORY_SIZE = 2_621_440
