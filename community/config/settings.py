@@ -45,6 +45,7 @@ if not ALLOWED_HOSTS and not DEBUG:
         "set ALLOWED_HOSTS to a comma-separated list of the host names the site answers to."
     )
 CSRF_TRUSTED_ORIGINS = env_list("CSRF_TRUSTED_ORIGINS")
+CSRF_FAILURE_VIEW = "community.config.views.csrf_failure"
 
 INSTALLED_APPS = [
     "accounts",
