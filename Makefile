@@ -18,11 +18,18 @@ install: $(BIN)/python
 	$(BIN)/python -m pip install --quiet -e .
 	DEBUG=1 $(BIN)/python manage.py compile_translations
 
+# The site as visitors see it (DEBUG off: its own 404 and 500 pages, never
+# Django's debug page), over plain HTTP on this machine only; static files from
+# the sources (no collectstatic), tasks run inside the request.
+RUN_ENV := DEBUG=0 SECRET_KEY=django-insecure-quick-start-only \
+	ALLOWED_HOSTS='127.0.0.1,localhost,[::1]' SECURE_SSL_REDIRECT=0 SECURE_COOKIES=0 \
+	SECURE_HSTS_SECONDS=0 TASKS_BACKEND=immediate STATIC_FROM_SOURCES=1 SERVE_MEDIA=1
+
 # Install, migrate, load the demo community and serve it at http://127.0.0.1:8000
 run: install
 	DEBUG=1 $(BIN)/python manage.py migrate --noinput
 	DEBUG=1 $(BIN)/python manage.py seed_demo
-	DEBUG=1 $(BIN)/python manage.py runserver 127.0.0.1:$(PORT)
+	$(RUN_ENV) $(BIN)/python manage.py runserver 127.0.0.1:$(PORT)
 
 install-test: install
 	$(BIN)/python -m pip install --quiet -e ".[test]"

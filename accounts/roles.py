@@ -3,6 +3,12 @@
 Roles are Django groups created by a data migration. A role is checked through
 the permission the group carries, so a superuser holds every role, and a role can
 be granted to another group in the admin without touching code.
+
+What each group holds is set by data migrations:
+- Moderators: MODERATE_PERMISSION (accounts 0002), no Wagtail admin access;
+- Editors: ADMIN_ACCESS_PERMISSION (accounts 0002); pages from the home page down
+  and announcements (community 0014); Settings → Community settings,
+  EDIT_SITE_SETTINGS_PERMISSION (community 0018).
 """
 
 MODERATORS_GROUP = "Moderators"
@@ -11,6 +17,7 @@ STAFF_GROUPS = (MODERATORS_GROUP, EDITORS_GROUP)
 
 MODERATE_PERMISSION = "accounts.moderate_community"
 ADMIN_ACCESS_PERMISSION = "wagtailadmin.access_admin"
+EDIT_SITE_SETTINGS_PERMISSION = "community.change_communitysettings"
 
 
 def is_moderator(user) -> bool:

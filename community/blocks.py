@@ -11,6 +11,45 @@ from wagtail import blocks
 
 HOME_RICH_TEXT_FEATURES = ["h2", "h3", "bold", "italic", "link", "ol", "ul"]
 LATEST_THREADS_MAX = 12
+# The key under which the home page hands its sections the threads shown so far.
+THREADS_ON_PAGE = "threads_on_page"
+
+
+class ThreadsOnPage:
+    """Which threads the home page's sections have shown, so each shows only once.
+
+    Threads an editor featured belong to their featured section, wherever it
+    stands on the page: an editor's choice outranks an automatic list. Every
+    other thread goes to the first list, top to bottom, that would show it, and
+    later lists fill their count with threads not shown above. Nothing is read
+    until a section asks (the sections may come from the cache).
+    """
+
+    def __init__(self, sections):
+        self.sections = sections
+        self.shown: set[int] | None = None
+
+    def _start(self) -> set[int]:
+        if self.shown is None:
+            self.shown = {
+                thread.pk
+                for block in self.sections
+                if block.block_type == "featured_threads"
+                for thread in block.value["threads"]
+                if thread is not None
+            }
+        return self.shown
+
+    def not_shown_yet(self) -> set[int]:
+        """The ids a list must leave out: featured threads and those listed above."""
+        return set(self._start())
+
+    def add(self, threads) -> None:
+        self._start().update(thread.pk for thread in threads)
+
+
+def _threads_on_page(parent_context) -> ThreadsOnPage | None:
+    return (parent_context or {}).get(THREADS_ON_PAGE)
 
 
 class ThreadChooserBlock(blocks.ChooserBlock):
@@ -122,7 +161,15 @@ class LatestThreadsBlock(SectionBlock):
         from community.selectors import latest_threads
 
         context = super().get_context(value, parent_context)
-        context["threads"] = latest_threads(show=value["show"], limit=value["count"])
+        on_page = _threads_on_page(parent_context)
+        threads = latest_threads(
+            show=value["show"],
+            limit=value["count"],
+            exclude=on_page.not_shown_yet() if on_page else (),
+        )
+        if on_page:
+            on_page.add(threads)
+        context["threads"] = threads
         return context
 
 

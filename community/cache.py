@@ -190,8 +190,8 @@ def cache_page_for_visitors(view):
     write moves every visitor on to fresh pages at once, in every process that
     shares the cache. Members, htmx requests and visitors with a message waiting
     always get a page rendered for them; so do the people who just wrote, since
-    they are signed in. Only complete 200 pages that set no cookie and changed
-    no session are stored.
+    they are signed in. Only complete 200 pages that set no cookie, changed no
+    session and never read the visitor's own CSRF token are stored.
     """
 
     @wraps(view)
@@ -209,18 +209,31 @@ def cache_page_for_visitors(view):
         if stored is not None:
             content, content_type = stored
             return HttpResponse(_with_visitor_token(request, content), content_type=content_type)
+        # The page is rendered while the flag is up, lazy responses too (a Wagtail
+        # page's TemplateResponse): every `{% csrf_token %}` in it is the placeholder.
+        # Should anything still read this visitor's real token while rendering,
+        # the page is theirs alone and is not stored.
+        token_was_due = request.META.get("CSRF_COOKIE_NEEDS_UPDATE", False)
+        request.META["CSRF_COOKIE_NEEDS_UPDATE"] = False
         request._relais_cacheable_render = True
         try:
             response = view(request, *args, **kwargs)
+            if (
+                isinstance(response, HttpResponse)
+                and hasattr(response, "render")
+                and not response.is_rendered
+            ):
+                response.render()
         finally:
             request._relais_cacheable_render = False
+            read_real_token = request.META.get("CSRF_COOKIE_NEEDS_UPDATE", False)
+            request.META["CSRF_COOKIE_NEEDS_UPDATE"] = token_was_due or read_real_token
         if not isinstance(response, HttpResponse) or response.streaming:
             return response
-        if hasattr(response, "render") and not response.is_rendered:
-            response.render()
         session = getattr(request, "session", None)
         if (
             response.status_code == 200
+            and not read_real_token
             and not response.cookies
             and not (session is not None and session.modified)
             and len(messages.get_messages(request)) == 0

@@ -2,6 +2,7 @@
 
 import hashlib
 import re
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 from functools import cached_property
 
@@ -135,9 +136,13 @@ LATEST_THREADS = {
 }
 
 
-def latest_threads(*, show: str, limit: int) -> list:
+def latest_threads(*, show: str, limit: int, exclude: Iterable[int] = ()) -> list:
+    """The latest threads of a kind, leaving out `exclude` (ids already shown above)."""
     status, order = LATEST_THREADS.get(show, LATEST_THREADS["solved"])
-    return list(Thread.objects.for_list().in_status(status).order_by(*order)[:limit])
+    threads = Thread.objects.for_list().in_status(status).order_by(*order)
+    if exclude:
+        threads = threads.exclude(pk__in=list(exclude))
+    return list(threads[:limit])
 
 
 def featured_threads(*, pks: list[int]) -> list:

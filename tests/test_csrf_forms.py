@@ -67,3 +67,21 @@ def test_a_plain_form_post_with_the_page_token_passes_csrf(scene):
     )
 
     assert response.status_code == 302
+
+
+@pytest.mark.parametrize("language", ["en", "fr"])
+def test_a_refused_form_gets_the_sites_own_page_without_inline_style(db, language):
+    visitor = Client(enforce_csrf_checks=True, HTTP_ACCEPT_LANGUAGE=language)
+    visitor.get("/community/")
+
+    response = visitor.post("/i18n/setlang/", {"language": "fr", "csrfmiddlewaretoken": "stale"})
+
+    assert response.status_code == 403
+    html = response.content.decode()
+    assert 'data-testid="csrf-failure"' in html
+    assert {"en": "This form has expired", "fr": "Ce formulaire a expiré"}[language] in html
+    # Django's own page carries a <style> the Content-Security-Policy refuses.
+    assert "<style" not in html
+    assert " style=" not in html
+    # A fresh token to try again with (the language switcher in the footer).
+    assert 'name="csrfmiddlewaretoken" value="' in html

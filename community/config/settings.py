@@ -46,6 +46,7 @@ if not ALLOWED_HOSTS and not DEBUG:
         "set ALLOWED_HOSTS to a comma-separated list of the host names the site answers to."
     )
 CSRF_TRUSTED_ORIGINS = env_list("CSRF_TRUSTED_ORIGINS")
+CSRF_FAILURE_VIEW = "community.config.views.csrf_failure"
 
 INSTALLED_APPS = [
     "accounts",
@@ -290,6 +291,11 @@ def env_storage(prefix: str, default_options: dict) -> dict:
     return {"BACKEND": backend, "OPTIONS": options}
 
 
+# A local run with DEBUG off (`make run`: the site's own error pages) needs no
+# collectstatic: whitenoise then serves the static files from where they are,
+# and Django serves the uploaded media itself. Production leaves both off.
+STATIC_FROM_SOURCES = env_bool("STATIC_FROM_SOURCES", DEBUG)
+SERVE_MEDIA = env_bool("SERVE_MEDIA", DEBUG)
 STORAGES = {
     # Public media: avatars (and Wagtail's images and documents).
     "default": env_storage("MEDIA_STORAGE", {}),
@@ -298,11 +304,14 @@ STORAGES = {
     "staticfiles": {
         "BACKEND": (
             "django.contrib.staticfiles.storage.StaticFilesStorage"
-            if DEBUG
+            if STATIC_FROM_SOURCES
             else "whitenoise.storage.CompressedManifestStaticFilesStorage"
         )
     },
 }
+if STATIC_FROM_SOURCES:
+    WHITENOISE_USE_FINDERS = True
+    WHITENOISE_AUTOREFRESH = True
 # Reject request bodies far larger than any form of ours needs.
 DATA_UPLOAD_MAX_MEMORY_SIZE = 2_621_440
 FILE_UPLOAD_MAX_MEMORY_SIZE = 2_621_440

@@ -1,8 +1,9 @@
-"""Site-wide endpoints that belong to no feature: the health check and the benchmark's
-constant page."""
+"""Site-wide endpoints that belong to no feature: the health check, the page for a
+refused form (CSRF) and the benchmark's constant page."""
 
 from django.db import DatabaseError, connection
 from django.http import HttpResponse, JsonResponse
+from django.shortcuts import render
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET
 
@@ -27,3 +28,10 @@ def benchmark_baseline(request):
     compares every page's throughput with this one's. Mounted only by
     `benchmark_urls`, which the benchmark's own server uses."""
     return HttpResponse("ok", content_type="text/plain")
+
+
+def csrf_failure(request, reason=""):
+    """A form sent without a valid token (an expired page, cookies off) gets the
+    site's own page. Django's built-in one carries an inline <style>, which the
+    Content-Security-Policy refuses, and speaks English only."""
+    return render(request, "403_csrf.html", status=403)

@@ -15,11 +15,24 @@ from wagtail.images.blocks import ImageChooserBlock
 from wagtail.models import Page
 from wagtail.search import index
 
-from community.blocks import HOME_BODY_BLOCKS
+from community.blocks import HOME_BODY_BLOCKS, THREADS_ON_PAGE, ThreadsOnPage
 from community.cache import cache_page_for_visitors, content_version
 
 
-class HomePage(Page):
+class VisitorCachedPage:
+    """Serves signed-out visitors one rendering of the page until the next write
+    (community.cache.cache_page_for_visitors); members get theirs rendered."""
+
+    def serves_visitors_from_cache(self, request) -> bool:
+        return True
+
+    def serve(self, request, *args, **kwargs):
+        if not self.serves_visitors_from_cache(request):
+            return super().serve(request, *args, **kwargs)
+        return cache_page_for_visitors(super().serve)(request, *args, **kwargs)
+
+
+class HomePage(VisitorCachedPage, Page):
     """The site root: editors arrange its sections; the community's lists fill them."""
 
     body = StreamField(
@@ -50,10 +63,11 @@ class HomePage(Page):
             translation.get_language(),
         ]
 
-    def serve(self, request, *args, **kwargs):
-        # Visitors share one rendering until the next write (community.cache); the
-        # sections stay cached on their own for members.
-        return cache_page_for_visitors(super().serve)(request, *args, **kwargs)
+    def get_context(self, request, *args, **kwargs):
+        context = super().get_context(request, *args, **kwargs)
+        # Each thread shows in one section only (community.blocks.ThreadsOnPage).
+        context[THREADS_ON_PAGE] = ThreadsOnPage(self.sections)
+        return context
 
     @property
     def leading_hero(self):
@@ -67,7 +81,7 @@ class HomePage(Page):
         return list(self.body)[1:] if self.leading_hero else list(self.body)
 
 
-class ContentPage(Page):
+class ContentPage(VisitorCachedPage, Page):
     """An ordinary page written by editors: help, guidelines, about."""
 
     intro = models.CharField(_("introduction"), max_length=255, blank=True)
@@ -103,7 +117,7 @@ class CalloutBlock(blocks.StructBlock):
         template = "community/blocks/callout.html"
 
 
-class HelpIndexPage(Page):
+class HelpIndexPage(VisitorCachedPage, Page):
     """The help centre: editors' answers to the questions members ask most."""
 
     intro = RichTextField(_("introduction"), blank=True, features=["bold", "italic", "link"])
@@ -140,7 +154,7 @@ class HelpArticleTag(TaggedItemBase):
         verbose_name_plural = _("help article tags")
 
 
-class HelpArticlePage(Page):
+class HelpArticlePage(VisitorCachedPage, Page):
     """One answer in the help centre; thread pages suggest it by category and tags."""
 
     summary = models.CharField(
@@ -218,6 +232,10 @@ class HelpArticlePage(Page):
         page.helpful_yes = self.helpful_yes
         page.helpful_no = self.helpful_no
         return page
+
+    def serves_visitors_from_cache(self, request) -> bool:
+        # A visitor who rated the article is thanked on it: that page is theirs.
+        return self.pk not in request.session.get(HELP_FEEDBACK_SESSION_KEY, [])
 
     def get_context(self, request, *args, **kwargs):
         context = super().get_context(request, *args, **kwargs)

@@ -131,6 +131,47 @@ def test_home_latest_unanswered_leaves_out_threads_with_replies(client):
     assert answered.title not in html
 
 
+def test_home_shows_each_thread_once_featured_first_then_sections_top_down(client):
+    now = timezone.now()
+    # Recently solved, recently active and without a reply: fits all three lists.
+    everywhere = ThreadFactory(title="The grinder stops after a second")
+    solve(everywhere, at=now)
+    solved = ThreadFactory(title="Milk froth too thin")
+    solve(solved, at=now - timedelta(hours=1))
+    type(everywhere).objects.filter(pk__in=[everywhere.pk, solved.pk]).update(reply_count=0)
+    waiting = ThreadFactory(title="Water tank leaks at the bottom")
+    publish_home(
+        section("latest_threads", show="solved", count=5),
+        section("latest_threads", show="active", count=5),
+        section("latest_threads", show="unanswered", count=5),
+        section("featured_threads", threads=[everywhere]),
+    )
+
+    html = html_of(client)
+
+    for thread in (everywhere, solved, waiting):
+        assert html.count(f">{thread.title}<") == 1, thread.title
+    # The editor's choice wins, though its section comes last; then the first section.
+    assert html.index("Featured discussions") < html.index(everywhere.title)
+    assert (
+        html.index("Recently solved") < html.index(solved.title) < html.index("Recent discussions")
+    )
+    assert html.index("Recent discussions") < html.index(waiting.title)
+
+
+def test_home_lists_fill_their_count_with_threads_not_shown_above(client):
+    threads = ThreadFactory.create_batch(4)
+    publish_home(
+        section("latest_threads", show="active", count=2),
+        section("latest_threads", show="active", count=2),
+    )
+
+    html = html_of(client)
+
+    assert html.count('class="thread-row"') == 4
+    assert all(html.count(f">{thread.title}<") == 1 for thread in threads)
+
+
 def test_home_section_heading_written_by_the_editor_replaces_the_default(client):
     publish_home(("latest_threads", {"heading": "Fixed by owners", "show": "solved", "count": 3}))
 
@@ -222,14 +263,19 @@ def test_home_migrated_default_body_shows_hero_categories_and_lists(client):
 
 
 def add_rows(rows: int):
-    """Categories, solved and tagged threads and announcements; every section shows them."""
+    """Categories, threads (every other one solved, some tagged) and announcements.
+
+    A thread shows in one section only, so the featured section takes a third of
+    the rows (at most ten) and the solved and active lists share the rest: every
+    section shows rows, from three rows on."""
     now = timezone.now()
     for number in range(rows):
         thread = ThreadFactory(category=CategoryFactory())
         thread.tags.add("descaling", f"tag-{thread.pk}")
-        solve(thread, at=now)
+        if number % 2 == 0:
+            solve(thread, at=now)
         Announcement.objects.create(title=f"News {number}", starts_at=now - timedelta(hours=1))
-    featured = list(type(thread).objects.order_by("-pk")[:10])
+    featured = list(type(thread).objects.order_by("-pk")[: min(10, max(1, rows // 3))])
     publish_home(
         hero(),
         section("announcements", count=10),
@@ -242,17 +288,18 @@ def add_rows(rows: int):
     )
 
 
-def test_home_queries_are_the_same_for_1_and_50_rows(client):
-    add_rows(1)
-    with_one, html = queries(client, "/")
-    assert html.count('class="announcement"') == 1
-    add_rows(49)
+def test_home_queries_are_the_same_for_3_and_50_rows(client):
+    add_rows(3)
+    with_three, html = queries(client, "/")
+    assert html.count('class="announcement"') == 3
+    assert html.count('class="thread-row"') == 3  # one in each list
+    add_rows(47)
     content_changed()  # rows written outside a request (community.cache)
     with_fifty, html = queries(client, "/")
 
     assert html.count('class="announcement"') == 10
     assert html.count('class="thread-row"') == 10 + 12 + 12
-    assert_same_queries(with_one, with_fifty, "home page")
+    assert_same_queries(with_three, with_fifty, "home page")
 
 
 def test_home_sections_come_from_the_cache_on_the_next_visit(client):

@@ -228,3 +228,105 @@ def test_the_home_page_is_cached_for_visitors_and_never_for_members(thread):
     member = UserFactory(display_name="Henriette Vasquez")
     assert "Henriette Vasquez" in html_of(signed_in(member), "/")
     assert "Henriette Vasquez" not in html_of(Client(), "/")
+
+
+# Wagtail pages ------------------------------------------------------------------------
+
+
+@pytest.fixture
+def help_article(db):
+    from community.models import HelpArticlePage, HelpIndexPage, HomePage
+
+    index = HelpIndexPage(title="Help centre", slug="help")
+    HomePage.objects.get().add_child(instance=index)
+    index.save_revision().publish()
+    article = HelpArticlePage(title="Descaling your grinder", slug="descaling", summary="How.")
+    index.add_child(instance=article)
+    article.save_revision().publish()
+    return article
+
+
+@pytest.fixture
+def content_page(db):
+    from community.models import ContentPage, HomePage
+
+    page = ContentPage(title="Community guidelines", slug="guidelines", intro="Be kind.")
+    HomePage.objects.get().add_child(instance=page)
+    page.save_revision().publish()
+    return page
+
+
+@pytest.fixture(params=["development", "production"])
+def https(request, settings):
+    """Development (DEBUG on, plain HTTP) and production-like settings (DEBUG off,
+    secure cookies, HTTPS, where Django also checks the Referer of every post)."""
+    production = request.param == "production"
+    settings.DEBUG = not production
+    settings.CSRF_COOKIE_SECURE = settings.SESSION_COOKIE_SECURE = production
+    return production
+
+
+def switch_language(visitor, token, *, path, https):
+    extra = {"secure": True, "HTTP_REFERER": f"https://testserver{path}"} if https else {}
+    return visitor.post(
+        reverse("set_language"),
+        {"language": "fr", "next": path, "csrfmiddlewaretoken": token},
+        **extra,
+    )
+
+
+@pytest.mark.parametrize("page", ["home", "help index", "help article", "content page"])
+def test_visitors_each_get_their_own_token_on_cached_wagtail_pages(
+    page, help_article, content_page, https
+):
+    path = {
+        "home": "/",
+        "help index": "/help/",
+        "help article": help_article.url,
+        "content page": content_page.url,
+    }[page]
+    tokens = []
+    for _ in range(2):
+        visitor = Client(enforce_csrf_checks=True)
+        response = visitor.get(path, secure=https)
+        assert response.status_code == 200, path
+        html = response.content.decode()
+        assert csrf_placeholder() not in html
+        found = set(CSRF_INPUT.findall(html))
+        assert len(found) == 1  # the language switcher and any other form share it
+        (token,) = found
+        assert all(earlier not in html for earlier in tokens)  # nobody else's token
+        tokens.append(token)
+
+        response = switch_language(visitor, token, path=path, https=https)
+
+        assert response.status_code == 302, response.content[:300]
+        assert response["Location"] == path
+    assert tokens[0] != tokens[1]
+
+
+@pytest.mark.parametrize("path", ["/", "/help/"])
+def test_wagtail_pages_stay_cached_for_visitors(help_article, path):
+    first = count_queries(Client(), path)
+    with CaptureQueriesContext(connection) as context:
+        html_of(Client(), path)
+    # Only Wagtail's routing to the page (site, page and restriction lookups) runs again.
+    assert len(context.captured_queries) < first
+    assert not [
+        q
+        for q in context.captured_queries
+        if any(table in q["sql"] for table in ('"community_thread"', '"community_helparticlepage"'))
+    ]
+
+
+def test_a_page_that_used_the_visitors_real_token_is_not_stored(thread, monkeypatch):
+    from community import context_processors
+
+    # Templates given the real token (not the placeholder) make the page the
+    # visitor's own: it is served to them and not kept for the next one.
+    monkeypatch.setattr(context_processors, "renders_for_page_cache", lambda request: False)
+    path = thread.get_absolute_url()
+    first = Client(enforce_csrf_checks=True)
+    first_token = CSRF_INPUT.search(html_of(first, path)).group(1)
+    assert count_queries(Client(), path) > 0  # rendered again, not from the cache
+    assert first_token not in html_of(Client(), path)

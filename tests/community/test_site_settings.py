@@ -239,3 +239,76 @@ def test_settings_cost_one_query_per_page_whatever_the_rows(client):
     for _ in range(49):
         ThreadFactory()
     assert _count(client) == with_one
+
+
+SETTINGS_URL = "/admin/settings/community/communitysettings/"
+
+
+def _settings_form(**changes) -> dict:
+    from wagtail.test.utils.form_data import nested_form_data, streamfield
+
+    rules = CommunitySettings.load()
+    fields = {
+        name: getattr(rules, name)
+        for name in (
+            "first_response_hours",
+            "claim_expiry_hours",
+            "report_auto_hide_threshold",
+            "premoderation_first_posts",
+            "premoderation_new_member_posts",
+            "premoderation_max_links",
+            "community_name",
+            "brand_colour",
+        )
+    }
+    fields.update(logo="", footer_links=streamfield([]), contact_channels=streamfield([]))
+    fields.update(changes)
+    return nested_form_data(fields)
+
+
+def test_an_editor_opens_and_saves_the_community_settings(editor, editor_client):
+    from accounts.roles import EDIT_SITE_SETTINGS_PERMISSION
+
+    assert editor.has_perm(EDIT_SITE_SETTINGS_PERMISSION)
+    response = editor_client.get(SETTINGS_URL, follow=True)
+    assert response.status_code == 200
+    assert 'data-contentpath="first_response_hours"' in response.content.decode()
+    edit_url = response.redirect_chain[-1][0] if response.redirect_chain else SETTINGS_URL
+
+    response = editor_client.post(edit_url, _settings_form(first_response_hours=8))
+
+    assert response.status_code == 302, response.content.decode()[:2000]
+    assert CommunitySettings.objects.get().first_response_hours == 8
+
+
+def test_an_editor_finds_the_community_settings_in_the_admin_menu(editor_client):
+    assert SETTINGS_URL in editor_client.get("/admin/").content.decode()
+
+
+def test_a_member_may_neither_open_nor_save_the_community_settings(member_client):
+    before = CommunitySettings.load().first_response_hours
+    response = member_client.get(SETTINGS_URL)
+    assert response.status_code in (302, 403)
+    assert 'data-contentpath="first_response_hours"' not in response.content.decode()
+
+    edit_url = f"{SETTINGS_URL}{CommunitySettings.load().pk}/"
+    member_client.post(edit_url, _settings_form(first_response_hours=before + 5))
+
+    assert CommunitySettings.objects.get().first_response_hours == before
+
+
+def test_the_editors_settings_permission_migration_reverses():
+    from importlib import import_module
+
+    from django.apps import apps
+    from django.contrib.auth.models import Group
+
+    migration = import_module("community.migrations.0019_editors_change_community_settings")
+    editors = Group.objects.get(name="Editors")
+    has_it = lambda: editors.permissions.filter(codename="change_communitysettings").exists()  # noqa: E731
+    assert has_it()
+
+    migration.backwards(apps, None)
+    assert not has_it()
+    migration.forwards(apps, None)
+    assert has_it()

@@ -15,7 +15,7 @@ from django.test.utils import override_settings
 from django.utils import timezone
 
 from community.cache import content_changed
-from community.config.demo.accounts import ensure_accounts
+from community.config.demo.accounts import backdate_member_since, ensure_accounts
 from community.config.demo.content import ACCOUNTS
 from community.config.demo.editorial import (
     ensure_announcements,
@@ -64,6 +64,8 @@ def load_demo() -> DemoLoaded:
         done["site_name"] = ensure_community_name()
         done["pages"] = ensure_pages(home)
         done["footer_items"] = ensure_site_footer()
+        # Last: the accounts joined before the first act the story gave them.
+        backdate_member_since(accounts)
     # Written outside a request: cached pages must not keep showing the old content.
     content_changed()
     # The index tasks enqueued while seeding went nowhere (see NO_BACKGROUND_TASKS):

@@ -248,6 +248,45 @@ def test_seed_demo_spreads_activity_over_the_past_weeks(seeded):
         assert reply.thread.created_at < reply.created_at < now
 
 
+def _first_acts() -> dict[int, object]:
+    """Each account's first post, vote, "me too", follow or report."""
+    from moderation.models import Report
+
+    firsts = {}
+    for model, field in (
+        (Thread, "author"),
+        (Reply, "author"),
+        (HelpfulVote, "user"),
+        (MeToo, "user"),
+        (Follow, "user"),
+        (Report, "reporter"),
+    ):
+        rows = model.objects.values(f"{field}_id").annotate(first=Min("created_at"))
+        for row in rows:
+            user_id, first = row[f"{field}_id"], row["first"]
+            if user_id is not None and (user_id not in firsts or first < firsts[user_id]):
+                firsts[user_id] = first
+    return firsts
+
+
+def test_seed_demo_members_joined_before_their_first_post(seeded):
+    firsts = _first_acts()
+    joined = dict(User.objects.values_list("pk", "date_joined"))
+
+    assert firsts, "the story has posts"
+    late = {pk: (joined[pk], first) for pk, first in firsts.items() if joined[pk] >= first}
+    assert not late
+    # Not all on one day: the demo's members joined at different times.
+    assert len({joined[pk].date() for pk in firsts}) > 1
+
+
+def test_seed_demo_members_join_dates_stay_on_a_second_run(seed):
+    seed()
+    joined = dict(User.objects.values_list("pk", "date_joined"))
+    seed()
+    assert dict(User.objects.values_list("pk", "date_joined")) == joined
+
+
 def test_seed_demo_twice_changes_nothing(seed):
     seed()
     counts = _table_counts()
