@@ -21,6 +21,7 @@ from community.config.demo.editorial import (
     ensure_announcements,
     ensure_pages,
     ensure_site_footer,
+    ensure_site_logo,
 )
 from community.config.demo.moderation import ensure_moderation_demo, ensure_spam_reply
 from community.config.demo.threads import ensure_categories, ensure_threads, established_members
@@ -61,6 +62,7 @@ def load_demo() -> DemoLoaded:
         done["announcements"] = ensure_announcements(now=now)
         done["pages"] = ensure_pages(home)
         done["footer_items"] = ensure_site_footer()
+        done["logo"] = ensure_site_logo()
     # Written outside a request: cached pages must not keep showing the old content.
     content_changed()
     # The index tasks enqueued while seeding went nowhere (see NO_BACKGROUND_TASKS):

@@ -36,6 +36,7 @@ SUMMARY_LABELS = {
     "announcements": "announcements",
     "pages": "pages written",
     "footer_items": "footer links and contacts",
+    "logo": "logo set",
 }
 
 
