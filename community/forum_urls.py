@@ -37,6 +37,7 @@ urlpatterns = [
     ),
     path("help-feedback/<int:page_id>/", views.help_feedback, name="help_feedback"),
     path("notifications/", views.notification_list, name="notification_list"),
+    path("notifications/latest/", views.notification_menu, name="notification_menu"),
     path("notifications/read-all/", views.notifications_read_all, name="notifications_read_all"),
     path("notifications/<int:pk>/open/", views.notification_open, name="notification_open"),
 ]

@@ -144,4 +144,5 @@ class NotificationQuerySet(models.QuerySet):
         return self.filter(read_at__isnull=True)
 
     def for_inbox(self):
-        return self.select_related("actor", "thread").order_by("-created_at", "-pk")
+        # The reply too: its text is shown, and whether it is official decides the wording.
+        return self.select_related("actor", "thread", "reply").order_by("-created_at", "-pk")

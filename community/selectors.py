@@ -31,6 +31,7 @@ from community.search import SEARCH_RESULTS_MAX, fold, query_words, relevance, t
 
 THREADS_PER_PAGE = 30
 REPLIES_PER_PAGE = 50
+NOTIFICATIONS_IN_MENU = 6
 NOTIFICATIONS_PER_PAGE = 30
 DUPLICATES_LIMIT = 20
 # Paginator.get_page() answers a number past the end with the last page.
@@ -353,6 +354,11 @@ def revision_list(*, post):
 def notification_list(*, user, page_number=1) -> Page:
     notifications = Notification.objects.for_recipient(user).for_inbox()
     return Paginator(notifications, NOTIFICATIONS_PER_PAGE).get_page(page_number)
+
+
+def notification_latest(*, user, limit: int = NOTIFICATIONS_IN_MENU) -> list[Notification]:
+    """The bell's dropdown: a member's latest notifications, read or not (one query)."""
+    return list(Notification.objects.for_recipient(user).for_inbox()[:limit])
 
 
 def unread_notification_count(*, user) -> int:

@@ -19,6 +19,7 @@ from django.http import (
 from django.shortcuts import get_object_or_404, redirect, render, resolve_url
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
+from django.views.decorators.vary import vary_on_headers
 from django_htmx.http import HttpResponseClientRedirect
 from wagtail import hooks
 
@@ -267,6 +268,9 @@ def thread_detail(request, pk, slug=None):
         # One address per thread, so links and search engines agree.
         query = f"?{request.GET.urlencode()}" if request.GET else ""
         return HttpResponsePermanentRedirect(thread.get_absolute_url() + query)
+    if request.user.is_authenticated:
+        # Before the page renders, so that the header's bell counts what is left.
+        services.notifications_mark_thread_read(user=request.user, thread_id=thread.pk)
     context = _thread_context(request, thread, page_number=request.GET.get("page", 1))
     return render(request, "community/thread_detail.html", context)
 
@@ -555,6 +559,19 @@ def reply_recommend(request, pk):
 def notification_list(request):
     page = selectors.notification_list(user=request.user, page_number=request.GET.get("page", 1))
     return render(request, "community/notification_list.html", {"page": page})
+
+
+@login_required
+@require_GET
+@vary_on_headers("HX-Request")
+def notification_menu(request):
+    """The bell's dropdown, fetched by htmx; without it, the bell is a link to the page."""
+    if not request.htmx:
+        return redirect("community:notification_list")
+    notifications = selectors.notification_latest(user=request.user)
+    return render(
+        request, "community/_notification_menu_fragment.html", {"notifications": notifications}
+    )
 
 
 @login_required

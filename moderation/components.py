@@ -145,3 +145,38 @@ class CannedResponsePicker(ThreadStaffTool):
         if not (parent_context or {}).get("canned_responses"):
             return ""
         return super().render_html(parent_context)
+
+
+class HeaderStaffLinks(Component):
+    """The moderator's ways to work, with their counts, in the site header: the
+    queue (awaiting, overdue), the posts to approve and the reports to review.
+
+    `place` is "menu" (every screen: inside the header's menu), "bar" (wide screens:
+    the queue in the header's line) or "badge" (how much awaits, on the menu's
+    button). The counts come from moderation's context processor (lazy, one query
+    apiece, shared by the places of one page)."""
+
+    templates = {
+        "menu": "moderation/_header_menu_links.html",
+        "bar": "moderation/_header_bar_links.html",
+        "badge": "moderation/_header_badge.html",
+    }
+
+    def __init__(self, user, place: str):
+        self.place = place
+        self.template_name = self.templates[place]
+        self.shown = permissions.can_moderate(user)
+
+    def render_html(self, parent_context=None):
+        if not self.shown or not (parent_context or {}).get("moderation_queue"):
+            return ""
+        return super().render_html(parent_context)
+
+    def get_context_data(self, parent_context=None):
+        context = parent_context or {}
+        return {
+            "queue": context.get("moderation_queue"),
+            "pending": context.get("moderation_pending"),
+            "reports": context.get("moderation_reports"),
+            "request": context.get("request"),
+        }

@@ -105,3 +105,19 @@ hooks.register("community_thread_staff_tools", components.ResponseDueNote)
 hooks.register("community_thread_staff_tools", components.ThreadStaffTools)
 hooks.register("community_reply_form_notes", components.ReplyAssigneeNote)
 hooks.register("community_reply_editor_tools", components.CannedResponsePicker)
+
+
+# The site header's staff links: built with the viewer, one place per hook.
+@hooks.register("community_header_menu")
+def header_menu_links(user):
+    return components.HeaderStaffLinks(user, "menu")
+
+
+@hooks.register("community_header_bar")
+def header_bar_links(user):
+    return components.HeaderStaffLinks(user, "bar")
+
+
+@hooks.register("community_header_badge")
+def header_badge(user):
+    return components.HeaderStaffLinks(user, "badge")

@@ -8,7 +8,11 @@ so callers write `services.reply_create(...)`.
 
 from community.services.counters import thread_recount, thread_refresh_replies
 from community.services.help import deflection_record, help_article_record_feedback
-from community.services.inbox import notification_mark_read, notifications_mark_all_read
+from community.services.inbox import (
+    notification_mark_read,
+    notifications_mark_all_read,
+    notifications_mark_thread_read,
+)
 from community.services.marks import (
     reply_set_helpful,
     thread_set_follow,
@@ -37,6 +41,7 @@ __all__ = [
     "normalize_tags",
     "notification_mark_read",
     "notifications_mark_all_read",
+    "notifications_mark_thread_read",
     "post_hide",
     "post_restore",
     "reply_create",

@@ -1,10 +1,12 @@
 from functools import lru_cache
+from html import unescape
 
 from django import template
 from django.contrib.auth.models import AnonymousUser
 from django.utils import timezone
-from django.utils.html import format_html_join
+from django.utils.html import format_html_join, strip_tags
 from django.utils.safestring import mark_safe
+from django.utils.text import Truncator
 from wagtail import hooks
 
 from community import permissions
@@ -113,3 +115,27 @@ def _tools(context, hook_name: str, *objects):
         if tool is not None:
             parts.append(tool.render_html(context) if hasattr(tool, "render_html") else tool)
     return format_html_join("", "{}", ((part,) for part in parts))
+
+
+@register.simple_tag(takes_context=True)
+def header_tools(context, place: str):
+    """The other apps' links in the site header, for the viewer: "menu" inside the
+    header's menu (hook "community_header_menu"), "badge" on the menu's button
+    ("community_header_badge"), "bar" in the header's line on wide screens
+    ("community_header_bar"); each called with the viewer. They read what the
+    context processors put in the context, counted once per request."""
+    return _tools(context, HEADER_TOOL_HOOKS[place])
+
+
+HEADER_TOOL_HOOKS = {
+    "menu": "community_header_menu",
+    "badge": "community_header_badge",
+    "bar": "community_header_bar",
+}
+
+
+@register.filter
+def post_excerpt(html: str, length: int = 140) -> str:
+    """A post's rendered HTML as one line of plain text, cut at a word near `length`."""
+    text = " ".join(strip_tags(html or "").split())
+    return Truncator(unescape(text)).chars(length)

@@ -174,7 +174,8 @@ def test_the_logo_replaces_the_text_name(client, settings, tmp_path):
     brand = _brand(_page(client))
 
     assert re.search(r'<img [^>]*alt="Brio Owners Club"', brand)
-    assert 'height="40"' in brand
+    # Twice the 40 px it is shown at, so that it stays sharp on high-density screens.
+    assert 'height="80"' in brand
     assert 'class="site-header__logo"' in brand
 
 

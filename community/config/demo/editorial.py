@@ -1,5 +1,5 @@
 """What the content editors own in the Wagtail admin: the home page, the
-guidelines, the help centre, announcements and the site footer.
+guidelines, the help centre, announcements, the site footer and the logo.
 
 Each is written only where nobody has yet (a page by its slug, an announcement
 by its title, the footer while it is empty), so a second run never overwrites
@@ -9,11 +9,14 @@ an editor's work.
 from copy import deepcopy
 from datetime import timedelta
 
+from django.core.files.images import ImageFile
+from wagtail.images.models import Image
 from wagtail.rich_text import RichText
 
 from community.config.demo.content import (
     ANNOUNCEMENTS,
     CONTENT_PAGES,
+    DATA,
     HELP_ARTICLES,
     HELP_INDEX,
     HOME_BODY,
@@ -170,3 +173,23 @@ def ensure_site_footer() -> int:
 def _stream(block_type: str, values: list[dict]) -> list[dict]:
     """StreamField data: one block of `block_type` for each value."""
     return [{"type": block_type, "value": value} for value in values]
+
+
+LOGO_FILE = DATA / "maison-brio-logo.png"
+LOGO_TITLE = "Maison Brio logo"
+
+
+def ensure_site_logo() -> int:
+    """Maison Brio's logo in the header: registered once as a Wagtail image (found
+    again by its title) and set in the site settings only where editors have set
+    none. Returns 1 when this run set it."""
+    rules = CommunitySettings.load()
+    if rules.logo_id:
+        return 0
+    logo = Image.objects.filter(title=LOGO_TITLE).first()
+    if logo is None:
+        with LOGO_FILE.open("rb") as file:
+            logo = Image.objects.create(title=LOGO_TITLE, file=ImageFile(file, name=LOGO_FILE.name))
+    rules.logo = logo
+    rules.save(update_fields=["logo"])
+    return 1

@@ -22,6 +22,7 @@ from community.config.demo.editorial import (
     ensure_community_name,
     ensure_pages,
     ensure_site_footer,
+    ensure_site_logo,
 )
 from community.config.demo.moderation import ensure_moderation_demo, ensure_spam_reply
 from community.config.demo.threads import ensure_categories, ensure_threads, established_members
@@ -64,6 +65,7 @@ def load_demo() -> DemoLoaded:
         done["site_name"] = ensure_community_name()
         done["pages"] = ensure_pages(home)
         done["footer_items"] = ensure_site_footer()
+        done["logo"] = ensure_site_logo()
         # Last: the accounts joined before the first act the story gave them.
         backdate_member_since(accounts)
     # Written outside a request: cached pages must not keep showing the old content.

@@ -7,6 +7,7 @@ from django.core.management import call_command
 from django.db.models import Count, F, Max, Min, Q
 from django.utils import timezone
 from taggit.models import Tag
+from wagtail.images.models import Image
 from wagtail.models import Page
 from wagtail.models import Revision as PageRevision
 
@@ -32,7 +33,9 @@ MEMBER_USERNAMES = [spec["username"] for spec in ACCOUNTS if spec["role"] == "me
 
 
 @pytest.fixture
-def seed(db, settings):
+def seed(db, settings, tmp_path):
+    # The demo's logo is stored as a Wagtail image: in a folder of this test's own.
+    settings.MEDIA_ROOT = tmp_path
     # The real hasher is slow on purpose; the command's behaviour does not depend on it.
     settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
 
@@ -297,6 +300,18 @@ def test_seed_demo_twice_changes_nothing(seed):
     assert _table_counts() == counts
     assert _snapshot() == snapshot
     assert "already in place" in output
+
+
+def test_seed_demo_sets_the_brand_logo_once(seed, client):
+    seed()
+    logo = CommunitySettings.load().logo
+    assert logo is not None and logo.title == "Maison Brio logo"
+    assert 'class="site-header__logo"' in client.get("/community/").content.decode()
+
+    seed()
+
+    assert Image.objects.count() == 1
+    assert CommunitySettings.load().logo == logo
 
 
 @pytest.mark.parametrize("path", ["/", "/help/", "/guidelines/", "/community/"])

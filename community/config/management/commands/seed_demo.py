@@ -38,6 +38,7 @@ SUMMARY_LABELS = {
     "site_name": "community named",
     "pages": "pages written",
     "footer_items": "footer links and contacts",
+    "logo": "logo set",
 }
 
 
