@@ -40,6 +40,22 @@ def test_bell_menu_lists_the_latest_notifications_with_actor_and_excerpt(thread,
     assert 'href="/community/notifications/"' in content  # and the way to all of them
 
 
+def test_each_notification_shows_its_actors_avatar_in_the_menu_and_on_the_page(
+    thread, member_client
+):
+    _reply(thread, author=UserFactory(username="zoe", display_name="Zoé Replier"))
+
+    for response in (
+        member_client.get(MENU, **HTMX),
+        member_client.get("/community/notifications/"),
+    ):
+        item = re.search(r'<li class="notification.*?</li>', response.content.decode(), re.S)
+        assert item, "no notification listed"
+        assert re.search(
+            r'class="avatar avatar--medium avatar--initial[^"]*"[^>]*>Z<', item.group(0)
+        )
+
+
 def test_bell_menu_shows_only_the_viewers_own_notifications(thread, other_member):
     _reply(thread, author=UserFactory(display_name="Ana Replier"))
 
