@@ -6,7 +6,7 @@ import pytest
 from django.test import Client
 
 from community import services
-from community.models import Reply, Thread, Visibility
+from community.models import Notification, Reply, Thread, Visibility
 from tests.community.helpers import database_state
 from tests.factories import CategoryFactory
 
@@ -70,6 +70,22 @@ def test_hidden_thread_is_404_but_its_page_stays_readable_by_author_and_staff(
     if method == "get" and path == "/community/t/{thread}/{slug}/" and reads_hidden_page:
         assert response.status_code == 200
         assert "Hidden by a moderator" in response.content.decode()
+        # Reading a thread marks the reader's own notifications about it read; nothing else.
+        reader = request.getfixturevalue(role)
+        read_now = set(
+            Notification.objects.filter(recipient=reader, read_at__isnull=False).values_list(
+                "pk", flat=True
+            )
+        )
+        before["notifications"] = [
+            (pk, read_at) for pk, read_at in before["notifications"] if pk not in read_now
+        ]
+        after = database_state()
+        after["notifications"] = [
+            (pk, read_at) for pk, read_at in after["notifications"] if pk not in read_now
+        ]
+        assert after == before
+        return
     elif method == "get" and path == "/community/t/{thread}/" and reads_hidden_page:
         assert response.status_code == 301
     else:
