@@ -11,6 +11,7 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import (
+    Http404,
     HttpResponseBadRequest,
     HttpResponsePermanentRedirect,
 )
@@ -20,7 +21,7 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 from django_htmx.http import HttpResponseClientRedirect
 from wagtail import hooks
 
-from community import help_selectors, limits, permissions, selectors, services
+from community import help_selectors, legal, limits, permissions, selectors, services
 from community.cache import cache_page_for_visitors
 from community.forms import (
     AskForm,
@@ -567,3 +568,14 @@ def help_feedback(request, page_id):
         return render(request, "community/_help_feedback_fragment.html", {"given": True})
     messages.success(request, _("Thanks for your feedback."))
     return redirect(article.get_url(request) or "/")
+
+
+@require_GET
+def legal_page(request, kind):
+    """The published page of a legal kind (privacy, terms, notice), wherever editors
+    keep it: the footer and the sign-up form link here, so no link breaks when a
+    page is moved or renamed."""
+    page = legal.legal_page_get(kind)
+    if page is None:
+        raise Http404(_("This page is not published yet."))
+    return redirect(page.get_url(request))

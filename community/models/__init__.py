@@ -32,6 +32,8 @@ from community.models.pages import (
     HelpArticleTag,
     HelpIndexPage,
     HomePage,
+    LegalKind,
+    LegalPage,
 )
 from community.models.site_settings import (
     DEFAULT_BRAND_COLOUR,
@@ -70,6 +72,8 @@ __all__ = [
     "HelpIndexPage",
     "HelpfulVote",
     "HomePage",
+    "LegalKind",
+    "LegalPage",
     "MeToo",
     "MemberMark",
     "Notification",

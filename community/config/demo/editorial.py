@@ -1,5 +1,5 @@
 """What the content editors own in the Wagtail admin: the home page, the
-guidelines, the help centre, announcements and the site footer.
+guidelines, the help centre, the legal pages, announcements and the site footer.
 
 Each is written only where nobody has yet (a page by its slug, an announcement
 by its title, the footer while it is empty), so a second run never overwrites
@@ -18,6 +18,7 @@ from community.config.demo.content import (
     HELP_ARTICLES,
     HELP_INDEX,
     HOME_BODY,
+    LEGAL_PAGES,
     SITE_CONTACT_CHANNELS,
     SITE_FOOTER_LINKS,
 )
@@ -29,6 +30,7 @@ from community.models import (
     HelpArticlePage,
     HelpIndexPage,
     HomePage,
+    LegalPage,
     Thread,
 )
 
@@ -57,6 +59,28 @@ def ensure_pages(home: HomePage) -> int:
     if home.latest_revision_id is None:
         home.body = _home_body(help_id=help_index.pk)
         home.save_revision().publish()
+        written += 1
+    return written
+
+
+def ensure_legal_pages(home: HomePage) -> int:
+    """The privacy policy, terms of use and legal notice, each created only if no page
+    of its kind exists yet (wherever an editor moved it)."""
+    site_name = settings.WAGTAIL_SITE_NAME
+    existing = set(LegalPage.objects.values_list("kind", flat=True))
+    written = 0
+    for spec in LEGAL_PAGES:
+        if spec["kind"] in existing or home.get_children().filter(slug=spec["slug"]).exists():
+            continue
+        page = LegalPage(
+            kind=spec["kind"],
+            title=spec["title"],
+            slug=spec["slug"],
+            intro=spec["intro"].format(site_name=site_name),
+            body=spec["body"].format(site_name=site_name),
+        )
+        home.add_child(instance=page)
+        page.save_revision().publish()
         written += 1
     return written
 

@@ -19,6 +19,7 @@ from community.config.demo.accounts import ensure_accounts
 from community.config.demo.content import ACCOUNTS
 from community.config.demo.editorial import (
     ensure_announcements,
+    ensure_legal_pages,
     ensure_pages,
     ensure_site_footer,
 )
@@ -60,6 +61,7 @@ def load_demo() -> DemoLoaded:
         done += ensure_moderation_demo(accounts, now=now)
         done["announcements"] = ensure_announcements(now=now)
         done["pages"] = ensure_pages(home)
+        done["legal_pages"] = ensure_legal_pages(home)
         done["footer_items"] = ensure_site_footer()
     # Written outside a request: cached pages must not keep showing the old content.
     content_changed()

@@ -35,6 +35,7 @@ SUMMARY_LABELS = {
     "claims": "threads claimed",
     "announcements": "announcements",
     "pages": "pages written",
+    "legal_pages": "legal pages written",
     "footer_items": "footer links and contacts",
 }
 
