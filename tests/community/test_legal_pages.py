@@ -38,7 +38,7 @@ def test_footer_links_are_french_for_french_readers(client):
     content = client.get("/community/").content.decode()
 
     assert "Politique de confidentialité" in content
-    assert "Conditions d’utilisation" in content
+    assert "Conditions d\u2019utilisation" in content
     assert "Mentions légales" in content
 
 
