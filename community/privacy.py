@@ -6,9 +6,10 @@ the thread titles joined in.
 """
 
 from django.db import transaction
+from django.db.models import Q
 
 from community.cache import content_changed
-from community.models import Follow, HelpfulVote, MeToo, Notification, Reply, Thread
+from community.models import Follow, HelpfulVote, MeToo, Notification, Reply, Revision, Thread
 
 
 def _iso(value):
@@ -16,8 +17,8 @@ def _iso(value):
 
 
 def member_data_sections(user) -> dict:
-    """The member's posts (hidden ones too, with their visibility), votes, follows
-    and notifications."""
+    """The member's posts (hidden ones too, with their visibility) and their
+    earlier versions, votes, follows and notifications."""
     threads = Thread.objects.filter(author=user).order_by("created_at", "pk")
     replies = Reply.objects.filter(author=user).order_by("created_at", "pk")
     return {
@@ -64,6 +65,19 @@ def member_data_sections(user) -> dict:
                 "created_at",
                 "edited_at",
             )
+        ],
+        # The text of the member's posts before each edit (edits keep revisions).
+        "earlier_versions": [
+            {
+                "thread": row["thread_id"],
+                "reply": row["reply_id"],
+                "title": row["title"],
+                "body": row["body"],
+                "replaced_at": _iso(row["created_at"]),
+            }
+            for row in Revision.objects.filter(Q(thread__author=user) | Q(reply__author=user))
+            .order_by("created_at", "pk")
+            .values("thread_id", "reply_id", "title", "body", "created_at")
         ],
         "votes": {
             "helpful": [

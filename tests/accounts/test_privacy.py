@@ -31,15 +31,19 @@ def download(client) -> dict:
 
 def give_activity(member, other, rows: int = 1) -> None:
     """`rows` of each kind of data about `member`, one of their replies hidden."""
+    from moderation.services.reports import report_create
+
     for n in range(rows):
         thread = ThreadFactory(author=member, title=f"My grinder jams, case {n}")
-        ReplyFactory(thread=thread, author=member, body=f"Still jammed {n}.")
+        reply = ReplyFactory(thread=thread, author=member, body=f"Stil jammed {n}.")
+        services.reply_edit(editor=member, reply=reply, body=f"Still jammed {n}.")
         others = ThreadFactory(author=other)
         peer = ReplyFactory(thread=others, author=other)
         services.reply_set_helpful(user=member, reply=peer, helpful=True)
         services.thread_set_me_too(user=member, thread=others, me_too=True)
         services.thread_set_follow(user=member, thread=others, following=True)
         Notification.objects.create(recipient=member, kind="reply", actor=other, thread=thread)
+        report_create(reporter=member, thread=others, reply=peer, reason="spam")
     ReplyFactory(author=member, body="A reply moderators hid.", visibility=Visibility.HIDDEN)
 
 
@@ -72,6 +76,8 @@ def test_export_holds_the_members_data_and_hidden_posts(member, other_member, cl
     assert len(data["votes"]["me_too"]) == 1
     assert len(data["follows"]) == 1
     assert [n["kind"] for n in data["notifications"]] == ["reply"]
+    assert [version["body"] for version in data["earlier_versions"]] == ["Stil jammed 0."]
+    assert [report["reason"] for report in data["reports"]] == ["spam"]
 
 
 def test_export_never_holds_another_members_data(member, other_member, client):
@@ -83,6 +89,7 @@ def test_export_never_holds_another_members_data(member, other_member, client):
     assert data["profile"]["username"] == member.username
     assert data["threads"] == []
     assert data["notifications"] == []
+    assert data["earlier_versions"] == data["reports"] == []
     assert other_member.email not in json.dumps(data)
 
 
