@@ -231,3 +231,21 @@ def test_visitors_cannot_close_anything(client):
     assert response.status_code == 302
     assert response["Location"].startswith("/accounts/login/")
     assert User.objects.filter(closed_at__isnull=False).count() == 0
+
+
+def test_a_closed_account_is_not_offered_for_suspension(member, moderator, moderator_client):
+    from moderation.permissions import can_suspend
+
+    client = Client()
+    client.force_login(member)
+    close(client)
+    member.refresh_from_db()
+    url = f"/moderation/u/{member.username}/suspend/"
+
+    page = moderator_client.get(url)
+    moderator_client.post(url, {"duration": "7", "reason": "Spam."})
+
+    assert "This account is closed: it cannot post any more." in page.content.decode()
+    assert not can_suspend(moderator, member)
+    member.refresh_from_db()
+    assert member.suspended_until is None
