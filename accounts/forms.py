@@ -56,3 +56,28 @@ class ProfileForm(forms.ModelForm):
             )
             return square.as_file("avatar")
         return avatar
+
+
+class CloseAccountForm(forms.Form):
+    """Closing an account cannot be undone: the member proves it is them, and says so."""
+
+    password = forms.CharField(
+        label=_("Your password"),
+        strip=False,
+        widget=forms.PasswordInput(attrs={"autocomplete": "current-password"}),
+    )
+    confirm = forms.BooleanField(
+        label=_("I understand that my account will be closed for good."),
+        required=True,
+        error_messages={"required": _("Tick the box to confirm that you want to close it.")},
+    )
+
+    def __init__(self, *args, user, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.user = user
+
+    def clean_password(self):
+        password = self.cleaned_data["password"]
+        if not self.user.check_password(password):
+            raise forms.ValidationError(_("This is not your password."), code="wrong_password")
+        return password

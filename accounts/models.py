@@ -53,6 +53,20 @@ class User(AbstractUser):
     suspended_until = models.DateTimeField(_("suspended until"), null=True, blank=True)
     suspension_reason = models.CharField(_("reason for suspension"), max_length=500, blank=True)
 
+    # Consent given at sign-up: when, and which published revision of the terms of
+    # use and of the privacy policy the member saw (Wagtail revision ids, kept as
+    # plain numbers so that the record outlives any clean-up of old revisions).
+    terms_accepted_at = models.DateTimeField(_("terms accepted at"), null=True, blank=True)
+    accepted_terms_revision = models.PositiveIntegerField(
+        _("terms of use revision accepted"), null=True, blank=True
+    )
+    accepted_privacy_revision = models.PositiveIntegerField(
+        _("privacy policy revision accepted"), null=True, blank=True
+    )
+
+    # A closed account is anonymised and inactive; its posts stay, signed "former member".
+    closed_at = models.DateTimeField(_("closed at"), null=True, blank=True)
+
     objects = UserManagerWithQuerySet()
 
     class Meta(AbstractUser.Meta):
@@ -70,10 +84,18 @@ class User(AbstractUser):
 
     def get_full_name(self) -> str:
         # What Wagtail's admin (audit log, history) shows for a person.
+        if self.closed_at is not None:
+            return self.public_name
         return self.display_name or super().get_full_name()
 
     @property
+    def is_closed(self) -> bool:
+        return self.closed_at is not None
+
+    @property
     def public_name(self) -> str:
+        if self.closed_at is not None:
+            return str(_("Former member"))
         return self.display_name or self.username
 
     def get_absolute_url(self):

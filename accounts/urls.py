@@ -6,5 +6,8 @@ app_name = "accounts"
 
 urlpatterns = [
     path("accounts/profile/", views.profile_edit, name="profile_edit"),
+    path("accounts/privacy/", views.privacy, name="privacy"),
+    path("accounts/privacy/data/", views.data_export, name="data_export"),
+    path("accounts/privacy/close/", views.account_close, name="account_close"),
     path("accounts/unsubscribe/<str:token>/", views.unsubscribe, name="unsubscribe"),
 ]

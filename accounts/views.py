@@ -1,17 +1,23 @@
+import json
 from http import HTTPStatus
 
 from allauth.account import views as allauth_views
 from django.contrib import messages
+from django.contrib.auth import logout
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import NON_FIELD_ERRORS
-from django.http import Http404
+from django.core.serializers.json import DjangoJSONEncoder
+from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
+from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_http_methods
 
-from accounts.forms import ProfileForm
+from accounts import services
+from accounts.forms import CloseAccountForm, ProfileForm
 from accounts.models import EmailNotifications, User
+from accounts.permissions import check_export_data, close_account_refusal
 from accounts.tokens import read_unsubscribe_token
 
 
@@ -27,6 +33,52 @@ def profile_edit(request):
     else:
         form = ProfileForm(instance=request.user)
     return render(request, "accounts/profile_edit.html", {"form": form})
+
+
+@login_required
+@require_http_methods(["GET"])
+def privacy(request):
+    """The account's privacy settings: download a copy of one's data, close the account."""
+    return render(
+        request,
+        "accounts/privacy.html",
+        {"close_refusal": close_account_refusal(request.user)},
+    )
+
+
+@login_required
+@require_http_methods(["POST"])
+def data_export(request):
+    """The signed-in member's own data as a JSON file; nobody else's can be asked for."""
+    check_export_data(request.user)
+    data = services.user_data_export(user=request.user)
+    response = HttpResponse(
+        json.dumps(data, cls=DjangoJSONEncoder, ensure_ascii=False, indent=2),
+        content_type="application/json; charset=utf-8",
+    )
+    filename = f"my-data-{timezone.now():%Y-%m-%d}.json"
+    response["Content-Disposition"] = f'attachment; filename="{filename}"'
+    response["Cache-Control"] = "private, no-store"
+    return response
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def account_close(request):
+    """Close one's own account, after re-entering the password."""
+    refusal = close_account_refusal(request.user)
+    if refusal:
+        return render(request, "accounts/account_close.html", {"refusal": refusal}, status=403)
+    form = CloseAccountForm(request.POST or None, user=request.user)
+    if request.method == "POST" and form.is_valid():
+        services.user_close(user=request.user)
+        logout(request)
+        messages.success(
+            request,
+            _("Your account is closed. Your posts stay, signed “former member”. Goodbye!"),
+        )
+        return redirect("/")
+    return render(request, "accounts/account_close.html", {"form": form})
 
 
 # Mail clients send the one-click unsubscribe (RFC 8058) as a POST without our

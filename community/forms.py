@@ -3,11 +3,16 @@ import re
 from django import forms
 from django.core.exceptions import ValidationError
 from django.urls import reverse
+from django.utils import timezone
 from django.utils.functional import lazy
+from django.utils.html import format_html
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
+from accounts.forms import SignupForm
 from accounts.images import clean_upload
+from accounts.services import user_record_consent
+from community.legal import legal_accepted_revisions
 from community.limits import SubmissionKeyField
 from community.models import (
     ATTACHMENTS_PER_POST,
@@ -256,3 +261,45 @@ class DeflectionForm(forms.Form):
         if (cleaned.get("thread") is None) == (cleaned.get("article") is None):
             raise forms.ValidationError(_("Say which discussion or article solved it."))
         return cleaned
+
+
+class ConsentSignupForm(SignupForm):
+    """allauth's sign-up form with the consent the law asks for: the member accepts
+    the terms of use and the privacy policy, and the revisions they accepted are
+    recorded on the account."""
+
+    accept_terms = forms.BooleanField(
+        required=True,
+        error_messages={
+            "required": _("To sign up, accept the terms of use and the privacy policy.")
+        },
+    )
+
+    field_order = [*SignupForm.field_order, "accept_terms"]
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        # Built per request: the links' text follows the reader's language.
+        self.fields["accept_terms"].label = format_html(
+            gettext("I accept the {terms} and the {privacy}."),
+            terms=format_html(
+                '<a href="{}" target="_blank" rel="noopener">{}</a>',
+                reverse("legal_page", kwargs={"kind": "terms"}),
+                gettext("terms of use"),
+            ),
+            privacy=format_html(
+                '<a href="{}" target="_blank" rel="noopener">{}</a>',
+                reverse("legal_page", kwargs={"kind": "privacy"}),
+                gettext("privacy policy"),
+            ),
+        )
+
+    def signup(self, request, user):
+        super().signup(request, user)
+        revisions = legal_accepted_revisions()
+        user_record_consent(
+            user=user,
+            accepted_at=timezone.now(),
+            terms_revision=revisions["terms"],
+            privacy_revision=revisions["privacy"],
+        )

@@ -23,7 +23,7 @@ from django.views.decorators.vary import vary_on_headers
 from django_htmx.http import HttpResponseClientRedirect
 from wagtail import hooks
 
-from community import help_selectors, limits, permissions, selectors, services
+from community import help_selectors, legal, limits, permissions, selectors, services
 from community.cache import cache_page_for_visitors
 from community.forms import (
     AskForm,
@@ -624,3 +624,14 @@ def help_feedback(request, page_id):
         return render(request, "community/_help_feedback_fragment.html", {"given": True})
     messages.success(request, _("Thanks for your feedback."))
     return redirect(article.get_url(request) or "/")
+
+
+@require_GET
+def legal_page(request, kind):
+    """The published page of a legal kind (privacy, terms, notice), wherever editors
+    keep it: the footer and the sign-up form link here, so no link breaks when a
+    page is moved or renamed."""
+    page = legal.legal_page_get(kind)
+    if page is None:
+        raise Http404(_("This page is not published yet."))
+    return redirect(page.get_url(request))

@@ -10,6 +10,7 @@ from community.admin_views import (
     thread_chooser_viewset,
 )
 from community.models import Announcement, Category
+from community.privacy import member_data_sections
 from community.search import category_reindex_on_commit
 
 
@@ -68,3 +69,9 @@ register_snippet(AnnouncementViewSet)
 @hooks.register("register_admin_viewset")
 def register_thread_chooser():
     return thread_chooser_viewset
+
+
+@hooks.register("member_data_export")
+def community_member_data(user):
+    """The member's posts, votes, follows and notifications in their data export."""
+    return member_data_sections(user)

@@ -36,6 +36,7 @@ from datetime import date, datetime, time, timedelta
 from django.db.models import Count, F, Q, QuerySet
 from django.db.models.functions import TruncDate
 from django.utils import timezone
+from django.utils.translation import gettext
 
 from accounts.querysets import staff_flag_expression
 from community.models import Category, Deflection, Reply, Thread, Visibility
@@ -295,9 +296,13 @@ class Helper:
     display_name: str
     solutions: int
     recommended: int
+    # A closed account's replies still count, signed "former member".
+    closed: bool = False
 
     @property
     def public_name(self) -> str:
+        if self.closed:
+            return gettext("Former member")
         return self.display_name or self.username
 
     @property
@@ -326,7 +331,7 @@ def top_helpers(
         replies.filter(is_solution | is_recommended)
         .alias(author_is_staff=staff_flag_expression("author"))
         .filter(author_is_staff=False)
-        .values("author_id", "author__username", "author__display_name")
+        .values("author_id", "author__username", "author__display_name", "author__closed_at")
         .annotate(
             solutions=Count("pk", filter=is_solution),
             recommended=Count("pk", filter=is_recommended),
@@ -338,6 +343,7 @@ def top_helpers(
         Helper(
             username=row["author__username"],
             display_name=row["author__display_name"],
+            closed=row["author__closed_at"] is not None,
             solutions=row["solutions"],
             recommended=row["recommended"],
         )

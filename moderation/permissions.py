@@ -72,12 +72,20 @@ def check_suspendable(*, moderator, member) -> None:
         raise ValidationError(_("You cannot suspend yourself."), code="self")
     if member.is_superuser or is_moderator(member):
         raise ValidationError(_("Moderators and administrators cannot be suspended."), code="staff")
+    if member.closed_at is not None:
+        raise ValidationError(_("This account is closed: it cannot post any more."), code="closed")
 
 
 def can_suspend(user, member) -> bool:
     """Whether a profile offers "Suspend": to a moderator, on the profile of a member
-    of the public (the brand's own team, editors included, is never offered it)."""
-    return can_moderate(user) and member.pk != user.pk and not _is_staff(member)
+    of the public (the brand's own team, editors included, is never offered it), while
+    their account is open (a closed one cannot post anyway)."""
+    return (
+        can_moderate(user)
+        and member.pk != user.pk
+        and member.closed_at is None
+        and not _is_staff(member)
+    )
 
 
 def can_lift_suspension(user, member) -> bool:

@@ -14,11 +14,18 @@ from community.models import Category, Reply, Thread
 from community.wagtail_hooks import MenuSnippetViewSet
 from moderation import admin_views, audit, components, selectors
 from moderation.models import CannedResponse, Report
+from moderation.privacy import member_reports_section
 
 
 @hooks.register("register_log_actions")
 def register_moderation_actions(actions):
     audit.register_actions(actions)
+
+
+@hooks.register("member_data_export")
+def moderation_member_data(user):
+    """The reports the member sent, in their data export."""
+    return member_reports_section(user)
 
 
 @hooks.register("community_thread_staff_context")

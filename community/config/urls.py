@@ -10,6 +10,7 @@ from wagtail.documents import urls as wagtaildocs_urls
 from accounts import limits as account_limits
 from accounts import views as account_views
 from community import sitemaps
+from community import views as community_views
 from community.config import security, views
 
 urlpatterns = [
@@ -29,6 +30,8 @@ urlpatterns = [
     path("admin/", include(wagtailadmin_urls)),
     path("documents/", include(wagtaildocs_urls)),
     path("accounts/", include("allauth.urls")),
+    # The privacy policy, terms and legal notice by kind, wherever editors keep them.
+    path("legal/<slug:kind>/", community_views.legal_page, name="legal_page"),
     path("community/", include("community.forum_urls")),
     path("u/", include("community.member_urls")),
     path("moderation/", include("moderation.urls")),

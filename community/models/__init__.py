@@ -33,6 +33,8 @@ from community.models.pages import (
     HelpArticleTag,
     HelpIndexPage,
     HomePage,
+    LegalKind,
+    LegalPage,
 )
 from community.models.site_settings import (
     DEFAULT_BRAND_COLOUR,
@@ -73,6 +75,8 @@ __all__ = [
     "HelpIndexPage",
     "HelpfulVote",
     "HomePage",
+    "LegalKind",
+    "LegalPage",
     "MeToo",
     "MemberMark",
     "Notification",

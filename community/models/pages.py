@@ -2,6 +2,7 @@
 centre."""
 
 from django import forms
+from django.core.exceptions import ValidationError
 from django.db import models
 from django.utils import translation
 from django.utils.translation import gettext_lazy as _
@@ -49,7 +50,7 @@ class HomePage(VisitorCachedPage, Page):
     search_fields = [*Page.search_fields, index.SearchField("body")]
     max_count = 1
     parent_page_types = ["wagtailcore.Page"]
-    subpage_types = ["community.ContentPage", "community.HelpIndexPage"]
+    subpage_types = ["community.ContentPage", "community.HelpIndexPage", "community.LegalPage"]
 
     class Meta:
         verbose_name = _("home page")
@@ -92,6 +93,55 @@ class ContentPage(VisitorCachedPage, Page):
 
     class Meta:
         verbose_name = _("content page")
+
+
+class LegalKind(models.TextChoices):
+    PRIVACY = "privacy", _("Privacy policy")
+    TERMS = "terms", _("Terms of use")
+    NOTICE = "notice", _("Legal notice")
+
+
+class LegalPage(Page):
+    """The privacy policy, the terms of use or the legal notice: one page of each kind.
+
+    The footer and the sign-up form link to them by kind (the `legal_page` URL), so
+    an editor may move or rename them; members accept the published revision of the
+    terms and of the privacy policy when they sign up.
+    """
+
+    kind = models.CharField(
+        _("kind"),
+        max_length=16,
+        choices=LegalKind,
+        help_text=_("The footer and the sign-up form link to the page of each kind."),
+    )
+    intro = models.CharField(_("introduction"), max_length=255, blank=True)
+    body = RichTextField(
+        _("body"),
+        features=["h2", "h3", "bold", "italic", "link", "ol", "ul"],
+    )
+
+    content_panels = [
+        *Page.content_panels,
+        FieldPanel("kind"),
+        FieldPanel("intro"),
+        FieldPanel("body"),
+    ]
+    search_fields = [*Page.search_fields, index.SearchField("intro"), index.SearchField("body")]
+    parent_page_types = ["community.HomePage"]
+    subpage_types = []
+
+    class Meta:
+        verbose_name = _("legal page")
+        verbose_name_plural = _("legal pages")
+
+    def clean(self):
+        super().clean()
+        others = LegalPage.objects.filter(kind=self.kind).exclude(pk=self.pk)
+        if self.kind and others.exists():
+            raise ValidationError(
+                {"kind": _("There is already a page of this kind: edit that one instead.")}
+            )
 
 
 HELP_RICH_TEXT_FEATURES = ["bold", "italic", "link", "ol", "ul", "code"]

@@ -16,6 +16,7 @@ SIGNUP = {
     "display_name": "Ada from Lyon",
     "password1": "a-long-and-unusual-passphrase",
     "password2": "a-long-and-unusual-passphrase",
+    "accept_terms": "on",
 }
 
 

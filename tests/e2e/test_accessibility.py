@@ -20,7 +20,7 @@ from playwright.sync_api import Page, expect
 
 from accounts.tokens import make_unsubscribe_token
 from community import services
-from community.models import Notification, Thread, Visibility
+from community.models import HomePage, LegalPage, Notification, Thread, Visibility
 from moderation.models import CannedResponse
 from moderation.services import assignment as claim
 from moderation.services import reports
@@ -91,6 +91,9 @@ SCREENS = [
     Screen("account-menu", _open_account_menu, signed_in=True),
     Screen("profile-edit", _goto("/accounts/profile/"), signed_in=True),
     Screen("email-addresses", _goto("/accounts/email/"), signed_in=True),
+    Screen("privacy-settings", _goto("/accounts/privacy/"), signed_in=True),
+    Screen("account-close", _goto("/accounts/privacy/close/"), signed_in=True),
+    Screen("legal-page", _goto("/legal/terms/")),
     Screen("wagtail-admin-login", _goto("/admin/login/")),
 ]
 
@@ -103,6 +106,11 @@ def community_data(db):
     reply = ReplyFactory(thread=thread, author=ModeratorFactory(), is_official=True)
     thread.first_official_reply_at = reply.created_at
     thread.save(update_fields=["first_official_reply_at"])
+    terms = LegalPage(
+        kind="terms", title="Terms of use", slug="terms", body="<h2>Your account</h2><p>Rules.</p>"
+    )
+    HomePage.objects.get().add_child(instance=terms)
+    terms.save_revision().publish()
     return SimpleNamespace(category=category, member=member, thread=thread)
 
 

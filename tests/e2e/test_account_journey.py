@@ -40,6 +40,7 @@ def test_account_journey_sign_up_confirm_sign_in_switch_language_sign_out(page, 
     page.get_by_label(_label("Display name")).fill("Camille Martin")
     page.get_by_label(_label("Password")).fill(PASSWORD)
     page.get_by_label(_label("Password (again)")).fill(PASSWORD)
+    page.get_by_label(re.compile(r"^I accept the terms of use")).check()
     page.get_by_role("main").get_by_role("button", name="Sign Up").click()
 
     expect(page).to_have_url(re.compile(r"/accounts/confirm-email/$"))

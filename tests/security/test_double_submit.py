@@ -238,6 +238,25 @@ def test_a_key_that_is_not_one_is_ignored(thread, other_member):
     assert Reply.objects.filter(thread=thread, author=other_member).count() == 2
 
 
+def test_close_account_sent_twice_closes_and_logs_once(member, member_client):
+    from wagtail.models import ModelLogEntry
+
+    from accounts.audit import ACCOUNT_CLOSE
+    from tests.factories import DEFAULT_PASSWORD
+
+    data = {"password": DEFAULT_PASSWORD, "confirm": "on"}
+    first, second = post_twice(member_client, reverse("accounts:account_close"), data)
+
+    logged = ModelLogEntry.objects.filter(action=ACCOUNT_CLOSE, object_id=str(member.pk))
+    record("double_submit", cases=1, failures=count_extra(logged.count()))
+    assert logged.count() == 1
+    assert first.status_code == 302 and first["Location"] == "/"
+    # The first request signed the member out: the second one is sent to sign in.
+    assert second.status_code == 302 and second["Location"].startswith("/accounts/login/")
+    member.refresh_from_db()
+    assert member.closed_at is not None
+
+
 # --- at the same time (PostgreSQL) -----------------------------------------------------
 
 RACERS = 12  # requests sent at once with the same form

@@ -165,6 +165,7 @@ def test_signup_is_limited_per_address():
                 "username": f"newcomer{n}",
                 "password1": DEFAULT_PASSWORD,
                 "password2": DEFAULT_PASSWORD,
+                "accept_terms": "on",
             },
         )
         assert response.status_code == HTTPStatus.FOUND
@@ -177,6 +178,7 @@ def test_signup_is_limited_per_address():
             "username": "onemore",
             "password1": DEFAULT_PASSWORD,
             "password2": DEFAULT_PASSWORD,
+            "accept_terms": "on",
         },
     )
     other_address = Client(REMOTE_ADDR="198.51.100.20").get("/accounts/signup/")

@@ -243,7 +243,7 @@ class World:
     clients: dict = field(default_factory=dict)
 
 
-def build_world(*, with_help_article: bool = True) -> World:
+def build_world(*, with_help_article: bool = True, with_legal_page: bool = False) -> World:
     from accounts.images import clean_upload
     from accounts.tokens import make_unsubscribe_token
     from community import services
@@ -299,6 +299,13 @@ def build_world(*, with_help_article: bool = True) -> World:
         article = HelpArticlePage(title="Descaling", slug="descaling", summary="How.", body=[])
         index.add_child(instance=article)
         article.save_revision().publish()
+
+    if with_legal_page:
+        from community.models import LegalPage
+
+        terms = LegalPage(kind="terms", title="Terms of use", slug="terms", body="<p>Rules.</p>")
+        HomePage.objects.get().add_child(instance=terms)
+        terms.save_revision().publish()
 
     world = World(users=users)
     world.values = {
@@ -458,7 +465,9 @@ def run_case(world: World, key: str, row: dict) -> tuple[int, list[str]]:
 
 @pytest.mark.parametrize(("key", "row"), CASES, ids=[key for key, _ in CASES])
 def test_permission_matrix(db, key, row):
-    world = build_world(with_help_article="{article" in str(row))
+    world = build_world(
+        with_help_article="{article" in str(row), with_legal_page="/legal/" in row["url"]
+    )
     cells, mismatches = run_case(world, key, row)
     record("matrix", cases=cells, failures=len(mismatches))
     assert mismatches == [], "route | role | method url | expected | got\n" + "\n".join(mismatches)

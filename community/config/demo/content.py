@@ -47,6 +47,8 @@ _help = read("help")
 HELP_INDEX: dict = _help["help_index"]
 HELP_ARTICLES: list[dict] = _help["help_articles"]
 
+LEGAL_PAGES: list[dict] = read("legal")["legal_pages"]
+
 ANNOUNCEMENTS: list[dict] = read("announcements")["announcements"]
 
 _moderation = read("moderation")

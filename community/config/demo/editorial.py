@@ -1,5 +1,6 @@
 """What the content editors own in the Wagtail admin: the home page, the
-guidelines, the help centre, announcements, the site footer and the logo.
+guidelines, the help centre, the legal pages, announcements, the site footer and
+the logo.
 
 Each is written only where nobody has yet (a page by its slug, an announcement
 by its title, the footer while it is empty), so a second run never overwrites
@@ -9,6 +10,7 @@ an editor's work.
 from copy import deepcopy
 from datetime import timedelta
 
+from django.conf import settings
 from django.core.files.images import ImageFile
 from wagtail.images.models import Image
 from wagtail.rich_text import RichText
@@ -20,6 +22,7 @@ from community.config.demo.content import (
     HELP_ARTICLES,
     HELP_INDEX,
     HOME_BODY,
+    LEGAL_PAGES,
     SITE_COMMUNITY_NAME,
     SITE_CONTACT_CHANNELS,
     SITE_FOOTER_LINKS,
@@ -32,6 +35,7 @@ from community.models import (
     HelpArticlePage,
     HelpIndexPage,
     HomePage,
+    LegalPage,
     Thread,
 )
 
@@ -62,6 +66,29 @@ def ensure_pages(home: HomePage) -> int:
     if home.latest_revision_id is None:
         home.body = _home_body(help_id=help_index.pk)
         home.save_revision().publish()
+        written += 1
+    return written
+
+
+def ensure_legal_pages(home: HomePage) -> int:
+    """The privacy policy, terms of use and legal notice, each created only if no page
+    of its kind exists yet (wherever an editor moved it)."""
+    # The brand's name, which ensure_community_name has set by now.
+    site_name = CommunitySettings.load().community_name or settings.WAGTAIL_SITE_NAME
+    existing = set(LegalPage.objects.values_list("kind", flat=True))
+    written = 0
+    for spec in LEGAL_PAGES:
+        if spec["kind"] in existing or home.get_children().filter(slug=spec["slug"]).exists():
+            continue
+        page = LegalPage(
+            kind=spec["kind"],
+            title=spec["title"],
+            slug=spec["slug"],
+            intro=spec["intro"].format(site_name=site_name),
+            body=spec["body"].format(site_name=site_name),
+        )
+        home.add_child(instance=page)
+        page.save_revision().publish()
         written += 1
     return written
 

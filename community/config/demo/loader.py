@@ -20,6 +20,7 @@ from community.config.demo.content import ACCOUNTS
 from community.config.demo.editorial import (
     ensure_announcements,
     ensure_community_name,
+    ensure_legal_pages,
     ensure_pages,
     ensure_site_footer,
     ensure_site_logo,
@@ -64,6 +65,7 @@ def load_demo() -> DemoLoaded:
         # Named before the pages are written: their texts speak of the community.
         done["site_name"] = ensure_community_name()
         done["pages"] = ensure_pages(home)
+        done["legal_pages"] = ensure_legal_pages(home)
         done["footer_items"] = ensure_site_footer()
         done["logo"] = ensure_site_logo()
         # Last: the accounts joined before the first act the story gave them.

@@ -37,6 +37,7 @@ SUMMARY_LABELS = {
     "announcements": "announcements",
     "site_name": "community named",
     "pages": "pages written",
+    "legal_pages": "legal pages written",
     "footer_items": "footer links and contacts",
     "logo": "logo set",
 }
