@@ -23,7 +23,7 @@ BODY = "Since this morning the machine stops and the display shows E07: photo at
 
 EXPECTED = {
     "en": "The team usually replies within 6 hours.",
-    "fr": "L’équipe répond généralement en moins de 6 heures.",
+    "fr": "L\u2019équipe répond généralement en moins de 6 heures.",
 }
 
 
