@@ -7,26 +7,18 @@ from django.conf import settings
 from playwright.sync_api import expect
 
 from accounts.models import User
+from tests.e2e.journeys import confirmation_link
 from tests.factories import UserFactory
 
 pytestmark = pytest.mark.django_db(transaction=True, serialized_rollback=True)
 
 PASSWORD = "a-long-and-unusual-passphrase-42"
-CONFIRMATION_LINK = re.compile(r"https?://[^\s/]+/accounts/confirm-email/[^\s/]+/")
 SMALL_SCREEN_WIDTH = 360
 
 
 def _label(text: str) -> re.Pattern:
     # Django's label_tag ends labels with a colon; match the words, not the punctuation.
     return re.compile(rf"^{re.escape(text)}:?$")
-
-
-def _confirmation_link(mailoutbox, address: str) -> str:
-    messages = [message for message in mailoutbox if address in message.to]
-    assert len(messages) == 1, [message.subject for message in mailoutbox]
-    match = CONFIRMATION_LINK.search(messages[0].body)
-    assert match, messages[0].body
-    return match.group(0)
 
 
 def test_account_journey_sign_up_confirm_sign_in_switch_language_sign_out(page, mailoutbox):
@@ -47,7 +39,7 @@ def test_account_journey_sign_up_confirm_sign_in_switch_language_sign_out(page, 
     expect(page.get_by_role("heading", level=1)).to_have_text("Verify Your Email Address")
     assert User.objects.get(username="camille").display_name == "Camille Martin"
 
-    page.goto(_confirmation_link(mailoutbox, "camille@example.com"))
+    page.goto(confirmation_link(mailoutbox, "camille@example.com"))
     page.get_by_role("main").get_by_role("button", name="Confirm").click()
 
     expect(page).to_have_url(re.compile(r"/accounts/login/"))

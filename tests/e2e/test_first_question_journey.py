@@ -9,14 +9,14 @@ from django.conf import settings
 from playwright.sync_api import expect
 
 from accounts.models import User
-from community.models import Attachment, CommunitySettings, HomePage, LegalPage, Thread
+from community.models import Attachment, CommunitySettings, Thread
+from tests.e2e.journeys import confirmation_link, publish_legal_pages
 from tests.factories import CategoryFactory
 from tests.images import image_bytes
 
 pytestmark = pytest.mark.django_db(transaction=True, serialized_rollback=True)
 
 PASSWORD = "a-long-and-unusual-passphrase-42"
-CONFIRMATION_LINK = re.compile(r"https?://[^\s/]+/accounts/confirm-email/[^\s/]+/")
 THREAD_PATH = re.compile(r"/community/t/\d+/[\w-]+/$")
 TITLE = "The display shows E07 after descaling"
 BODY = "Since this morning the machine stops and the display shows E07: photo attached."
@@ -27,29 +27,13 @@ EXPECTED = {
 }
 
 
-def _publish_legal_pages() -> None:
-    home = HomePage.objects.get()
-    for kind, title in [("terms", "Terms of use"), ("privacy", "Privacy policy")]:
-        page = LegalPage(kind=kind, title=title, slug=kind, body=f"<p>The {title.lower()}.</p>")
-        home.add_child(instance=page)
-        page.save_revision().publish()
-
-
-def _confirmation_link(mailoutbox, address: str) -> str:
-    messages = [message for message in mailoutbox if address in message.to]
-    assert len(messages) == 1, [message.subject for message in mailoutbox]
-    match = CONFIRMATION_LINK.search(messages[0].body)
-    assert match, messages[0].body
-    return match.group(0)
-
-
 @pytest.mark.parametrize("language", ["en", "fr"])
 @pytest.mark.parametrize("screen", ["mobile_page", "page"])
 def test_a_new_customer_signs_up_asks_with_a_photo_and_knows_when_to_expect_the_answer(
     request, live_server, mailoutbox, tmp_path, screen, language
 ):
     page = request.getfixturevalue(screen)
-    _publish_legal_pages()
+    publish_legal_pages()
     CategoryFactory(name="Espresso machines", slug="espresso-machines")
     rules = CommunitySettings.load()
     rules.first_response_hours = 6
@@ -73,7 +57,7 @@ def test_a_new_customer_signs_up_asks_with_a_photo_and_knows_when_to_expect_the_
     expect(page).to_have_url(re.compile(r"/accounts/confirm-email/$"))
     assert User.objects.get(username="ines").terms_accepted_at is not None
 
-    page.goto(_confirmation_link(mailoutbox, "ines@example.com"))
+    page.goto(confirmation_link(mailoutbox, "ines@example.com"))
     page.get_by_role("main").locator("form button[type=submit]").click()
     page.locator("#id_login").fill("ines")
     page.locator("#id_password").fill(PASSWORD)

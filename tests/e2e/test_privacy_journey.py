@@ -10,13 +10,13 @@ from django.conf import settings
 from playwright.sync_api import expect
 
 from accounts.models import User
-from community.models import HomePage, LegalPage, Reply
+from community.models import Reply
+from tests.e2e.journeys import confirmation_link, publish_legal_pages
 from tests.factories import ThreadFactory
 
 pytestmark = pytest.mark.django_db(transaction=True, serialized_rollback=True)
 
 PASSWORD = "a-long-and-unusual-passphrase-42"
-CONFIRMATION_LINK = re.compile(r"https?://[^\s/]+/accounts/confirm-email/[^\s/]+/")
 ANSWER = "Hold the steam button for ten seconds: the wand clears itself."
 SMALL_SCREEN_WIDTH = 360
 
@@ -47,29 +47,6 @@ WORDS = {
 }
 
 
-def _publish_legal_pages() -> dict[str, LegalPage]:
-    home = HomePage.objects.get()
-    pages = {}
-    for kind, title, slug in [
-        ("terms", "Terms of use", "terms"),
-        ("privacy", "Privacy policy", "privacy"),
-    ]:
-        page = LegalPage(kind=kind, title=title, slug=slug, body=f"<p>The {title.lower()}.</p>")
-        home.add_child(instance=page)
-        page.save_revision().publish()
-        page.refresh_from_db()
-        pages[kind] = page
-    return pages
-
-
-def _confirmation_link(mailoutbox, address: str) -> str:
-    messages = [message for message in mailoutbox if address in message.to]
-    assert len(messages) == 1, [message.subject for message in mailoutbox]
-    match = CONFIRMATION_LINK.search(messages[0].body)
-    assert match, messages[0].body
-    return match.group(0)
-
-
 def _fits_the_screen(page) -> None:
     width = page.viewport_size["width"]
     if width <= SMALL_SCREEN_WIDTH:
@@ -82,7 +59,7 @@ def _fits_the_screen(page) -> None:
 def test_privacy_journey_consent_download_close(request, live_server, mailoutbox, screen, language):
     page = request.getfixturevalue(screen)
     words = WORDS[language]
-    legal = _publish_legal_pages()
+    legal = publish_legal_pages()
     thread = ThreadFactory(title="The steam wand sputters")
     page.context.add_cookies(
         [{"name": settings.LANGUAGE_COOKIE_NAME, "value": language, "url": live_server.url}]
@@ -120,7 +97,7 @@ def test_privacy_journey_consent_download_close(request, live_server, mailoutbox
     assert member.accepted_terms_revision == legal["terms"].live_revision_id
     assert member.accepted_privacy_revision == legal["privacy"].live_revision_id
 
-    page.goto(_confirmation_link(mailoutbox, "lea@example.com"))
+    page.goto(confirmation_link(mailoutbox, "lea@example.com"))
     page.get_by_role("main").locator("form button[type=submit]").click()
     expect(page).to_have_url(re.compile(r"/accounts/login/"))
     page.locator("#id_login").fill("lea")
