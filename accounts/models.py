@@ -1,5 +1,6 @@
 import uuid
 
+from django.conf import settings
 from django.contrib.auth.models import AbstractUser
 from django.db import models
 from django.urls import reverse
@@ -46,6 +47,15 @@ class User(AbstractUser):
         choices=EmailNotifications,
         default=EmailNotifications.EVERY_EVENT,
         help_text=_("We also show every notification in the bell at the top of the page."),
+    )
+
+    # The language of the interface once signed in, and of every e-mail we send.
+    language = models.CharField(
+        _("language"),
+        max_length=8,
+        choices=settings.LANGUAGES,
+        default=settings.LANGUAGE_CODE,
+        help_text=_("The language of the site once you are signed in, and of our e-mails."),
     )
 
     # A suspended member still reads everything but cannot post until this moment;

@@ -53,8 +53,9 @@ def test_allauth_pages_are_french_too(client):
 
 
 def test_form_help_is_translated_per_request(client, member):
+    member.language = "fr"
+    member.save(update_fields=["language"])
     client.force_login(member)
-    client.cookies[settings.LANGUAGE_COOKIE_NAME] = "fr"
 
     content = client.get("/community/ask/").content.decode()
 

@@ -177,6 +177,15 @@ class Thread(index.Indexed, Post):
         validators=[MinLengthValidator(TITLE_MIN_LENGTH)],
     )
     slug = models.SlugField(_("slug"), max_length=160, allow_unicode=False)
+    # The language the question is written in: the page and its posts say it, lists
+    # and search put the reader's language first, staff filter by it.
+    language = models.CharField(
+        _("language"),
+        max_length=8,
+        choices=settings.LANGUAGES,
+        default=settings.LANGUAGE_CODE,
+        db_index=True,
+    )
     is_locked = models.BooleanField(_("locked"), default=False)
     is_pinned = models.BooleanField(_("pinned"), default=False)
     created_at = models.DateTimeField(_("asked at"), default=timezone.now)

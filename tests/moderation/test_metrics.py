@@ -368,8 +368,11 @@ def test_the_page_shows_the_figures_charts_and_helpers(moderator_client, live_sc
     assert 'aria-current="page">30 days' in html
 
 
-def test_chart_geometry_is_not_localized(moderator_client, live_scenario):
-    response = moderator_client.get("/moderation/metrics/", HTTP_ACCEPT_LANGUAGE="fr")
+def test_chart_geometry_is_not_localized(moderator, client, live_scenario):
+    moderator.language = "fr"
+    moderator.save(update_fields=["language"])
+    client.force_login(moderator)
+    response = client.get("/moderation/metrics/")
 
     html = response.content.decode()
     assert '<html lang="fr">' in html
