@@ -31,6 +31,7 @@ def profile_section(user) -> dict:
         "display_name": user.display_name,
         "bio": user.bio,
         "avatar": user.avatar.name or None,
+        "language": user.language,
         "email_notifications": user.email_notifications,
         "date_joined": _iso(user.date_joined),
         "last_login": _iso(user.last_login),

@@ -1,5 +1,8 @@
 from django import forms
+from django.conf import settings
 from django.core.files.uploadedfile import UploadedFile
+from django.utils import translation
+from django.utils.text import capfirst
 from django.utils.translation import gettext_lazy as _
 
 from accounts.images import square_of
@@ -33,9 +36,10 @@ class SignupForm(forms.Form):
 class ProfileForm(forms.ModelForm):
     class Meta:
         model = User
-        fields = ["display_name", "bio", "avatar", "email_notifications"]
+        fields = ["display_name", "bio", "avatar", "language", "email_notifications"]
         widgets = {
             "bio": forms.Textarea(attrs={"rows": 4, "maxlength": 500}),
+            "language": forms.RadioSelect,
             "email_notifications": forms.RadioSelect,
         }
         help_texts = {
@@ -44,6 +48,21 @@ class ProfileForm(forms.ModelForm):
                 "Without one, your initial is shown."
             ),
         }
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        # Each language in its own name, as the switcher shows it: someone who cannot
+        # read the current one still finds theirs.
+        self.fields["language"].choices = [
+            (code, capfirst(translation.get_language_info(code)["name_local"]))
+            for code, _name in settings.LANGUAGES
+        ]
+        # The page always sends the checked one; a client that posts only what it
+        # changes keeps the member's language as it is.
+        self.fields["language"].required = False
+
+    def clean_language(self):
+        return self.cleaned_data.get("language") or self.instance.language
 
     def clean_avatar(self):
         avatar = self.cleaned_data.get("avatar")

@@ -1,12 +1,15 @@
-"""What a member changes about their own account: consent, a copy of their data,
-closing the account."""
+"""What a member changes about their own account: consent, their language, a copy of
+their data, closing the account."""
 
 from datetime import datetime
 
 from allauth.account.models import EmailAddress
 from django.apps import apps
+from django.conf import settings
+from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
 from wagtail.log_actions import log
 
 from accounts import audit
@@ -32,6 +35,17 @@ def user_record_consent(
     user.save(
         update_fields=["terms_accepted_at", "accepted_terms_revision", "accepted_privacy_revision"]
     )
+
+
+@transaction.atomic
+def user_set_language(*, user: User, language: str) -> bool:
+    """Make `language` the language `user` reads the site and our e-mails in.
+    Returns whether it changed; a language the site does not serve is refused."""
+    if language not in dict(settings.LANGUAGES):
+        raise ValidationError(_("This language is not available."), code="invalid_language")
+    changed = User.objects.filter(pk=user.pk).exclude(language=language).update(language=language)
+    user.language = language
+    return bool(changed)
 
 
 @transaction.atomic

@@ -2,6 +2,7 @@ import json
 from http import HTTPStatus
 
 from allauth.account import views as allauth_views
+from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth import logout
 from django.contrib.auth.decorators import login_required
@@ -9,8 +10,9 @@ from django.core.exceptions import NON_FIELD_ERRORS
 from django.core.serializers.json import DjangoJSONEncoder
 from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
-from django.utils import timezone
+from django.utils import timezone, translation
 from django.utils.translation import gettext as _
+from django.views import i18n
 from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_http_methods
 
@@ -27,12 +29,33 @@ def profile_edit(request):
     if request.method == "POST":
         form = ProfileForm(request.POST, request.FILES, instance=request.user)
         if form.is_valid():
-            form.save()
-            messages.success(request, _("Your profile was saved."))
+            member = form.save()
+            # The next page is in the language just chosen (the middleware reads it
+            # from the account): so is the message it shows.
+            with translation.override(member.language):
+                messages.success(request, _("Your profile was saved."))
             return redirect("accounts:profile_edit")
     else:
         form = ProfileForm(instance=request.user)
     return render(request, "accounts/profile_edit.html", {"form": form})
+
+
+def set_language(request):
+    """Django's language switcher (a safe `next`, the language cookie, a change on POST
+    only, CSRF-checked) that also keeps a signed-in member's choice on their account:
+    their saved language comes before the cookie, so the switch would not stick
+    without it, and it is the language of their e-mails too."""
+    response = i18n.set_language(request)
+    language = request.POST.get(i18n.LANGUAGE_QUERY_PARAMETER) if request.method == "POST" else None
+    if language not in dict(settings.LANGUAGES):
+        # Django would set the cookie to any language it has a catalogue of (German,
+        # say); this site serves only its own, and a code it does not serve changes
+        # nothing.
+        response.cookies.pop(settings.LANGUAGE_COOKIE_NAME, None)
+        return response
+    if request.user.is_authenticated:
+        services.user_set_language(user=request.user, language=language)
+    return response
 
 
 @login_required

@@ -19,6 +19,8 @@ urlpatterns = [
     path("brand.css", security.brand_stylesheet, name="brand_stylesheet"),
     path("sitemap.xml", sitemaps.sitemap_index, name="sitemap"),
     path("sitemap-<slug:section>.xml", sitemaps.sitemap_section, name="sitemap_section"),
+    # The switcher also saves a signed-in member's choice on their account.
+    path("i18n/setlang/", account_views.set_language, name="set_language"),
     path("i18n/", include("django.conf.urls.i18n")),
     # Every sign-in page draws on allauth's rate limits (accounts/limits.py); these
     # take the paths before the includes below that would otherwise answer them.
