@@ -60,7 +60,9 @@ def _send(notification: Notification, *, community_name: str) -> None:
         "unsubscribe_url": unsubscribe_url,
         "preferences_url": _absolute(reverse("accounts:profile_edit")),
     }
-    with translation.override(settings.LANGUAGE_CODE):
+    # In the recipient's language, whoever caused it and in whatever language they
+    # read: a moderator reading in English notifies a French member in French.
+    with translation.override(notification.recipient.language or settings.LANGUAGE_CODE):
         subject = _one_line(render_to_string("community/email/notification_subject.txt", context))
         text = render_to_string("community/email/notification.txt", context)
         html = render_to_string("community/email/notification.html", context)
