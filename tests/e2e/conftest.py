@@ -15,6 +15,7 @@ HTML Checker (tests/markup.py) in one run: any error fails it, with the page,
 line and message; warnings do not.
 """
 
+import contextlib
 import hashlib
 import os
 import re
@@ -230,8 +231,8 @@ def _serialized_test_contents() -> dict[str, str]:
     return contents
 
 
-def _screenshot_on_failure(request, page):
-    name = re.sub(r"[^A-Za-z0-9_.-]+", "_", request.node.name)
+def _screenshot_on_failure(request, page, suffix: str = ""):
+    name = re.sub(r"[^A-Za-z0-9_.-]+", "_", request.node.name + suffix)
     path = ARTIFACTS_DIR / f"{name}.png"
     report = getattr(request.node, "rep_call", None)
     if report is None or not report.failed:
@@ -244,8 +245,8 @@ def _screenshot_on_failure(request, page):
         print(f"Could not save a screenshot for {request.node.nodeid}: {error}")
 
 
-def _new_page(request, browser, live_server, viewport):
-    context = browser.new_context(viewport=viewport, locale=LOCALE, base_url=live_server.url)
+def _new_page(request, browser, live_server, viewport, locale=LOCALE, suffix=""):
+    context = browser.new_context(viewport=viewport, locale=locale, base_url=live_server.url)
     context.set_default_timeout(DEFAULT_TIMEOUT_MS)
     page = context.new_page()
     page.on("response", lambda response: _keep_page(request, live_server.url, response))
@@ -259,7 +260,7 @@ def _new_page(request, browser, live_server, viewport):
         ),
     )
     yield page
-    _screenshot_on_failure(request, page)
+    _screenshot_on_failure(request, page, suffix)
     context.close()
     assert not blocked, f"The Content-Security-Policy blocked: {blocked[:3]}"
 
@@ -274,6 +275,24 @@ def page(request, browser, live_server):
 def mobile_page(request, browser, live_server):
     """A fresh browser context and page, 360 x 740 (a small phone)."""
     yield from _new_page(request, browser, live_server, MOBILE_VIEWPORT)
+
+
+@pytest.fixture
+def browser_page(request, browser, live_server):
+    """Opens more browsers for one test (another device, another person, another
+    language): `browser_page(mobile=False, locale="fr-FR")` gives a page in a context
+    of its own, checked, screenshotted on failure (named after the locale) and closed
+    like `page`."""
+    with contextlib.ExitStack() as stack:
+
+        def open_(*, mobile: bool = False, locale: str = LOCALE):
+            viewport = MOBILE_VIEWPORT if mobile else DESKTOP_VIEWPORT
+            pages = _new_page(request, browser, live_server, viewport, locale, f"-{locale}")
+            opened = next(pages)
+            stack.callback(next, pages, None)
+            return opened
+
+        yield open_
 
 
 @pytest.fixture
