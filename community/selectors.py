@@ -6,12 +6,14 @@ from collections.abc import Iterable
 from dataclasses import dataclass, field
 from functools import cached_property
 
+from django.conf import settings
 from django.core.cache import cache
 from django.core.paginator import Page, Paginator
 from django.db.models import Count, OuterRef, Q, Subquery
 from django.db.models.functions import Coalesce
 from django.shortcuts import get_object_or_404
 from django.urls import reverse
+from django.utils import translation
 from taggit.models import Tag
 
 from accounts.models import User
@@ -80,6 +82,30 @@ class CachedCountPaginator(Paginator):
         return total
 
 
+# The lists' `language=` value that shows every language, the reader's first.
+ALL_LANGUAGES = "all"
+
+
+def list_language(value: str, *, reader: str) -> str:
+    """What a list's `language=` asks for: ALL_LANGUAGES, one of the site's languages,
+    or (nothing, or a value we do not know) the reader's own."""
+    if value == ALL_LANGUAGES or value in dict(settings.LANGUAGES):
+        return value
+    return reader
+
+
+def reader_language() -> str:
+    """The active language as one of the site's (fr-ca reads as fr)."""
+    active = (translation.get_language() or settings.LANGUAGE_CODE).split("-")[0]
+    return active if active in dict(settings.LANGUAGES) else settings.LANGUAGE_CODE
+
+
+def _in_list_language(threads, *, language: str, reader: str, order):
+    if language == ALL_LANGUAGES:
+        return threads.reader_language_first(reader, *order)
+    return threads.in_language(language).order_by(*order)
+
+
 def category_get(*, slug: str) -> Category:
     return get_object_or_404(Category, slug=slug)
 
@@ -94,18 +120,28 @@ def thread_list(
     tag: Tag | None = None,
     status: str = "",
     sort: str = "activity",
+    language: str = ALL_LANGUAGES,
+    reader: str = settings.LANGUAGE_CODE,
     page_number=1,
 ) -> Page:
+    """One page of a list. `language` is one of the site's languages (only its
+    threads) or ALL_LANGUAGES (every thread, those in `reader`'s language first)."""
     threads = Thread.objects.for_list()
     if category is not None:
         threads = threads.filter(category=category)
     if tag is not None:
         threads = threads.filter(tags=tag)
-    threads = threads.in_status(status).order_by(*SORTS.get(sort, SORTS["activity"]))
-    count_key = "threads:{}:{}:{}".format(
+    threads = _in_list_language(
+        threads.in_status(status),
+        language=language,
+        reader=reader,
+        order=SORTS.get(sort, SORTS["activity"]),
+    )
+    count_key = "threads:{}:{}:{}:{}".format(
         category.pk if category else "",
         tag.pk if tag else "",
         status if status in STATUSES else "",
+        language,
     )
     page = CachedCountPaginator(threads, THREADS_PER_PAGE, count_key=count_key).get_page(
         page_number
@@ -113,19 +149,28 @@ def thread_list(
     # Pinned threads head the first page of the unfiltered list (all discussions or
     # one category), in a block of their own: the list itself keeps its order.
     show_pinned = page.number == 1 and tag is None and not status
-    page.pinned = pinned_threads(category=category) if show_pinned else []
+    page.pinned = (
+        pinned_threads(category=category, language=language, reader=reader) if show_pinned else []
+    )
     return page
 
 
 PINNED_LIMIT = 5
 
 
-def pinned_threads(*, category: Category | None = None, limit: int = PINNED_LIMIT) -> list:
-    """Visible pinned threads, latest activity first, in one query (no tags: the
-    pinned block shows titles and counts, not tags)."""
+def pinned_threads(
+    *,
+    category: Category | None = None,
+    language: str = ALL_LANGUAGES,
+    reader: str = settings.LANGUAGE_CODE,
+    limit: int = PINNED_LIMIT,
+) -> list:
+    """Visible pinned threads in the list's language (see thread_list), latest activity
+    first, in one query (no tags: the pinned block shows titles and counts, not tags)."""
     threads = Thread.objects.for_list().prefetch_related(None).filter(is_pinned=True)
     if category is not None:
         threads = threads.filter(category=category)
+    threads = _in_list_language(threads, language=language, reader=reader, order=SORTS["activity"])
     return list(threads[:limit])
 
 
@@ -137,10 +182,13 @@ LATEST_THREADS = {
 }
 
 
-def latest_threads(*, show: str, limit: int, exclude: Iterable[int] = ()) -> list:
-    """The latest threads of a kind, leaving out `exclude` (ids already shown above)."""
+def latest_threads(
+    *, show: str, limit: int, exclude: Iterable[int] = (), reader: str = settings.LANGUAGE_CODE
+) -> list:
+    """The latest threads of a kind, leaving out `exclude` (ids already shown above):
+    those in the reader's language first, so a section is never empty for want of it."""
     status, order = LATEST_THREADS.get(show, LATEST_THREADS["solved"])
-    threads = Thread.objects.for_list().in_status(status).order_by(*order)
+    threads = Thread.objects.for_list().in_status(status).reader_language_first(reader, *order)
     if exclude:
         threads = threads.exclude(pk__in=list(exclude))
     return list(threads[:limit])
