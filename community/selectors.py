@@ -30,6 +30,7 @@ from community.models.marks import Follow, HelpfulVote, MeToo
 from community.models.notifications import Notification
 from community.querysets import STATUSES
 from community.search import SEARCH_RESULTS_MAX, fold, query_words, relevance, title_share
+from community.search_backend import search_in_language
 
 THREADS_PER_PAGE = 30
 REPLIES_PER_PAGE = 50
@@ -485,19 +486,22 @@ def search_threads(
     category: Category | None = None,
     tag: Tag | None = None,
     status: str = "",
+    reader: str = settings.LANGUAGE_CODE,
     page_number=1,
 ) -> Page:
-    """Visible threads matching `query`, best first: relevance from the index, raised
-    for threads with an accepted answer or an official reply (community.search).
+    """Visible threads matching `query`: those in the `reader`'s language first, then
+    the others; within a language best first: relevance from the index, raised for
+    threads with an accepted answer or an official reply (community.search).
 
-    Three queries whatever the number of results (four when no thread has every
-    word): the ranked ids (at most SEARCH_RESULTS_MAX), the rows of the page, their
-    tags. The query is folded as the index is (community.folding.fold): "détartrage",
-    "detartrage" and "DÉTARTRAGE" find the same threads.
+    A fixed number of queries whatever the number of results: the ranked ids, one
+    query per language (twice that when no thread has every word; at most
+    SEARCH_RESULTS_MAX in all), the rows of the page, their tags. The query is folded
+    as the index is (community.folding.fold): "détartrage", "detartrage" and
+    "DÉTARTRAGE" find the same threads.
     """
     query = fold(query)
     search_key = "\x1f".join(
-        [query, str(category.pk if category else ""), tag.slug if tag else "", status]
+        [query, str(category.pk if category else ""), tag.slug if tag else "", status, reader]
     )
     key = (
         f"relais:search:{content_version()}:"
@@ -507,7 +511,9 @@ def search_threads(
     if ranked_ids is None:
         # Ranking reads every match in the index: done once per search and per
         # write, then every page of the results, for everyone, reads the ids.
-        ranked_ids = _ranked_thread_ids(query, category=category, tag=tag, status=status)
+        ranked_ids = _ranked_thread_ids(
+            query, category=category, tag=tag, status=status, reader=reader
+        )
         cache.set(key, ranked_ids, COUNTS_CACHE_SECONDS)
     paginator = Paginator(ranked_ids, THREADS_PER_PAGE)
     ids_page = paginator.get_page(page_number)
@@ -517,7 +523,13 @@ def search_threads(
     return page
 
 
-def _ranked_thread_ids(query: str, *, category, tag, status) -> list[int]:
+def _languages_from(reader: str) -> list[str]:
+    return [reader, *(code for code, _name in settings.LANGUAGES if code != reader)]
+
+
+def _ranked_thread_ids(query: str, *, category, tag, status, reader: str) -> list[int]:
+    """The matching ids, the reader's language first, each language ranked on its own
+    (and, on PostgreSQL, its words stemmed in that language: community.search_backend)."""
     threads = Thread.objects.visible()
     if category is not None:
         threads = threads.filter(category_id=category.pk)
@@ -526,25 +538,33 @@ def _ranked_thread_ids(query: str, *, category, tag, status) -> list[int]:
     threads = threads.in_status(status).only(
         "pk", "title", "solution_id", "first_official_reply_at"
     )
-    hits = list(threads.search(query).annotate_score("_score")[:SEARCH_RESULTS_MAX])
-    if not hits and len(query.split()) > 1:
+    languages = _languages_from(reader)
+
+    def hits_in(language: str, operator=None) -> list:
+        results = search_in_language(
+            threads.in_language(language), query, language=language, operator=operator
+        )
+        return list(results.annotate_score("_score")[:SEARCH_RESULTS_MAX])
+
+    hits = {language: hits_in(language) for language in languages}
+    if not any(hits.values()) and len(query.split()) > 1:
         # No thread has every word ("wifi" against "Wi-Fi"): any of them will do,
         # those sharing more words first.
-        hits = list(
-            threads.search(query, operator="or").annotate_score("_score")[:SEARCH_RESULTS_MAX]
-        )
+        hits = {language: hits_in(language, "or") for language in languages}
     words = query_words(query)
-    ranked = sorted(
-        hits,
-        key=lambda hit: relevance(
+
+    def rank(hit) -> float:
+        return relevance(
             hit._score,
             solved=hit.solution_id is not None,
             official=hit.first_official_reply_at is not None,
             title_share=title_share(hit.title, words),
-        ),
-        reverse=True,
-    )
-    return [hit.pk for hit in ranked]
+        )
+
+    ranked = [
+        hit.pk for language in languages for hit in sorted(hits[language], key=rank, reverse=True)
+    ]
+    return ranked[:SEARCH_RESULTS_MAX]
 
 
 SUGGESTIONS_LIMIT = 5
@@ -563,12 +583,15 @@ def similar_threads(*, title: str, limit: int = SUGGESTIONS_LIMIT) -> list:
     words = query_words(fold(title))
     if not words:
         return []
-    hits = list(
-        Thread.objects.visible()
-        .only("pk", "solution_id", "first_official_reply_at")
-        .search(" ".join(words), operator="or")
-        .annotate_score("_score")[:SUGGESTION_CANDIDATES]
-    )
+    threads = Thread.objects.visible().only("pk", "solution_id", "first_official_reply_at")
+    # Each language's threads are searched as they were indexed (one query each).
+    hits = [
+        hit
+        for language, _name in settings.LANGUAGES
+        for hit in search_in_language(
+            threads.in_language(language), " ".join(words), language=language, operator="or"
+        ).annotate_score("_score")[:SUGGESTION_CANDIDATES]
+    ]
     scored = [
         (relevance(hit._score, solved=False, official=False), hit.solution_id is not None, hit)
         for hit in hits

@@ -127,6 +127,7 @@ def search(request):
             category=chosen["category"],
             tag=tag,
             status=chosen["status"] or "",
+            reader=selectors.reader_language(),
             page_number=request.GET.get("page", 1),
         )
         context["articles"] = help_selectors.search_help_articles(query=terms)

@@ -5,6 +5,7 @@ import re
 
 import pytest
 from django.core.exceptions import ValidationError
+from django.db import connection
 
 from community import services
 from community.models import Thread
@@ -206,3 +207,62 @@ def test_the_home_pages_latest_threads_put_the_readers_language_first():
 
     assert latest_threads(show="active", limit=5, reader="fr") == [french, english]
     assert latest_threads(show="active", limit=5, reader="en") == [english, french]
+
+
+# Search ------------------------------------------------------------------------------
+
+
+@pytest.fixture
+def indexed(django_capture_on_commit_callbacks, category):
+    """Ask through the service, its index task run as after a committed request."""
+
+    def ask(title, body, *, language):
+        with django_capture_on_commit_callbacks(execute=True):
+            return services.thread_create(
+                author=UserFactory(), category=category, title=title, body=body, language=language
+            )
+
+    return ask
+
+
+def _search_titles(client, query, language) -> list[str]:
+    content = client.get(
+        "/community/search/", {"q": query}, HTTP_ACCEPT_LANGUAGE=language
+    ).content.decode()
+    return re.findall(r'<h3 class="thread-row__title"[^>]*><a href="[^"]*">([^<]*)</a>', content)
+
+
+def test_search_puts_the_readers_language_first_then_the_others(client, indexed):
+    # The English thread is the better match (the word in its title, twice)...
+    english = indexed(
+        "Descaling: detartrage step by step", "Detartrage every month.", language="en"
+    )
+    french = indexed("La machine fait du bruit", "Un détartrage a suffi.", language="fr")
+
+    # ...yet a French reader sees the French one first, and an English reader the other.
+    assert _search_titles(client, "détartrage", "fr") == [french.title, english.title]
+    assert _search_titles(client, "détartrage", "en") == [english.title, french.title]
+
+
+def test_search_results_are_kept_apart_per_reader_language(client, indexed):
+    indexed("Le broyeur se bloque", "Depuis hier.", language="fr")
+    indexed("The grinder jams (broyeur)", "Since yesterday.", language="en")
+
+    first = _search_titles(client, "broyeur", "fr")
+    # Cached rankings are per reader language: the English reader's order is its own.
+    assert _search_titles(client, "broyeur", "en") == list(reversed(first))
+
+
+@pytest.mark.postgres
+@pytest.mark.skipif(
+    connection.vendor != "postgresql",
+    reason="needs PostgreSQL (set DATABASE_URL): SQLite's full-text search does not stem",
+)
+def test_on_postgresql_each_thread_is_stemmed_in_its_own_language(client, indexed):
+    french = indexed("La buse vapeur", "Elle ne chauffait plus du tout.", language="fr")
+    # The same word in an English thread is not French to the English stemmer.
+    indexed("Steam wand", "My French friend said it chauffait.", language="en")
+
+    # French stems "chauffer" and "chauffait" alike ("chauff"); English does not.
+    assert _search_titles(client, "chauffer", "fr") == [french.title]
+    assert _search_titles(client, "chauffer", "en") == [french.title]
