@@ -244,8 +244,8 @@ def _screenshot_on_failure(request, page):
         print(f"Could not save a screenshot for {request.node.nodeid}: {error}")
 
 
-def _new_page(request, browser, live_server, viewport):
-    context = browser.new_context(viewport=viewport, locale=LOCALE, base_url=live_server.url)
+def _new_page(request, browser, live_server, viewport, *, locale=LOCALE):
+    context = browser.new_context(viewport=viewport, locale=locale, base_url=live_server.url)
     context.set_default_timeout(DEFAULT_TIMEOUT_MS)
     page = context.new_page()
     page.on("response", lambda response: _keep_page(request, live_server.url, response))
