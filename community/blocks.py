@@ -158,7 +158,7 @@ class LatestThreadsBlock(SectionBlock):
         template = "community/blocks/latest_threads.html"
 
     def get_context(self, value, parent_context=None):
-        from community.selectors import latest_threads
+        from community.selectors import latest_threads, reader_language
 
         context = super().get_context(value, parent_context)
         on_page = _threads_on_page(parent_context)
@@ -166,6 +166,7 @@ class LatestThreadsBlock(SectionBlock):
             show=value["show"],
             limit=value["count"],
             exclude=on_page.not_shown_yet() if on_page else (),
+            reader=reader_language(),
         )
         if on_page:
             on_page.add(threads)

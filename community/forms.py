@@ -1,12 +1,13 @@
 import re
 
 from django import forms
+from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.functional import lazy
 from django.utils.html import format_html
-from django.utils.translation import gettext
+from django.utils.translation import get_language, gettext
 from django.utils.translation import gettext_lazy as _
 
 from accounts.forms import SignupForm
@@ -189,11 +190,24 @@ class AskForm(WithImagesForm):
         label=_("Category"), queryset=Category.objects.all(), empty_label=_("Choose a category")
     )
     tags = TagsField()
+    language = forms.ChoiceField(
+        label=_("Language of your question"),
+        choices=settings.LANGUAGES,
+        # A form sent without it (from before the field, or a script) is written in
+        # the author's language, as thread_create decides.
+        required=False,
+        help_text=_("Members who read this language see your question first."),
+    )
     # The same form sent twice makes one thread (community/limits.py).
     submission_key = SubmissionKeyField()
 
-    def __init__(self, *args, **kwargs):
+    def __init__(self, *args, author=None, **kwargs):
         super().__init__(*args, **kwargs)
+        # Most members write in the language they chose for the site; a member
+        # without a saved choice (or one no longer offered) writes in the page's.
+        offered = {code for code, _name in settings.LANGUAGES}
+        saved = getattr(author, "language", "")
+        self.fields["language"].initial = saved if saved in offered else _active_language()
         # As the member types, htmx shows threads and articles that may already answer.
         self.fields["title"].widget.attrs.update(
             {
@@ -205,6 +219,12 @@ class AskForm(WithImagesForm):
                 "autocomplete": "off",
             }
         )
+
+
+def _active_language() -> str:
+    offered = {code for code, _name in settings.LANGUAGES}
+    active = (get_language() or settings.LANGUAGE_CODE).split("-")[0]
+    return active if active in offered else settings.LANGUAGE_CODE
 
 
 class ThreadEditForm(forms.Form):

@@ -117,6 +117,19 @@ class ThreadQuerySet(SearchableQuerySetMixin, PostQuerySet):
         )
         return self.annotate(first_official_reply_id=Subquery(first))
 
+    def in_language(self, language: str):
+        return self.filter(language=language)
+
+    def reader_language_first(self, language: str, *order: str):
+        """Every language, the threads in `language` first, each group in `order`."""
+        return self.alias(
+            in_other_language=models.Case(
+                models.When(language=language, then=models.Value(0)),
+                default=models.Value(1),
+                output_field=models.IntegerField(),
+            )
+        ).order_by("in_other_language", *order)
+
     def for_list(self):
         """Visible threads with what a list row shows, newest activity first."""
         return (

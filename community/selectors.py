@@ -6,12 +6,14 @@ from collections.abc import Iterable
 from dataclasses import dataclass, field
 from functools import cached_property
 
+from django.conf import settings
 from django.core.cache import cache
 from django.core.paginator import Page, Paginator
 from django.db.models import Count, OuterRef, Q, Subquery
 from django.db.models.functions import Coalesce
 from django.shortcuts import get_object_or_404
 from django.urls import reverse
+from django.utils import translation
 from taggit.models import Tag
 
 from accounts.models import User
@@ -28,6 +30,7 @@ from community.models.marks import Follow, HelpfulVote, MeToo
 from community.models.notifications import Notification
 from community.querysets import STATUSES
 from community.search import SEARCH_RESULTS_MAX, fold, query_words, relevance, title_share
+from community.search_backend import search_in_language
 
 THREADS_PER_PAGE = 30
 REPLIES_PER_PAGE = 50
@@ -80,6 +83,30 @@ class CachedCountPaginator(Paginator):
         return total
 
 
+# The lists' `language=` value that shows every language, the reader's first.
+ALL_LANGUAGES = "all"
+
+
+def list_language(value: str, *, reader: str) -> str:
+    """What a list's `language=` asks for: ALL_LANGUAGES, one of the site's languages,
+    or (nothing, or a value we do not know) the reader's own."""
+    if value == ALL_LANGUAGES or value in dict(settings.LANGUAGES):
+        return value
+    return reader
+
+
+def reader_language() -> str:
+    """The active language as one of the site's (fr-ca reads as fr)."""
+    active = (translation.get_language() or settings.LANGUAGE_CODE).split("-")[0]
+    return active if active in dict(settings.LANGUAGES) else settings.LANGUAGE_CODE
+
+
+def _in_list_language(threads, *, language: str, reader: str, order):
+    if language == ALL_LANGUAGES:
+        return threads.reader_language_first(reader, *order)
+    return threads.in_language(language).order_by(*order)
+
+
 def category_get(*, slug: str) -> Category:
     return get_object_or_404(Category, slug=slug)
 
@@ -94,18 +121,28 @@ def thread_list(
     tag: Tag | None = None,
     status: str = "",
     sort: str = "activity",
+    language: str = ALL_LANGUAGES,
+    reader: str = settings.LANGUAGE_CODE,
     page_number=1,
 ) -> Page:
+    """One page of a list. `language` is one of the site's languages (only its
+    threads) or ALL_LANGUAGES (every thread, those in `reader`'s language first)."""
     threads = Thread.objects.for_list()
     if category is not None:
         threads = threads.filter(category=category)
     if tag is not None:
         threads = threads.filter(tags=tag)
-    threads = threads.in_status(status).order_by(*SORTS.get(sort, SORTS["activity"]))
-    count_key = "threads:{}:{}:{}".format(
+    threads = _in_list_language(
+        threads.in_status(status),
+        language=language,
+        reader=reader,
+        order=SORTS.get(sort, SORTS["activity"]),
+    )
+    count_key = "threads:{}:{}:{}:{}".format(
         category.pk if category else "",
         tag.pk if tag else "",
         status if status in STATUSES else "",
+        language,
     )
     page = CachedCountPaginator(threads, THREADS_PER_PAGE, count_key=count_key).get_page(
         page_number
@@ -113,19 +150,28 @@ def thread_list(
     # Pinned threads head the first page of the unfiltered list (all discussions or
     # one category), in a block of their own: the list itself keeps its order.
     show_pinned = page.number == 1 and tag is None and not status
-    page.pinned = pinned_threads(category=category) if show_pinned else []
+    page.pinned = (
+        pinned_threads(category=category, language=language, reader=reader) if show_pinned else []
+    )
     return page
 
 
 PINNED_LIMIT = 5
 
 
-def pinned_threads(*, category: Category | None = None, limit: int = PINNED_LIMIT) -> list:
-    """Visible pinned threads, latest activity first, in one query (no tags: the
-    pinned block shows titles and counts, not tags)."""
+def pinned_threads(
+    *,
+    category: Category | None = None,
+    language: str = ALL_LANGUAGES,
+    reader: str = settings.LANGUAGE_CODE,
+    limit: int = PINNED_LIMIT,
+) -> list:
+    """Visible pinned threads in the list's language (see thread_list), latest activity
+    first, in one query (no tags: the pinned block shows titles and counts, not tags)."""
     threads = Thread.objects.for_list().prefetch_related(None).filter(is_pinned=True)
     if category is not None:
         threads = threads.filter(category=category)
+    threads = _in_list_language(threads, language=language, reader=reader, order=SORTS["activity"])
     return list(threads[:limit])
 
 
@@ -137,10 +183,13 @@ LATEST_THREADS = {
 }
 
 
-def latest_threads(*, show: str, limit: int, exclude: Iterable[int] = ()) -> list:
-    """The latest threads of a kind, leaving out `exclude` (ids already shown above)."""
+def latest_threads(
+    *, show: str, limit: int, exclude: Iterable[int] = (), reader: str = settings.LANGUAGE_CODE
+) -> list:
+    """The latest threads of a kind, leaving out `exclude` (ids already shown above):
+    those in the reader's language first, so a section is never empty for want of it."""
     status, order = LATEST_THREADS.get(show, LATEST_THREADS["solved"])
-    threads = Thread.objects.for_list().in_status(status).order_by(*order)
+    threads = Thread.objects.for_list().in_status(status).reader_language_first(reader, *order)
     if exclude:
         threads = threads.exclude(pk__in=list(exclude))
     return list(threads[:limit])
@@ -437,19 +486,22 @@ def search_threads(
     category: Category | None = None,
     tag: Tag | None = None,
     status: str = "",
+    reader: str = settings.LANGUAGE_CODE,
     page_number=1,
 ) -> Page:
-    """Visible threads matching `query`, best first: relevance from the index, raised
-    for threads with an accepted answer or an official reply (community.search).
+    """Visible threads matching `query`: those in the `reader`'s language first, then
+    the others; within a language best first: relevance from the index, raised for
+    threads with an accepted answer or an official reply (community.search).
 
-    Three queries whatever the number of results (four when no thread has every
-    word): the ranked ids (at most SEARCH_RESULTS_MAX), the rows of the page, their
-    tags. The query is folded as the index is (community.folding.fold): "détartrage",
-    "detartrage" and "DÉTARTRAGE" find the same threads.
+    A fixed number of queries whatever the number of results: the ranked ids, one
+    query per language (twice that when no thread has every word; at most
+    SEARCH_RESULTS_MAX in all), the rows of the page, their tags. The query is folded
+    as the index is (community.folding.fold): "détartrage", "detartrage" and
+    "DÉTARTRAGE" find the same threads.
     """
     query = fold(query)
     search_key = "\x1f".join(
-        [query, str(category.pk if category else ""), tag.slug if tag else "", status]
+        [query, str(category.pk if category else ""), tag.slug if tag else "", status, reader]
     )
     key = (
         f"relais:search:{content_version()}:"
@@ -459,7 +511,9 @@ def search_threads(
     if ranked_ids is None:
         # Ranking reads every match in the index: done once per search and per
         # write, then every page of the results, for everyone, reads the ids.
-        ranked_ids = _ranked_thread_ids(query, category=category, tag=tag, status=status)
+        ranked_ids = _ranked_thread_ids(
+            query, category=category, tag=tag, status=status, reader=reader
+        )
         cache.set(key, ranked_ids, COUNTS_CACHE_SECONDS)
     paginator = Paginator(ranked_ids, THREADS_PER_PAGE)
     ids_page = paginator.get_page(page_number)
@@ -469,7 +523,13 @@ def search_threads(
     return page
 
 
-def _ranked_thread_ids(query: str, *, category, tag, status) -> list[int]:
+def _languages_from(reader: str) -> list[str]:
+    return [reader, *(code for code, _name in settings.LANGUAGES if code != reader)]
+
+
+def _ranked_thread_ids(query: str, *, category, tag, status, reader: str) -> list[int]:
+    """The matching ids, the reader's language first, each language ranked on its own
+    (and, on PostgreSQL, its words stemmed in that language: community.search_backend)."""
     threads = Thread.objects.visible()
     if category is not None:
         threads = threads.filter(category_id=category.pk)
@@ -478,25 +538,33 @@ def _ranked_thread_ids(query: str, *, category, tag, status) -> list[int]:
     threads = threads.in_status(status).only(
         "pk", "title", "solution_id", "first_official_reply_at"
     )
-    hits = list(threads.search(query).annotate_score("_score")[:SEARCH_RESULTS_MAX])
-    if not hits and len(query.split()) > 1:
+    languages = _languages_from(reader)
+
+    def hits_in(language: str, operator=None) -> list:
+        results = search_in_language(
+            threads.in_language(language), query, language=language, operator=operator
+        )
+        return list(results.annotate_score("_score")[:SEARCH_RESULTS_MAX])
+
+    hits = {language: hits_in(language) for language in languages}
+    if not any(hits.values()) and len(query.split()) > 1:
         # No thread has every word ("wifi" against "Wi-Fi"): any of them will do,
         # those sharing more words first.
-        hits = list(
-            threads.search(query, operator="or").annotate_score("_score")[:SEARCH_RESULTS_MAX]
-        )
+        hits = {language: hits_in(language, "or") for language in languages}
     words = query_words(query)
-    ranked = sorted(
-        hits,
-        key=lambda hit: relevance(
+
+    def rank(hit) -> float:
+        return relevance(
             hit._score,
             solved=hit.solution_id is not None,
             official=hit.first_official_reply_at is not None,
             title_share=title_share(hit.title, words),
-        ),
-        reverse=True,
-    )
-    return [hit.pk for hit in ranked]
+        )
+
+    ranked = [
+        hit.pk for language in languages for hit in sorted(hits[language], key=rank, reverse=True)
+    ]
+    return ranked[:SEARCH_RESULTS_MAX]
 
 
 SUGGESTIONS_LIMIT = 5
@@ -515,12 +583,15 @@ def similar_threads(*, title: str, limit: int = SUGGESTIONS_LIMIT) -> list:
     words = query_words(fold(title))
     if not words:
         return []
-    hits = list(
-        Thread.objects.visible()
-        .only("pk", "solution_id", "first_official_reply_at")
-        .search(" ".join(words), operator="or")
-        .annotate_score("_score")[:SUGGESTION_CANDIDATES]
-    )
+    threads = Thread.objects.visible().only("pk", "solution_id", "first_official_reply_at")
+    # Each language's threads are searched as they were indexed (one query each).
+    hits = [
+        hit
+        for language, _name in settings.LANGUAGES
+        for hit in search_in_language(
+            threads.in_language(language), " ".join(words), language=language, operator="or"
+        ).annotate_score("_score")[:SUGGESTION_CANDIDATES]
+    ]
     scored = [
         (relevance(hit._score, solved=False, official=False), hit.solution_id is not None, hit)
         for hit in hits

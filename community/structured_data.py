@@ -36,10 +36,11 @@ def _person(user, request) -> dict:
     return person
 
 
-def _answer(reply: Reply, *, url: str, request) -> dict:
+def _answer(reply: Reply, *, url: str, request, language: str) -> dict:
     return {
         "@type": "Answer",
         "text": plain_text(reply.body_html),
+        "inLanguage": language,
         "dateCreated": reply.created_at,
         "datePublished": reply.created_at,
         "url": url,
@@ -48,10 +49,11 @@ def _answer(reply: Reply, *, url: str, request) -> dict:
     }
 
 
-def _comment(reply: Reply, *, url: str, request) -> dict:
+def _comment(reply: Reply, *, url: str, request, language: str) -> dict:
     return {
         "@type": "Comment",
         "text": plain_text(reply.body_html),
+        "inLanguage": language,
         "datePublished": reply.created_at,
         "url": url,
         "author": _person(reply.author, request),
@@ -74,7 +76,8 @@ def thread_structured_data(
     hidden and pending ones, which moderators and authors also see, are left out.
     A reply on this page is addressed by its anchor, any other by its permalink.
     upvoteCount is the question's "me too" count and each answer's helpful count.
-    `language` is the page's language (its <html lang>).
+    `language` is the page's language (its <html lang>); the question and its
+    answers say the thread's own, which members write in whatever the interface.
     """
     if thread.visibility != Visibility.VISIBLE:
         return None
@@ -106,16 +109,19 @@ def thread_structured_data(
         "text": plain_text(thread.body_html),
         "dateCreated": thread.created_at,
         "datePublished": thread.created_at,
-        "inLanguage": language,
+        "inLanguage": thread.language,
         "author": _person(thread.author, request),
         "answerCount": thread.reply_count,
         "upvoteCount": thread.me_too_count,
     }
     if accepted is not None:
-        question["acceptedAnswer"] = _answer(accepted, url=url_of(accepted), request=request)
+        question["acceptedAnswer"] = _answer(
+            accepted, url=url_of(accepted), request=request, language=thread.language
+        )
     if suggested:
         question["suggestedAnswer"] = [
-            _answer(reply, url=url_of(reply), request=request) for reply in suggested
+            _answer(reply, url=url_of(reply), request=request, language=thread.language)
+            for reply in suggested
         ]
     return {
         "@context": "https://schema.org",
@@ -138,7 +144,7 @@ def _discussion(
         "headline": thread.title,
         "text": plain_text(thread.body_html),
         "datePublished": thread.created_at,
-        "inLanguage": language,
+        "inLanguage": thread.language,
         "author": _person(thread.author, request),
         "interactionStatistic": [
             {
@@ -157,7 +163,7 @@ def _discussion(
         data["dateModified"] = thread.edited_at
     if own:
         data["comment"] = [
-            _comment(reply, url=url_of(reply), request=request)
+            _comment(reply, url=url_of(reply), request=request, language=thread.language)
             for reply in own[:SUGGESTED_ANSWERS_LIMIT]
         ]
     return data

@@ -49,18 +49,25 @@ def _render_thread_list(request, category=None):
     status = status if status in selectors.STATUSES else ""
     sort = request.GET.get("sort", "activity")
     sort = sort if sort in selectors.SORTS else "activity"
+    reader = selectors.reader_language()
+    language = selectors.list_language(request.GET.get("language", ""), reader=reader)
     page = selectors.thread_list(
         category=category,
         tag=tag,
         status=status,
         sort=sort,
+        language=language,
+        reader=reader,
         page_number=request.GET.get("page", 1),
     )
-    filters = {
-        key: value
-        for key, value in {"tag": tag.slug if tag else "", "status": status, "sort": sort}.items()
-        if value and not (key == "sort" and value == "activity")
+    chosen = {
+        "tag": tag.slug if tag else "",
+        "status": status,
+        "sort": sort,
+        "language": language,
     }
+    defaults = {"sort": "activity", "language": reader}
+    filters = {key: value for key, value in chosen.items() if value and defaults.get(key) != value}
     return render(
         request,
         "community/thread_list.html",
@@ -71,6 +78,13 @@ def _render_thread_list(request, category=None):
             "tag": tag,
             "status": status,
             "sort": sort,
+            "language": language,
+            "reader_language": reader,
+            "reader_language_name": dict(settings.LANGUAGES)[reader],
+            "other_languages": [
+                (code, name) for code, name in settings.LANGUAGES if code != reader
+            ],
+            "all_languages": selectors.ALL_LANGUAGES,
             "query": urlencode(filters),
             "filters": filters,
         },
@@ -113,6 +127,7 @@ def search(request):
             category=chosen["category"],
             tag=tag,
             status=chosen["status"] or "",
+            reader=selectors.reader_language(),
             page_number=request.GET.get("page", 1),
         )
         context["articles"] = help_selectors.search_help_articles(query=terms)
@@ -146,7 +161,9 @@ def ask(request):
     permissions.check_ask(request.user)
     # "Ask the community" from a search that found nothing carries the words typed.
     initial = {"title": " ".join(request.GET.get("title", "").split())[:TITLE_MAX_LENGTH]}
-    form = AskForm(request.POST or None, request.FILES or None, initial=initial)
+    form = AskForm(
+        request.POST or None, request.FILES or None, initial=initial, author=request.user
+    )
     preview_html = ""
     status = 200
     if request.method == "POST":

@@ -114,22 +114,30 @@ def metrics_period(*, now: datetime, period_days: int) -> Period:
     return Period(days=period_days, start=start, end=now)
 
 
-def period_threads(*, now: datetime, period_days: int, category: Category | None) -> QuerySet:
-    """Visible threads asked in the period (and in `category` when given)."""
+def period_threads(
+    *, now: datetime, period_days: int, category: Category | None, language: str = ""
+) -> QuerySet:
+    """Visible threads asked in the period (in `category` and written in `language`,
+    one of the site's languages, when given)."""
     period = metrics_period(now=now, period_days=period_days)
     threads = Thread.objects.visible().filter(
         created_at__gte=period.start, created_at__lte=period.end
     )
     if category is not None:
         threads = threads.filter(category=category)
+    if language:
+        threads = threads.in_language(language)
     return threads.order_by()
 
 
-def answered_before_asking(*, now: datetime, period_days: int, category: Category | None) -> int:
+def answered_before_asking(
+    *, now: datetime, period_days: int, category: Category | None, language: str = ""
+) -> int:
     """Members who were about to ask and found their answer in a suggestion instead.
 
     With a category: the suggested threads of that category, and the help articles
-    related to it.
+    related to it. With a language: the suggested threads written in it, and the
+    help articles of that locale.
     """
     period = metrics_period(now=now, period_days=period_days)
     deflections = Deflection.objects.filter(
@@ -139,6 +147,10 @@ def answered_before_asking(*, now: datetime, period_days: int, category: Categor
         deflections = deflections.filter(
             Q(thread__category=category) | Q(help_article__related_categories=category)
         ).distinct()
+    if language:
+        deflections = deflections.filter(
+            Q(thread__language=language) | Q(help_article__locale__language_code=language)
+        )
     return deflections.count()
 
 
@@ -163,9 +175,13 @@ class ThreadCounts:
     solved_by_peer: int
 
 
-def thread_counts(*, now: datetime, period_days: int, category: Category | None) -> ThreadCounts:
+def thread_counts(
+    *, now: datetime, period_days: int, category: Category | None, language: str = ""
+) -> ThreadCounts:
     """Every count of the period in one aggregate query."""
-    counts = period_threads(now=now, period_days=period_days, category=category).aggregate(
+    counts = period_threads(
+        now=now, period_days=period_days, category=category, language=language
+    ).aggregate(
         asked=Count("pk"),
         answered=Count("pk", filter=officially_answered_q()),
         target_due=Count("pk", filter=_answered_or_due(now)),
@@ -184,10 +200,12 @@ class Durations:
     solution: list[float]
 
 
-def durations(*, now: datetime, period_days: int, category: Category | None) -> Durations:
+def durations(
+    *, now: datetime, period_days: int, category: Category | None, language: str = ""
+) -> Durations:
     """Response and solution times of the period, in one query (one row per thread)."""
     rows = (
-        period_threads(now=now, period_days=period_days, category=category)
+        period_threads(now=now, period_days=period_days, category=category, language=language)
         .filter(officially_answered_q() | Q(solved_at__isnull=False))
         .values_list("created_at", "first_official_reply_at", "solution_id", "solved_at")
     )
@@ -213,7 +231,9 @@ class Day:
         return share(self.within_target, self.target_due)
 
 
-def daily_series(*, now: datetime, period_days: int, category: Category | None) -> list[Day]:
+def daily_series(
+    *, now: datetime, period_days: int, category: Category | None, language: str = ""
+) -> list[Day]:
     """One row per day of the period, in two grouped queries.
 
     Questions are counted on the day they were asked, with their target
@@ -221,7 +241,7 @@ def daily_series(*, now: datetime, period_days: int, category: Category | None) 
     the current time zone's.
     """
     tz = timezone.get_current_timezone()
-    threads = period_threads(now=now, period_days=period_days, category=category)
+    threads = period_threads(now=now, period_days=period_days, category=category, language=language)
     asked = (
         threads.annotate(day=TruncDate("created_at", tzinfo=tz))
         .values("day")
@@ -311,7 +331,12 @@ class Helper:
 
 
 def top_helpers(
-    *, now: datetime, period_days: int, category: Category | None, limit: int = TOP_HELPERS
+    *,
+    now: datetime,
+    period_days: int,
+    category: Category | None,
+    language: str = "",
+    limit: int = TOP_HELPERS,
 ) -> list[Helper]:
     """Members (not staff) whose visible replies on the period's threads were accepted
     as the solution or recommended by staff, best first, in one query."""
@@ -327,6 +352,8 @@ def top_helpers(
     )
     if category is not None:
         replies = replies.filter(thread__category=category)
+    if language:
+        replies = replies.filter(thread__language=language)
     rows = (
         replies.filter(is_solution | is_recommended)
         .alias(author_is_staff=staff_flag_expression("author"))
@@ -357,11 +384,13 @@ class Backlog:
     overdue: int
 
 
-def backlog(*, now: datetime, category: Category | None) -> Backlog:
+def backlog(*, now: datetime, category: Category | None, language: str = "") -> Backlog:
     """The queue as it stands now (not bound to the period), in one query."""
     threads = Thread.objects.awaiting_official_reply()
     if category is not None:
         threads = threads.filter(category=category)
+    if language:
+        threads = threads.in_language(language)
     counts = threads.aggregate(awaiting=Count("pk"), overdue=Count("pk", filter=overdue_q(now)))
     return Backlog(**counts)
 
@@ -414,11 +443,13 @@ def support_metrics(
     now: datetime | None = None,
     period_days: int = DEFAULT_PERIOD,
     category: Category | None = None,
+    language: str = "",
 ) -> SupportMetrics:
-    """Everything the metrics page and its CSV show, in seven queries."""
+    """Everything the metrics page and its CSV show, in seven queries; `language`
+    (one of the site's, or "" for all) narrows every figure to the threads written in it."""
     now = now or timezone.now()
     period_days = clean_period(period_days)
-    scope = {"now": now, "period_days": period_days, "category": category}
+    scope = {"now": now, "period_days": period_days, "category": category, "language": language}
     times = durations(**scope)
     return SupportMetrics(
         period=metrics_period(now=now, period_days=period_days),
@@ -427,7 +458,7 @@ def support_metrics(
         first_response_median=median(times.first_response),
         first_response_p90=percentile(times.first_response, P90),
         solution_median=median(times.solution),
-        backlog=backlog(now=now, category=category),
+        backlog=backlog(now=now, category=category, language=language),
         days=daily_series(**scope),
         helpers=top_helpers(**scope),
         answered_before_asking=answered_before_asking(**scope),

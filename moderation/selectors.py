@@ -66,14 +66,16 @@ def live_claim(now) -> Q:
 def queue_list(
     *,
     category: Category | None = None,
+    language: str = "",
     overdue: bool = False,
     assignment: str = "",
     viewer=None,
     sort: str = "due",
     page_number=1,
 ) -> Page:
-    """One page of the queue. `assignment` is "", "mine" (held by `viewer`) or
-    "unassigned"; each row carries `assignee`, its live holder or None."""
+    """One page of the queue. `language` is one of the site's languages, or "" for all;
+    `assignment` is "", "mine" (held by `viewer`) or "unassigned"; each row carries
+    `assignee`, its live holder or None."""
     now = timezone.now()
     threads = (
         awaiting_official_reply()
@@ -85,6 +87,8 @@ def queue_list(
     )
     if category is not None:
         threads = threads.filter(category=category)
+    if language:
+        threads = threads.in_language(language)
     if overdue:
         threads = threads.overdue(now)
     if assignment == "mine" and viewer is not None:
@@ -96,6 +100,7 @@ def queue_list(
         [
             "queue",
             str(category.pk if category else ""),
+            language,
             "overdue" if overdue else "",
             assignment,
             str(viewer.pk if viewer is not None and assignment == "mine" else ""),

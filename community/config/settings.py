@@ -333,10 +333,11 @@ WAGTAILADMIN_LOGIN_URL = "/admin/login/"
 # search by default (SQLite FTS5, PostgreSQL full text search). A large community
 # sets SEARCH_BACKEND to elasticsearch8, elasticsearch9, opensearch2 or opensearch3
 # and SEARCH_URL to the cluster (installing the matching client package), then runs
-# `manage.py update_index`.
+# `manage.py update_index`. On PostgreSQL each thread is stemmed in its own
+# language (community/search_backend.py).
 SEARCH_BACKEND = os.environ.get("SEARCH_BACKEND", "database")
 if SEARCH_BACKEND == "database":
-    WAGTAILSEARCH_BACKENDS = {"default": {"BACKEND": "wagtail.search.backends.database"}}
+    WAGTAILSEARCH_BACKENDS = {"default": {"BACKEND": "community.search_backend"}}
 else:
     WAGTAILSEARCH_BACKENDS = {
         "default": {

@@ -244,6 +244,8 @@ class Thread(index.Indexed, Post):
         index.FilterField("solution"),
         index.FilterField("reply_count"),
         index.FilterField("first_official_reply_at"),
+        # Each language is searched on its own (community.search_backend).
+        index.FilterField("language"),
     ]
 
     class Meta:

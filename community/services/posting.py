@@ -10,6 +10,7 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from datetime import timedelta
 
+from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
 from django.db.models import F
@@ -220,6 +221,16 @@ class _Submission:
             return self.model.objects.get(submission_key=self.key), False
 
 
+def _thread_language(language: str, author) -> str:
+    offered = {code for code, _name in settings.LANGUAGES}
+    if language:
+        if language not in offered:
+            raise ValidationError(_("Choose one of the languages offered."), code="language")
+        return language
+    saved = getattr(author, "language", "")
+    return saved if saved in offered else settings.LANGUAGE_CODE
+
+
 @transaction.atomic
 def thread_create(
     *,
@@ -231,6 +242,7 @@ def thread_create(
     images: Sequence[CleanImage] = (),
     submission_key: str = "",
     check_limits: bool = True,
+    language: str = "",
 ) -> Thread:
     """Ask a question. It is public at once, or waits for approval (see needs_approval);
     either way the official-reply clock starts now: a customer waits from the moment
@@ -242,8 +254,10 @@ def thread_create(
     limits.DuplicatePost (community/limits.py). `check_limits=False` is for scripts
     such as seed_demo, never for a member's request. `images`, checked and
     re-encoded by the form (accounts.images), are attached to the question.
+    `language` is the one the question is written in; without it, the author's.
     """
     permissions.check_ask(author)
+    language = _thread_language(language, author)
     check_attachment_count(existing=0, added=len(images))
     tags = normalize_tags(tags)
     title = " ".join(title.split())
@@ -263,6 +277,7 @@ def thread_create(
         last_activity_at=now,
         published_at=None if pending else now,
         response_due_at=now + response_target(category),
+        language=language,
     )
     if not created:
         return thread

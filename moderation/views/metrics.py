@@ -4,6 +4,7 @@ import csv
 from dataclasses import dataclass
 from urllib.parse import urlencode
 
+from django.conf import settings
 from django.contrib.auth.decorators import login_required
 from django.http import HttpResponse
 from django.shortcuts import render
@@ -85,6 +86,7 @@ def _range_label(first_day, last_day) -> str:
 class Filters:
     period_days: int
     category: Category | None
+    language: str = ""
 
     @property
     def query(self) -> str:
@@ -94,17 +96,25 @@ class Filters:
             params["period"] = self.period_days
         if self.category is not None:
             params["category"] = self.category.slug
+        if self.language:
+            params["language"] = self.language
         return urlencode(params)
 
     def with_period(self, days: int) -> str:
-        return Filters(period_days=days, category=self.category).query
+        return Filters(period_days=days, category=self.category, language=self.language).query
 
 
 def _filters(request) -> Filters:
-    """period=7|30|90 (anything else: 30); category=<slug> (unknown: all categories)."""
+    """period=7|30|90 (anything else: 30); category=<slug> (unknown: all categories);
+    language=en|fr (anything else: all languages)."""
     slug = request.GET.get("category", "")[:80]
     category = Category.objects.filter(slug=slug).first() if slug else None
-    return Filters(period_days=support.clean_period(request.GET.get("period")), category=category)
+    language = request.GET.get("language", "")
+    return Filters(
+        period_days=support.clean_period(request.GET.get("period")),
+        category=category,
+        language=language if language in dict(settings.LANGUAGES) else "",
+    )
 
 
 # Cards and charts ---------------------------------------------------------------------
@@ -223,6 +233,8 @@ def _solution_cards(report: support.SupportMetrics) -> list[Card]:
 
 
 def _queue_link(filters: Filters, **params) -> str:
+    if filters.language:
+        params = {"language": filters.language, **params}
     if filters.category is not None:
         params = {"category": filters.category.slug, **params}
     url = reverse("moderation:queue")
@@ -426,7 +438,10 @@ def _report(request) -> tuple[Filters, support.SupportMetrics]:
     permissions.check_moderate(request.user)
     filters = _filters(request)
     report = support.support_metrics(
-        now=timezone.now(), period_days=filters.period_days, category=filters.category
+        now=timezone.now(),
+        period_days=filters.period_days,
+        category=filters.category,
+        language=filters.language,
     )
     return filters, report
 
@@ -442,6 +457,7 @@ def metrics(request):
             "report": report,
             "filters": filters,
             "categories": Category.objects.all(),
+            "languages": settings.LANGUAGES,
             "period_tabs": [
                 {
                     "days": days,
@@ -474,7 +490,10 @@ def _plain(value: float | None, *, scale: float = 1) -> str:
 def metrics_csv(request):
     filters, report = _report(request)
     slug = filters.category.slug if filters.category else "all"
-    filename = f"support-metrics-{filters.period_days}d-{slug}-{report.period.last_day}.csv"
+    language = filters.language or "all"
+    # The language shows in the name only when chosen: the name stays what it was.
+    scope = f"{slug}-{filters.language}" if filters.language else slug
+    filename = f"support-metrics-{filters.period_days}d-{scope}-{report.period.last_day}.csv"
     response = HttpResponse(content_type="text/csv; charset=utf-8")
     response["Content-Disposition"] = f'attachment; filename="{filename}"'
     counts = report.counts
@@ -486,6 +505,7 @@ def metrics_csv(request):
             ["period_last_day", report.period.last_day.isoformat(), "date", ""],
             ["period_days", filters.period_days, "days", ""],
             ["category", slug, "slug", ""],
+            ["language", language, "language", ""],
             ["threads_asked", counts.asked, "count", ""],
             ["threads_answered_officially", counts.answered, "count", ""],
             ["official_reply_share", _plain(report.answered_share), "percent", ""],

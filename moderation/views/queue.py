@@ -2,6 +2,7 @@
 
 from urllib.parse import urlencode
 
+from django.conf import settings
 from django.contrib.auth.decorators import login_required
 from django.shortcuts import render
 from django.views.decorators.http import require_GET
@@ -15,6 +16,8 @@ from moderation import permissions, selectors
 def queue(request):
     permissions.check_moderate(request.user)
     category = Category.objects.filter(slug=request.GET.get("category", "")[:80]).first()
+    language = request.GET.get("language", "")
+    language = language if language in dict(settings.LANGUAGES) else ""
     filters = request.GET.getlist("filter")
     overdue = "overdue" in filters
     # "mine" and "unassigned" exclude each other: the first one given wins.
@@ -23,6 +26,7 @@ def queue(request):
     sort = sort if sort in selectors.QUEUE_SORTS else "due"
     page = selectors.queue_list(
         category=category,
+        language=language,
         overdue=overdue,
         assignment=assignment,
         viewer=request.user,
@@ -31,6 +35,7 @@ def queue(request):
     )
     params = [
         ("category", category.slug if category else ""),
+        ("language", language),
         ("filter", "overdue" if overdue else ""),
         ("filter", assignment),
         ("sort", sort if sort != "due" else ""),
@@ -42,6 +47,8 @@ def queue(request):
             "page": page,
             "categories": Category.objects.all(),
             "category": category,
+            "languages": settings.LANGUAGES,
+            "language": language,
             "overdue": overdue,
             "assignment": assignment,
             "sort": sort,

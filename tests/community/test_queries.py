@@ -191,6 +191,36 @@ def test_category_and_tag_list_queries_are_constant(viewer, path):
     measure(viewer, [path], lambda: add(4, 60), expect_rows=lambda html: listed_count(html) > 1)
 
 
+@pytest.mark.parametrize("viewer", ["anonymous", "member"], indirect=True)
+@pytest.mark.parametrize(
+    "path",
+    [
+        "/community/?language=all",
+        "/community/?language=fr&sort=votes",
+        "/community/c/coffee/?language=all&status=solved&sort=newest",
+    ],
+)
+def test_list_queries_are_constant_in_one_language_and_in_all(viewer, path):
+    _category, add = _list_builder("")
+
+    def add_bilingual(first: int, count: int):
+        add(first, count)
+        # Every other thread French: both groups of "all languages" grow.
+        newest = Thread.objects.order_by("-pk").values_list("pk", flat=True)[:count]
+        Thread.objects.filter(pk__in=list(newest)[::2]).update(language="fr")
+
+    add_bilingual(0, 1)
+    add(3, 1)  # a solved one
+    Thread.objects.update(language="fr")
+
+    measure(
+        viewer,
+        [path],
+        lambda: add_bilingual(4, 60),
+        expect_rows=lambda html: listed_count(html) > 1,
+    )
+
+
 # The thread page ----------------------------------------------------------------------------
 
 

@@ -221,6 +221,7 @@ def test_thread_json_ld_is_a_qapage_with_the_question_and_its_answers(client, an
     assert question["acceptedAnswer"] == {
         "@type": "Answer",
         "text": "Reset it.",
+        "inLanguage": "en",
         "dateCreated": question["acceptedAnswer"]["dateCreated"],
         "datePublished": question["acceptedAnswer"]["dateCreated"],
         "url": f"{page}#reply-{accepted.pk}",
@@ -384,13 +385,35 @@ def test_one_answer_from_someone_else_makes_a_qapage(client, answer):
     assert [a["text"] for a in data["mainEntity"]["suggestedAnswer"]] == ["Use dry beans."]
 
 
-def test_structured_data_speaks_the_pages_language(client, answered_thread):
+def test_structured_data_says_the_threads_language_for_its_posts(client, answered_thread):
     thread, *_ = answered_thread
 
     response = client.get(thread.get_absolute_url(), HTTP_ACCEPT_LANGUAGE="fr")
-    french = json_ld(response.content.decode())
+    french_page = json_ld(response.content.decode())
 
-    assert french["inLanguage"] == french["mainEntity"]["inLanguage"] == "fr"
+    # The page around it is French; what the members wrote is in the thread's language.
+    assert french_page["inLanguage"] == "fr"
+    question = french_page["mainEntity"]
+    assert question["inLanguage"] == thread.language == "en"
+    answers = [question["acceptedAnswer"], *question.get("suggestedAnswer", [])]
+    assert {answer["inLanguage"] for answer in answers} == {"en"}
+
+
+def test_a_french_discussion_says_french_on_an_english_page(client):
+    thread = services.thread_create(
+        author=UserFactory(),
+        category=CategoryFactory(),
+        title="La buse vapeur siffle",
+        body="Depuis hier.",
+        language="fr",
+    )
+    services.reply_create(author=thread.author, thread=thread, body="Et elle fuit.")
+
+    data = json_ld(get(client, thread.get_absolute_url()))
+
+    assert data["@type"] == "DiscussionForumPosting"
+    assert data["inLanguage"] == "fr"
+    assert [comment["inLanguage"] for comment in data["comment"]] == ["fr"]
 
 
 def test_every_page_has_an_absolute_og_image_the_default_brand_image(client):

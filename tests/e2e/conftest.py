@@ -245,7 +245,7 @@ def _screenshot_on_failure(request, page, suffix: str = ""):
         print(f"Could not save a screenshot for {request.node.nodeid}: {error}")
 
 
-def _new_page(request, browser, live_server, viewport, locale=LOCALE, suffix=""):
+def _new_page(request, browser, live_server, viewport, *, locale=LOCALE, suffix=""):
     context = browser.new_context(viewport=viewport, locale=locale, base_url=live_server.url)
     context.set_default_timeout(DEFAULT_TIMEOUT_MS)
     page = context.new_page()

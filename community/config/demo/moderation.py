@@ -78,6 +78,7 @@ def _ensure_newcomer_posts(accounts, *, categories, now) -> Counter:
         title=spec["title"],
         body=spec["body"],
         tags=spec["tags"],
+        language=spec["language"],
         check_limits=False,
     )
     # Backdated with its due time: the brand's clock runs from the asking.

@@ -114,6 +114,7 @@ def _create_thread(spec, *, accounts, category, now) -> Counter:
         title=spec["title"],
         body=spec["body"],
         tags=spec["tags"],
+        language=spec["language"],
         check_limits=False,
     )
     backdater.stamp(asked_at)

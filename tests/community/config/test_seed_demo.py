@@ -27,6 +27,7 @@ from community.models import (
     TaggedThread,
     Thread,
 )
+from community.selectors import search_threads
 from community.services import reply_create
 
 MEMBER_USERNAMES = [spec["username"] for spec in ACCOUNTS if spec["role"] == "member"]
@@ -159,6 +160,30 @@ def test_seed_demo_posts_threads_in_english_and_french(seeded):
         titles = [spec["title"] for spec in THREADS if spec["language"] == language]
         assert len(titles) >= 5
         assert Thread.objects.filter(title__in=titles).count() == len(titles)
+
+
+def test_seed_demo_threads_carry_the_language_they_are_written_in(seeded):
+    languages = dict(Thread.objects.values_list("title", "language"))
+    for spec in THREADS:
+        assert languages[spec["title"]] == spec["language"], spec["title"]
+    assert set(languages.values()) == {"en", "fr"}
+
+
+def test_seed_demo_descaling_search_finds_the_readers_language_first(db, settings):
+    settings.TASKS = {"default": {"BACKEND": "django_tasks.backends.immediate.ImmediateBackend"}}
+    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+    call_command("seed_demo", stdout=StringIO())
+
+    found = search_threads(query="détartrage", reader="fr").object_list
+    languages = [thread.language for thread in found]
+
+    # French threads first, then at least one English one about descaling.
+    assert languages[:2] == ["fr", "fr"]
+    assert "en" in languages
+    assert languages == sorted(languages, key=lambda language: language != "fr")
+    english = search_threads(query="descaling", reader="en").object_list
+    assert english[0].language == "en"
+    assert "fr" in [thread.language for thread in english]
 
 
 def test_seed_demo_renders_markdown_and_tags(seeded):
