@@ -287,7 +287,9 @@ def browser_page(request, browser, live_server):
 
         def open_(*, mobile: bool = False, locale: str = LOCALE):
             viewport = MOBILE_VIEWPORT if mobile else DESKTOP_VIEWPORT
-            pages = _new_page(request, browser, live_server, viewport, locale, f"-{locale}")
+            pages = _new_page(
+                request, browser, live_server, viewport, locale=locale, suffix=f"-{locale}"
+            )
             opened = next(pages)
             stack.callback(next, pages, None)
             return opened
