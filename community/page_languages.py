@@ -49,7 +49,8 @@ def live_translations(page: Page):
     return (
         Page.objects.live()
         .public()
-        .filter(translation_key=page.translation_key)
+        # An alias (a parent Wagtail copied untranslated) is no translation.
+        .filter(translation_key=page.translation_key, alias_of__isnull=True)
         .exclude(pk=page.pk)
         .only("id", "url_path", "translation_key", "locale_id", "depth", "path")
     )
@@ -89,7 +90,7 @@ def in_language_tree(language: str) -> Q:
     condition = Q()
     for root_path in roots:
         condition |= Q(url_path__startswith=root_path)
-    return condition
+    return condition & Q(alias_of__isnull=True)
 
 
 def in_reader_language(pages, language: str):
@@ -103,3 +104,29 @@ def in_reader_language(pages, language: str):
     return pages.filter(
         in_language | (in_language_tree(default_language()) & ~Q(translation_key__in=translated))
     )
+
+
+def pages_for_reader(pages, language: str) -> list:
+    """Each of `pages` (a list, in order) as its live version in `language` when it has
+    one, else in the default language, else as it is; one page per translation. One
+    query, whatever the number of pages: for lists and search results, which cannot
+    filter by tree (a search backend filters on indexed fields only)."""
+    pages = list(pages)
+    if all(page_language(page) == language for page in pages):
+        return pages
+    wanted = [language, default_language()]
+    versions = {}
+    for version in (
+        type(pages[0])
+        ._default_manager.live()
+        .filter(translation_key__in={page.translation_key for page in pages})
+    ):
+        versions.setdefault(version.translation_key, {})[page_language(version)] = version
+    shown, seen = [], set()
+    for page in pages:
+        if page.translation_key in seen:
+            continue
+        seen.add(page.translation_key)
+        by_language = versions.get(page.translation_key, {})
+        shown.append(next((by_language[code] for code in wanted if code in by_language), page))
+    return shown

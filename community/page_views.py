@@ -66,6 +66,12 @@ def serve(request, path):
                 return redirect((translation_for_reader(page, reader) or page).get_url(request))
         raise Http404
     page, args, kwargs = route
+    if page.alias_of_id:
+        # Wagtail copied this parent untranslated when a page under it was translated:
+        # the reader gets the original, which says it is not translated yet.
+        original = Page.objects.filter(pk=page.alias_of_id).first()
+        if original is not None and page_language(original) != page_language(page):
+            return redirect(original.get_url(request))
 
     translated = translation_for_reader(page, reader)
     if translated is not None:

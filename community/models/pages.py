@@ -5,6 +5,7 @@ from django import forms
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import models
+from django.db.models import Q
 from django.utils import translation
 from django.utils.translation import gettext_lazy as _
 from modelcluster.contrib.taggit import ClusterTaggableManager
@@ -19,7 +20,7 @@ from wagtail.search import index
 
 from community.blocks import HOME_BODY_BLOCKS, THREADS_ON_PAGE, ThreadsOnPage
 from community.cache import cache_page_for_visitors, content_version
-from community.page_languages import page_language, page_versions
+from community.page_languages import in_reader_language, page_language, page_versions
 
 
 class PageInLanguages:
@@ -204,12 +205,21 @@ class HelpIndexPage(VisitorCachedPage, Page):
 
     def get_context(self, request, *args, **kwargs):
         context = super().get_context(request, *args, **kwargs)
-        context["articles"] = (
-            HelpArticlePage.objects.child_of(self)
+        # The articles under this index and under its versions in other languages,
+        # each in the reader's language where translated.
+        indexes = Q()
+        for index_path in HelpIndexPage.objects.filter(
+            translation_key=self.translation_key
+        ).values_list("path", flat=True):
+            indexes |= Q(path__startswith=index_path)
+        articles = (
+            HelpArticlePage.objects.filter(indexes, depth=self.depth + 1)
             .live()
             .public()
-            .only("id", "title", "slug", "url_path", "summary", "path", "depth")
-            .order_by("title")
+            .only("id", "title", "slug", "url_path", "summary", "path", "depth", "translation_key")
+        )
+        context["articles"] = in_reader_language(articles, translation.get_language()).order_by(
+            "title"
         )
         return context
 
