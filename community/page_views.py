@@ -63,8 +63,14 @@ def serve(request, path):
             found = _route_in_tree(request, site, root_path, components)
             if found is not None:
                 page = found[0]
-                return redirect((translation_for_reader(page, reader) or page).get_url(request))
-        raise Http404
+                target = (translation_for_reader(page, reader) or page).get_url(request)
+                if target != request.path:
+                    return redirect(target)
+                # Never send a reader back where they are: serve what was found.
+                route = found
+                break
+        if route is None:
+            raise Http404
     page, args, kwargs = route
     if page.alias_of_id:
         # Wagtail copied this parent untranslated when a page under it was translated:
