@@ -3,15 +3,18 @@ feature threads on the home page, and the filters of the snippet lists."""
 
 import django_filters
 from django import forms
+from django.core.exceptions import PermissionDenied
 from django.utils.translation import gettext_lazy as _
 from wagtail.admin.filters import WagtailFilterSet
 from wagtail.admin.forms.choosers import BaseFilterForm
-from wagtail.admin.ui.tables import Column
+from wagtail.admin.ui.tables import Column, TitleColumn
 from wagtail.admin.views.generic.chooser import ChooseResultsView, ChooseView
+from wagtail.admin.views.reports import ReportView
 from wagtail.admin.viewsets.chooser import ChooserViewSet
 
 from community.models.announcements import Announcement, AnnouncementStatus
 from community.models.forum import Category, Thread
+from community.translations import untranslated_list
 
 TITLE_SEARCH_MAX_LENGTH = 200
 
@@ -126,3 +129,40 @@ class CategoryFilterSet(WagtailFilterSet):
     class Meta:
         model = Category
         fields = []
+
+
+class MissingTranslationsReportView(ReportView):
+    """Reports → Missing translations: what editors still have to translate, each with
+    the link to wagtail-localize's "Translate" action."""
+
+    page_title = _("Missing translations")
+    header_icon = "globe"
+    index_url_name = "community_missing_translations"
+    index_results_url_name = "community_missing_translations_results"
+    paginate_by = 50
+
+    @property
+    def columns(self):
+        return [
+            TitleColumn(
+                "title", label=_("Title"), get_url=lambda row: row.translate_url, sort_key=None
+            ),
+            Column("kind", label=_("Type")),
+            Column("language", label=_("Written in")),
+            Column("missing_names", label=_("Missing in")),
+        ]
+
+    def dispatch(self, request, *args, **kwargs):
+        if not can_translate(request.user):
+            raise PermissionDenied
+        return super().dispatch(request, *args, **kwargs)
+
+    def get_queryset(self):
+        return untranslated_list()
+
+
+TRANSLATE_PERMISSION = "wagtail_localize.submit_translation"
+
+
+def can_translate(user) -> bool:
+    return bool(user.is_authenticated and user.is_active and user.has_perm(TRANSLATE_PERMISSION))

@@ -11,3 +11,11 @@ class CommunityConfig(AppConfig):
         from community.privacy import forget_closed_member
 
         account_closed.connect(forget_closed_member, dispatch_uid="community_forget_closed_member")
+
+        from wagtail.signals import copy_for_translation_done
+
+        from community.receivers import grant_home_permissions_to_translation
+
+        copy_for_translation_done.connect(
+            grant_home_permissions_to_translation, dispatch_uid="community_home_translation"
+        )

@@ -8,9 +8,11 @@ pages, which the home page's blocks (and so the forum's selectors) sit beneath.
 from django.core.cache import cache
 from django.db.models import Case, Exists, OuterRef, Q, Value, When
 from django.shortcuts import get_object_or_404
+from django.utils.translation import get_language
 
 from community.cache import content_version
 from community.models import HelpArticlePage, HelpArticleTag, Thread
+from community.page_languages import default_language, in_language_tree, pages_for_reader
 from community.search import query_words
 from community.selectors import COUNTS_CACHE_SECONDS
 
@@ -19,17 +21,18 @@ RELATED_HELP_ARTICLES_LIMIT = 3
 
 
 def search_help_articles(*, query: str, limit: int = 5) -> list:
-    """Live, public help articles matching `query`, best first."""
-    return list(HelpArticlePage.objects.live().public().search(query)[:limit])
+    """Live, public help articles matching `query`, best first, in the reader's
+    language where translated (a match in either language counts)."""
+    found = HelpArticlePage.objects.live().public().search(query)[: limit * 2]
+    return pages_for_reader(found, get_language())[:limit]
 
 
 def suggested_help_articles(*, title: str, limit: int = SUGGESTED_ARTICLES_LIMIT) -> list:
     words = query_words(title)
     if not words:
         return []
-    return list(
-        HelpArticlePage.objects.live().public().search(" ".join(words), operator="or")[:limit]
-    )
+    found = HelpArticlePage.objects.live().public().search(" ".join(words), operator="or")
+    return pages_for_reader(found[: limit * 2], get_language())[:limit]
 
 
 def help_article_get(*, pk: int) -> HelpArticlePage:
@@ -41,12 +44,16 @@ def related_help_articles(*, thread: Thread, limit: int = RELATED_HELP_ARTICLES_
     that share both first. Two queries (view restrictions, articles), then none until
     the next write; the thread's tags are prefetched by thread_get*."""
     tag_ids = sorted(tag.pk for tag in thread.tags.all())
-    key = f"relais:related-help:{content_version()}:{thread.category_id}:{limit}:" + ",".join(
-        map(str, tag_ids)
+    language = get_language()
+    key = (
+        f"relais:related-help:{content_version()}:{language}:{thread.category_id}:{limit}:"
+        + ",".join(map(str, tag_ids))
     )
     articles = cache.get(key)
     if articles is None:
-        articles = _related_help_articles(thread.category_id, tag_ids, limit)
+        articles = pages_for_reader(
+            _related_help_articles(thread.category_id, tag_ids, limit), language
+        )
         cache.set(key, articles, COUNTS_CACHE_SECONDS)
     return articles
 
@@ -63,6 +70,9 @@ def _related_help_articles(category_id: int, tag_ids: list[int], limit: int) -> 
     articles = (
         HelpArticlePage.objects.live()
         .public()
+        # Categories and tags are the default-language article's; the reader gets
+        # its translation.
+        .filter(in_language_tree(default_language()))
         .annotate(same_category=same_category, same_tag=same_tag)
         .filter(Q(same_category=True) | Q(same_tag=True))
         .annotate(
@@ -70,7 +80,7 @@ def _related_help_articles(category_id: int, tag_ids: list[int], limit: int) -> 
                 When(same_category=True, same_tag=True, then=Value(1)), default=Value(0)
             )
         )
-        .only("id", "title", "slug", "url_path", "summary", "path", "depth")
+        .only("id", "title", "slug", "url_path", "summary", "path", "depth", "translation_key")
         .order_by("-shares_both", "title", "pk")
     )
     return list(articles[:limit])

@@ -2,13 +2,18 @@
 revisions a member accepts when signing up."""
 
 from community.models.pages import LegalKind, LegalPage
+from community.page_languages import in_reader_language
 
 
-def legal_page_get(kind: str) -> LegalPage | None:
-    """The published, public page of this kind, or None."""
+def legal_page_get(kind: str, *, language: str | None = None) -> LegalPage | None:
+    """The published, public page of this kind, in `language` when it is translated
+    into it (else in the default language), or None."""
     if kind not in LegalKind.values:
         return None
-    return LegalPage.objects.live().public().filter(kind=kind).order_by("pk").first()
+    pages = LegalPage.objects.live().public().filter(kind=kind)
+    if language is not None:
+        pages = in_reader_language(pages, language)
+    return pages.order_by("pk").first()
 
 
 def legal_accepted_revisions() -> dict[str, int | None]:

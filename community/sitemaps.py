@@ -8,13 +8,14 @@ lastmod). Hidden and pending threads are never listed.
 
 from django.contrib.sitemaps import Sitemap
 from django.contrib.sitemaps import views as sitemap_views
-from django.db.models import Max
+from django.db.models import Max, Q
 from django.http import HttpResponse
 from django.urls import reverse
 from django.views.decorators.cache import cache_page
 from django.views.decorators.http import require_GET
 from wagtail.contrib.sitemaps import Sitemap as WagtailSitemap
 from wagtail.contrib.sitemaps.views import prepare_sitemaps
+from wagtail.models import Page
 
 from community.models import Category, Thread
 
@@ -33,12 +34,21 @@ ROBOTS_DISALLOW = [
 
 
 class PageSitemap(WagtailSitemap):
-    """Live, public Wagtail pages of the request's site."""
+    """Live, public Wagtail pages of the request's site, in every language: the
+    default language's tree and its translations (the French pages under /fr/)."""
+
+    def _site_pages(self):
+        trees = Q()
+        for root in self.get_wagtail_site().root_page.get_translations(inclusive=True):
+            trees |= Q(path__startswith=root.path)
+        return Page.objects.filter(trees).live().public()
+
+    def items(self):
+        return self._site_pages().order_by("path").defer_streamfields().specific()
 
     def get_latest_lastmod(self):
         # Wagtail's default reads every page; one aggregate does.
-        pages = self.get_wagtail_site().root_page.get_descendants(inclusive=True)
-        return pages.live().public().aggregate(latest=Max("last_published_at"))["latest"]
+        return self._site_pages().aggregate(latest=Max("last_published_at"))["latest"]
 
 
 class ListSitemap(Sitemap):

@@ -17,6 +17,7 @@ from django.http import (
     HttpResponsePermanentRedirect,
 )
 from django.shortcuts import get_object_or_404, redirect, render, resolve_url
+from django.utils import translation
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 from django.views.decorators.vary import vary_on_headers
@@ -648,7 +649,7 @@ def legal_page(request, kind):
     """The published page of a legal kind (privacy, terms, notice), wherever editors
     keep it: the footer and the sign-up form link here, so no link breaks when a
     page is moved or renamed."""
-    page = legal.legal_page_get(kind)
+    page = legal.legal_page_get(kind, language=translation.get_language())
     if page is None:
         raise Http404(_("This page is not published yet."))
     return redirect(page.get_url(request))

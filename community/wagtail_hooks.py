@@ -1,5 +1,7 @@
+from django.urls import path, reverse
 from django.utils.translation import gettext_lazy as _
 from wagtail import hooks
+from wagtail.admin.menu import MenuItem
 from wagtail.admin.ui.tables import Column
 from wagtail.snippets.models import register_snippet
 from wagtail.snippets.views.snippets import SnippetViewSet
@@ -7,6 +9,8 @@ from wagtail.snippets.views.snippets import SnippetViewSet
 from community.admin_views import (
     AnnouncementFilterSet,
     CategoryFilterSet,
+    MissingTranslationsReportView,
+    can_translate,
     thread_chooser_viewset,
 )
 from community.models import Announcement, Category
@@ -75,3 +79,32 @@ def register_thread_chooser():
 def community_member_data(user):
     """The member's posts, votes, follows and notifications in their data export."""
     return member_data_sections(user)
+
+
+@hooks.register("register_admin_urls")
+def register_missing_translations_report():
+    view = MissingTranslationsReportView
+    return [
+        path("reports/missing-translations/", view.as_view(), name=view.index_url_name),
+        path(
+            "reports/missing-translations/results/",
+            view.as_view(results_only=True),
+            name=view.index_results_url_name,
+        ),
+    ]
+
+
+class TranslatorMenuItem(MenuItem):
+    def is_shown(self, request):
+        return can_translate(request.user)
+
+
+@hooks.register("register_reports_menu_item")
+def register_missing_translations_menu_item():
+    return TranslatorMenuItem(
+        _("Missing translations"),
+        reverse(MissingTranslationsReportView.index_url_name),
+        name="missing-translations",
+        icon_name="globe",
+        order=1100,
+    )

@@ -2,14 +2,15 @@ import re
 
 from django.conf import settings
 from django.contrib import admin
-from django.urls import include, path, re_path
+from django.urls import URLResolver, include, path, re_path
+from django.urls.resolvers import LocalePrefixPattern
 from wagtail import urls as wagtail_urls
 from wagtail.admin import urls as wagtailadmin_urls
 from wagtail.documents import urls as wagtaildocs_urls
 
 from accounts import limits as account_limits
 from accounts import views as account_views
-from community import sitemaps
+from community import page_views, sitemaps
 from community import views as community_views
 from community.config import security, views
 
@@ -52,5 +53,32 @@ if settings.SERVE_MEDIA:
         )
     ]
 
-# Wagtail's page tree last: it answers every path nothing above claimed.
-urlpatterns += [path("", include(wagtail_urls))]
+
+class PageLanguagePrefix(LocalePrefixPattern):
+    """Django's language prefix (an unprefixed address for the default language,
+    /fr/... for French) that matches whatever language is active.
+
+    Django's own prefix only matches the active language's, which its
+    LocaleMiddleware sets from the address; here the reader's language may be French
+    on an unprefixed (English) address, which must still reach its page. Reversing
+    is Django's: Page.url and translate_url (the language switcher) give /fr/... in
+    French and the bare address in English.
+    """
+
+    def match(self, path):
+        for code, _name in settings.LANGUAGES:
+            if code != settings.LANGUAGE_CODE and path.startswith(f"{code}/"):
+                return path.removeprefix(f"{code}/"), (), {}
+        return path, (), {}
+
+
+# Wagtail's page tree last: it answers every path nothing above claimed, in each
+# language's tree (community.page_views.serve).
+urlpatterns += [
+    # Wagtail's own addresses (password-protected pages, the front-end sign-in).
+    *(url for url in wagtail_urls.urlpatterns if url.name != "wagtail_serve"),
+    URLResolver(
+        PageLanguagePrefix(prefix_default_language=False),
+        [re_path(wagtail_urls.serve_pattern, page_views.serve, name="wagtail_serve")],
+    ),
+]

@@ -2,8 +2,10 @@
 centre."""
 
 from django import forms
+from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import models
+from django.db.models import Q
 from django.utils import translation
 from django.utils.translation import gettext_lazy as _
 from modelcluster.contrib.taggit import ClusterTaggableManager
@@ -18,9 +20,21 @@ from wagtail.search import index
 
 from community.blocks import HOME_BODY_BLOCKS, THREADS_ON_PAGE, ThreadsOnPage
 from community.cache import cache_page_for_visitors, content_version
+from community.page_languages import in_reader_language, page_language, page_versions
 
 
-class VisitorCachedPage:
+class PageInLanguages:
+    """Gives templates the page's language and its live versions in every language
+    (the hreflang links, the note on a page not yet translated): one query."""
+
+    def get_context(self, request, *args, **kwargs):
+        context = super().get_context(request, *args, **kwargs)
+        context["page_language"] = page_language(self)
+        context["page_versions"] = page_versions(self, request)
+        return context
+
+
+class VisitorCachedPage(PageInLanguages):
     """Serves signed-out visitors one rendering of the page until the next write
     (community.cache.cache_page_for_visitors); members get theirs rendered."""
 
@@ -48,12 +62,18 @@ class HomePage(VisitorCachedPage, Page):
 
     content_panels = [*Page.content_panels, FieldPanel("body")]
     search_fields = [*Page.search_fields, index.SearchField("body")]
-    max_count = 1
+    # One home page per language: the French one is a translation of the English.
     parent_page_types = ["wagtailcore.Page"]
     subpage_types = ["community.ContentPage", "community.HelpIndexPage", "community.LegalPage"]
 
     class Meta:
         verbose_name = _("home page")
+
+    @classmethod
+    def can_create_at(cls, parent):
+        return super().can_create_at(parent) and (
+            cls.objects.count() < len(settings.WAGTAIL_CONTENT_LANGUAGES)
+        )
 
     def get_cache_key_components(self):
         # The sections list threads and categories: any write moves the content version
@@ -101,7 +121,7 @@ class LegalKind(models.TextChoices):
     NOTICE = "notice", _("Legal notice")
 
 
-class LegalPage(Page):
+class LegalPage(PageInLanguages, Page):
     """The privacy policy, the terms of use or the legal notice: one page of each kind.
 
     The footer and the sign-up form link to them by kind (the `legal_page` URL), so
@@ -137,7 +157,10 @@ class LegalPage(Page):
 
     def clean(self):
         super().clean()
-        others = LegalPage.objects.filter(kind=self.kind).exclude(pk=self.pk)
+        # One of each kind per language: its translations share the kind.
+        others = LegalPage.objects.filter(kind=self.kind, locale_id=self.locale_id).exclude(
+            pk=self.pk
+        )
         if self.kind and others.exists():
             raise ValidationError(
                 {"kind": _("There is already a page of this kind: edit that one instead.")}
@@ -182,12 +205,21 @@ class HelpIndexPage(VisitorCachedPage, Page):
 
     def get_context(self, request, *args, **kwargs):
         context = super().get_context(request, *args, **kwargs)
-        context["articles"] = (
-            HelpArticlePage.objects.child_of(self)
+        # The articles under this index and under its versions in other languages,
+        # each in the reader's language where translated.
+        indexes = Q()
+        for index_path in HelpIndexPage.objects.filter(
+            translation_key=self.translation_key
+        ).values_list("path", flat=True):
+            indexes |= Q(path__startswith=index_path)
+        articles = (
+            HelpArticlePage.objects.filter(indexes, depth=self.depth + 1)
             .live()
             .public()
-            .only("id", "title", "slug", "url_path", "summary", "path", "depth")
-            .order_by("title")
+            .only("id", "title", "slug", "url_path", "summary", "path", "depth", "translation_key")
+        )
+        context["articles"] = in_reader_language(articles, translation.get_language()).order_by(
+            "title"
         )
         return context
 

@@ -18,6 +18,7 @@ from community.services.marks import (
     thread_set_follow,
     thread_set_me_too,
 )
+from community.services.pages import page_translation_publish
 from community.services.posting import (
     MAX_TAGS,
     TAG_MAX_LENGTH,
@@ -42,6 +43,7 @@ __all__ = [
     "notification_mark_read",
     "notifications_mark_all_read",
     "notifications_mark_thread_read",
+    "page_translation_publish",
     "post_hide",
     "post_restore",
     "reply_create",

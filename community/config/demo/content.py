@@ -49,6 +49,9 @@ HELP_ARTICLES: list[dict] = _help["help_articles"]
 
 LEGAL_PAGES: list[dict] = read("legal")["legal_pages"]
 
+# The French version of each page above, by the English page's slug.
+FRENCH: dict = read("french")
+
 ANNOUNCEMENTS: list[dict] = read("announcements")["announcements"]
 
 _moderation = read("moderation")

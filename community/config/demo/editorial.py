@@ -13,12 +13,15 @@ from datetime import timedelta
 from django.conf import settings
 from django.core.files.images import ImageFile
 from wagtail.images.models import Image
+from wagtail.models import Locale
 from wagtail.rich_text import RichText
 
+from community import services
 from community.config.demo.content import (
     ANNOUNCEMENTS,
     CONTENT_PAGES,
     DATA,
+    FRENCH,
     HELP_ARTICLES,
     HELP_INDEX,
     HOME_BODY,
@@ -91,6 +94,104 @@ def ensure_legal_pages(home: HomePage) -> int:
         page.save_revision().publish()
         written += 1
     return written
+
+
+def ensure_french_pages(home: HomePage) -> int:
+    """The French version of the home page, the guidelines, the help centre and its
+    articles and the legal pages, each written as a Wagtail translation of the English
+    page, only where that page has none yet (a translator's work is kept)."""
+    site_name = CommunitySettings.load().display_name
+    written = 0
+
+    def translate(page, fields):
+        nonlocal written
+        if page is None:
+            return None
+        existing = page.get_translation_or_none(_french_locale())
+        if existing is not None:
+            return existing.specific
+        written += 1
+        return services.page_translation_publish(page=page, language="fr", fields=fields)
+
+    french_home = home.get_translation_or_none(_french_locale())
+    if french_home is None:
+        # First the home page: the others are created beneath it. Its body is filled
+        # in once the French help centre exists (the hero links to it).
+        french_home = translate(home, {"title": FRENCH["home"]["title"]})
+        home_body_due = True
+    else:
+        home_body_due = False
+    pages = {}
+    for slug, spec in FRENCH["content_pages"].items():
+        page = home.get_children().filter(slug=slug).specific().first()
+        pages[slug] = translate(
+            page,
+            {
+                "title": spec["title"],
+                "intro": spec["intro"].format(site_name=site_name),
+                "body": spec["body"],
+            },
+        )
+    index = home.get_children().type(HelpIndexPage).specific().first()
+    guidelines = pages.get("guidelines")
+    french_index = translate(
+        index,
+        {
+            "title": FRENCH["help_index"]["title"],
+            "intro": FRENCH["help_index"]["intro"].format(
+                site_name=site_name, guidelines_id=guidelines.pk if guidelines else ""
+            ),
+        },
+    )
+    if index is not None:
+        for slug, spec in FRENCH["help_articles"].items():
+            article = index.get_children().filter(slug=slug).specific().first()
+            translate(
+                article,
+                {
+                    "title": spec["title"],
+                    "summary": spec["summary"],
+                    "body": [(block["type"], deepcopy(block["value"])) for block in spec["body"]],
+                },
+            )
+    legal_site_name = CommunitySettings.load().community_name or settings.WAGTAIL_SITE_NAME
+    for kind, spec in FRENCH["legal_pages"].items():
+        page = LegalPage.objects.filter(kind=kind, locale__language_code="en").first()
+        translate(
+            page,
+            {
+                "title": spec["title"],
+                "intro": spec["intro"].format(site_name=legal_site_name),
+                "body": spec["body"].format(site_name=legal_site_name),
+            },
+        )
+    if home_body_due and french_index is not None:
+        # Read again: the copy in hand predates its children (its child count would
+        # be saved back as none, and Wagtail would find no page under it).
+        french_home = HomePage.objects.get(pk=french_home.pk)
+        french_home.body = _french_home_body(home, help_id=french_index.pk)
+        french_home.save_revision().publish()
+    return written
+
+
+def _french_locale():
+    return Locale.objects.get(language_code="fr")
+
+
+def _french_home_body(home: HomePage, *, help_id: int) -> list:
+    """The English home page's sections, with the French hero and call to action."""
+    texts = FRENCH["home"]
+    body = []
+    for block in home.specific.body:
+        value = block.block.get_prep_value(block.value)
+        if block.block_type == "hero":
+            value["heading"] = texts["hero_heading"]
+            value["text"] = texts["hero_text"].format(help_id=help_id)
+        elif block.block_type == "call_to_action":
+            value["heading"] = texts["cta_heading"]
+            value["text"] = texts["cta_text"]
+        body.append({"type": block.block_type, "value": value})
+    return body
 
 
 def _home_body(*, help_id: int) -> list:

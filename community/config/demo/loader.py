@@ -8,6 +8,7 @@ pre-moderation paused; then the moderation examples, which need those threads
 from collections import Counter
 from dataclasses import dataclass
 
+from django.conf import settings
 from django.core.management import call_command
 from django.core.management.base import CommandError
 from django.db import transaction
@@ -20,6 +21,7 @@ from community.config.demo.content import ACCOUNTS
 from community.config.demo.editorial import (
     ensure_announcements,
     ensure_community_name,
+    ensure_french_pages,
     ensure_legal_pages,
     ensure_pages,
     ensure_site_footer,
@@ -50,7 +52,7 @@ def load_demo() -> DemoLoaded:
     # All or nothing: a half-built demo would make the next run skip what is missing.
     # The e-mails are enqueued when the transaction commits, so inside the override.
     with override_settings(TASKS=NO_BACKGROUND_TASKS), transaction.atomic():
-        home = HomePage.objects.first()
+        home = HomePage.objects.filter(locale__language_code=settings.LANGUAGE_CODE).first()
         if home is None:
             raise CommandError("No home page: run `manage.py migrate` first.")
         accounts, created_usernames = ensure_accounts()
@@ -66,6 +68,7 @@ def load_demo() -> DemoLoaded:
         done["site_name"] = ensure_community_name()
         done["pages"] = ensure_pages(home)
         done["legal_pages"] = ensure_legal_pages(home)
+        done["french_pages"] = ensure_french_pages(home)
         done["footer_items"] = ensure_site_footer()
         done["logo"] = ensure_site_logo()
         # Last: the accounts joined before the first act the story gave them.

@@ -18,6 +18,7 @@ from community.models import (
     Category,
     CommunitySettings,
     Follow,
+    HelpArticlePage,
     HelpfulVote,
     HomePage,
     MeToo,
@@ -369,7 +370,7 @@ def test_seed_demo_home_page_looks_finished(seeded, client):
 
 
 def test_seed_demo_keeps_a_home_page_an_editor_wrote(seed, client):
-    home = HomePage.objects.get()
+    home = HomePage.objects.get(locale__language_code="en")
     home.body = [("rich_text", "<p>Our own words.</p>")]
     home.save_revision().publish()
 
@@ -560,3 +561,51 @@ def test_seed_demo_emails_nobody_about_its_backdated_story(settings, mailoutbox)
     thread = Thread.objects.get(title=THREADS[-2]["title"])
     reply_create(author=User.objects.get(username="moderator"), thread=thread, body="Hello!")
     assert [thread.author.email] in [message.to for message in mailoutbox]
+
+
+FRENCH_PAGES = {
+    "/fr/": "Comment pouvons-nous vous aider aujourd\u2019hui ?",
+    "/fr/help/": "Détartrer votre Barista 3",
+    "/fr/help/descaling-barista-3/": "Lancer le cycle de détartrage",
+    "/fr/guidelines/": "Charte de la communauté",
+    "/fr/privacy/": "Politique de confidentialité",
+    "/fr/terms/": "Conditions d\u2019utilisation",
+    "/fr/legal-notice/": "Mentions légales",
+}
+
+
+@pytest.mark.parametrize("path", FRENCH_PAGES)
+def test_seed_demo_writes_every_page_in_french(seeded, client, path):
+    html = client.get(path).content.decode()
+
+    assert '<html lang="fr">' in html
+    assert FRENCH_PAGES[path] in html
+    assert 'data-testid="translation-missing"' not in html
+
+
+def test_seed_demo_french_pages_are_translations_of_the_english_ones(seeded):
+    from wagtail.models import Page
+
+    french = Page.objects.filter(locale__language_code="fr", depth__gt=1)
+    english = Page.objects.filter(locale__language_code="en", depth__gt=1)
+    assert french.count() == english.count()
+    assert set(french.values_list("translation_key", flat=True)) == set(
+        english.values_list("translation_key", flat=True)
+    )
+    assert not french.filter(alias_of__isnull=False).exists()
+
+
+def test_seed_demo_french_help_centre_links_the_french_guidelines(seeded, client):
+    assert 'href="/fr/guidelines/"' in client.get("/fr/help/").content.decode()
+    assert 'href="/fr/help/"' in client.get("/fr/").content.decode()
+
+
+def test_seed_demo_keeps_a_french_page_a_translator_wrote(seed, client):
+    seed()
+    french = HelpArticlePage.objects.get(slug="warranty-and-repairs", locale__language_code="fr")
+    french.title = "Notre garantie"
+    french.save_revision().publish()
+
+    seed()
+
+    assert "Notre garantie" in client.get("/fr/help/warranty-and-repairs/").content.decode()
