@@ -186,7 +186,9 @@ class AskForm(WithImagesForm):
     body = BodyField(help_text=MARKDOWN_HELP)
     images = ImagesField()
     category = forms.ModelChoiceField(
-        label=_("Category"), queryset=Category.objects.all(), empty_label=_("Choose a category")
+        label=_("Category"),
+        queryset=Category.objects.originals(),
+        empty_label=_("Choose a category"),
     )
     tags = TagsField()
     # The same form sent twice makes one thread (community/limits.py).
@@ -243,7 +245,7 @@ class SearchFilterForm(forms.Form):
 
     category = forms.ModelChoiceField(
         label=_("Category"),
-        queryset=Category.objects.all(),
+        queryset=Category.objects.originals(),
         required=False,
         empty_label=_("All categories"),
         to_field_name="slug",

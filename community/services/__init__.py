@@ -31,6 +31,7 @@ from community.services.posting import (
     thread_publish,
 )
 from community.services.solutions import reply_set_recommended, thread_accept_reply
+from community.services.translations import translation_ensure
 from community.services.visibility import post_hide, post_restore
 
 __all__ = [
@@ -58,4 +59,5 @@ __all__ = [
     "thread_refresh_replies",
     "thread_set_follow",
     "thread_set_me_too",
+    "translation_ensure",
 ]

@@ -103,7 +103,7 @@ class Filters:
 def _filters(request) -> Filters:
     """period=7|30|90 (anything else: 30); category=<slug> (unknown: all categories)."""
     slug = request.GET.get("category", "")[:80]
-    category = Category.objects.filter(slug=slug).first() if slug else None
+    category = Category.objects.originals().filter(slug=slug).first() if slug else None
     return Filters(period_days=support.clean_period(request.GET.get("period")), category=category)
 
 
@@ -441,7 +441,7 @@ def metrics(request):
         {
             "report": report,
             "filters": filters,
-            "categories": Category.objects.all(),
+            "categories": Category.objects.originals(),
             "period_tabs": [
                 {
                     "days": days,

@@ -14,7 +14,9 @@ from moderation import permissions, selectors
 @require_GET
 def queue(request):
     permissions.check_moderate(request.user)
-    category = Category.objects.filter(slug=request.GET.get("category", "")[:80]).first()
+    category = (
+        Category.objects.originals().filter(slug=request.GET.get("category", "")[:80]).first()
+    )
     filters = request.GET.getlist("filter")
     overdue = "overdue" in filters
     # "mine" and "unassigned" exclude each other: the first one given wins.
@@ -40,7 +42,7 @@ def queue(request):
         "moderation/queue.html",
         {
             "page": page,
-            "categories": Category.objects.all(),
+            "categories": Category.objects.originals(),
             "category": category,
             "overdue": overdue,
             "assignment": assignment,
