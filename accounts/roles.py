@@ -8,7 +8,8 @@ What each group holds is set by data migrations:
 - Moderators: MODERATE_PERMISSION (accounts 0002), no Wagtail admin access;
 - Editors: ADMIN_ACCESS_PERMISSION (accounts 0002); pages from the home page down
   and announcements (community 0014); Settings → Community settings,
-  EDIT_SITE_SETTINGS_PERMISSION (community 0018).
+  EDIT_SITE_SETTINGS_PERMISSION (community 0018); the footer snippet and
+  wagtail-localize's "submit translation" (community 0025).
 """
 
 MODERATORS_GROUP = "Moderators"

@@ -30,7 +30,7 @@ class ThreadFilterForm(BaseFilterForm):
     )
     category = forms.ModelChoiceField(
         label=_("Category"),
-        queryset=Category.objects.all(),
+        queryset=Category.objects.originals(),
         required=False,
         empty_label=_("All categories"),
     )
@@ -62,7 +62,7 @@ class ThreadChooseViewMixin:
     def columns(self):
         return [
             *super().columns,
-            Column("category", label=_("Category"), accessor="category.name"),
+            Column("category", label=_("Category"), accessor="category.local_name"),
             Column("reply_count", label=_("Replies")),
             Column("status", label=_("Status"), accessor=thread_status_label),
         ]

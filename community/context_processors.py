@@ -1,13 +1,15 @@
 from django.utils.functional import SimpleLazyObject
+from django.utils.translation import get_language
 
 from accounts.roles import is_editor, is_moderator
 from community.cache import csrf_placeholder, renders_for_page_cache
 from community.models import CommunitySettings, Notification
+from community.selectors import footer_get
 
 
 def community(request):
     """What the base template needs on every page: the brand's name, logo, colour and
-    footer (the site settings editors change in Wagtail), the viewer's roles
+    footer (the site settings and the footer snippet editors change in Wagtail), the viewer's roles
     and their unread notifications (one query, only for signed-in members)."""
     user = getattr(request, "user", None)
     signed_in = bool(user and user.is_authenticated)
@@ -18,6 +20,8 @@ def community(request):
     context = {
         "site_branding": site_branding,
         "community_name": SimpleLazyObject(lambda: site_branding.display_name),
+        # The footer's links and channels in the reader's language (a snippet).
+        "site_footer": SimpleLazyObject(lambda: footer_get(language=get_language())),
         "viewer_is_moderator": viewer_is_moderator,
         "viewer_is_editor": viewer_is_editor,
         "viewer_is_staff": viewer_is_moderator or viewer_is_editor,

@@ -91,7 +91,8 @@ class NewThreadsFeed(Feed):
 
     def item_categories(self, thread: Thread) -> list[str]:
         return [
-            xml_text(name) for name in (thread.category.name, *(t.name for t in thread.tags.all()))
+            xml_text(name)
+            for name in (thread.category.local_name, *(t.name for t in thread.tags.all()))
         ]
 
 
@@ -99,17 +100,17 @@ class CategoryThreadsFeed(NewThreadsFeed):
     def get_object(self, request, slug):
         return FeedSubject(
             community_name=CommunitySettings.load(request).display_name,
-            category=get_object_or_404(Category, slug=slug),
+            category=get_object_or_404(Category.objects.originals(), slug=slug),
         )
 
     def title(self, subject: FeedSubject) -> str:
         return xml_text(
             _("%(community)s: new questions in %(category)s")
-            % {"community": subject.community_name, "category": subject.category.name}
+            % {"community": subject.community_name, "category": subject.category.local_name}
         )
 
     def subtitle(self, subject: FeedSubject) -> str:
-        return xml_text(subject.category.description) or super().subtitle(subject)
+        return xml_text(subject.category.local_description) or super().subtitle(subject)
 
     def link(self, subject: FeedSubject) -> str:
         return subject.category.get_absolute_url()

@@ -187,7 +187,9 @@ class AskForm(WithImagesForm):
     body = BodyField(help_text=MARKDOWN_HELP)
     images = ImagesField()
     category = forms.ModelChoiceField(
-        label=_("Category"), queryset=Category.objects.all(), empty_label=_("Choose a category")
+        label=_("Category"),
+        queryset=Category.objects.originals(),
+        empty_label=_("Choose a category"),
     )
     tags = TagsField()
     language = forms.ChoiceField(
@@ -263,7 +265,7 @@ class SearchFilterForm(forms.Form):
 
     category = forms.ModelChoiceField(
         label=_("Category"),
-        queryset=Category.objects.all(),
+        queryset=Category.objects.originals(),
         required=False,
         empty_label=_("All categories"),
         to_field_name="slug",

@@ -1,3 +1,4 @@
+from django.conf import settings
 from django.db import models
 from django.db.models import Count, OuterRef, Q, Subquery
 from django.utils import timezone
@@ -25,6 +26,19 @@ class AnnouncementQuerySet(models.QuerySet):
 
 
 class CategoryQuerySet(models.QuerySet):
+    def originals(self):
+        """The categories themselves (their default-language rows), without the
+        editors' translations, which only lend them names (Category.local_name)."""
+        return self.filter(locale__language_code=settings.LANGUAGE_CODE)
+
+    def by_slug(self, slugs=None) -> dict:
+        """{slug: category} of the originals (a slug is unique within a language only,
+        so QuerySet.in_bulk cannot key by it)."""
+        rows = self.originals()
+        if slugs is not None:
+            rows = rows.filter(slug__in=slugs)
+        return {category.slug: category for category in rows}
+
     def with_thread_counts(self):
         return self.annotate(
             visible_thread_count=Count("threads", filter=Q(threads__visibility="visible"))

@@ -14,6 +14,7 @@ from django.db.models.functions import Coalesce
 from django.shortcuts import get_object_or_404
 from django.urls import reverse
 from django.utils import translation
+from django.utils.translation import get_language
 from taggit.models import Tag
 
 from accounts.models import User
@@ -28,9 +29,11 @@ from community.models.attachments import Attachment
 from community.models.forum import Category, Reply, Thread, Visibility
 from community.models.marks import Follow, HelpfulVote, MeToo
 from community.models.notifications import Notification
+from community.models.site_settings import Footer
 from community.querysets import STATUSES
 from community.search import SEARCH_RESULTS_MAX, fold, query_words, relevance, title_share
 from community.search_backend import search_in_language
+from community.translations import in_language
 
 THREADS_PER_PAGE = 30
 REPLIES_PER_PAGE = 50
@@ -57,7 +60,7 @@ def category_list() -> list[Category]:
     key = f"relais:categories:{content_version()}"
     categories = cache.get(key)
     if categories is None:
-        categories = list(Category.objects.with_thread_counts())
+        categories = list(Category.objects.originals().with_thread_counts())
         cache.set(key, categories, COUNTS_CACHE_SECONDS)
     return categories
 
@@ -108,7 +111,7 @@ def _in_list_language(threads, *, language: str, reader: str, order):
 
 
 def category_get(*, slug: str) -> Category:
-    return get_object_or_404(Category, slug=slug)
+    return get_object_or_404(Category.objects.originals(), slug=slug)
 
 
 def tag_get(*, slug: str) -> Tag | None:
@@ -201,8 +204,11 @@ def featured_threads(*, pks: list[int]) -> list:
     return [rows[pk] for pk in pks if pk in rows]
 
 
-def current_announcements(*, limit: int, now=None) -> list:
-    return list(Announcement.objects.current(now=now)[:limit])
+def current_announcements(*, limit: int, now=None, language: str | None = None) -> list:
+    """The announcements shown now, each in the reader's language (the active one by
+    default), else in the default language."""
+    announcements = in_language(Announcement.objects.current(now=now), language or get_language())
+    return list(announcements.order_by("-starts_at", "-pk")[:limit])
 
 
 def thread_get(*, pk: int) -> Thread:
@@ -474,7 +480,7 @@ def search_categories(*, query: str, limit: int = SEARCH_CATEGORIES_MAX) -> list
         return []
     found = []
     for category in category_list():
-        names = [name.casefold() for name in re.findall(r"\w+", fold(category.name))]
+        names = [name.casefold() for name in re.findall(r"\w+", fold(category.search_names()))]
         if any(name.startswith(word) for word in words for name in names):
             found.append(category)
     return found[:limit]
@@ -603,3 +609,30 @@ def similar_threads(*, title: str, limit: int = SUGGESTIONS_LIMIT) -> list:
     chosen = [hit.pk for _score, _solved, hit in close[:limit]]
     rows = Thread.objects.visible().select_related("category").in_bulk(chosen)
     return [rows[pk] for pk in chosen if pk in rows]
+
+
+def footer_get(*, language: str | None):
+    """The footer in `language`, else the default language's; None when editors have
+    written none. One query, none while it is cached."""
+    language = language or settings.LANGUAGE_CODE
+    key = f"relais:footer:{language}:{content_version()}"
+    found = cache.get(key)
+    if found is None:
+        rows = {
+            footer.locale.language_code: footer
+            for footer in Footer.objects.select_related("locale").filter(
+                locale__language_code__in={language, settings.LANGUAGE_CODE}
+            )
+        }
+        footer = rows.get(language) or rows.get(settings.LANGUAGE_CODE)
+        # Its blocks' raw data, which a cache holds as it is, and the page rebuilds.
+        found = (
+            {
+                "footer_links": list(footer.footer_links.raw_data),
+                "contact_channels": list(footer.contact_channels.raw_data),
+            }
+            if footer
+            else {}
+        )
+        cache.set(key, found, COUNTS_CACHE_SECONDS)
+    return Footer(**found) if found else None

@@ -55,7 +55,7 @@ class ListSitemap(Sitemap):
     """All discussions and each category's list."""
 
     def items(self):
-        return [None, *Category.objects.order_by("position", "name").only("slug")]
+        return [None, *Category.objects.originals().order_by("position", "name").only("slug")]
 
     def location(self, category):
         return category.get_absolute_url() if category else reverse("community:thread_list")

@@ -1,5 +1,13 @@
-"""What is not translated yet: every page and every translatable snippet that has no
-version in one of the languages the site ships (WAGTAIL_CONTENT_LANGUAGES).
+"""Translatable content in each language.
+
+`in_language`: the rows of a translatable snippet as a reader of one language sees
+them. Translations live in rows of their own (wagtail-localize, TranslatableMixin)
+that share their original's translation_key; a reader gets the row in their
+language, else the default language's.
+
+`untranslated_list`: what is not translated yet: every page and every translatable
+snippet that has no version in one of the languages the site ships
+(WAGTAIL_CONTENT_LANGUAGES).
 
 Found generically: any model using Wagtail's TranslatableMixin is listed, whichever
 app defines it, so a snippet made translatable later shows up without a change here.
@@ -82,3 +90,15 @@ def untranslated_list() -> list[Untranslated]:
                 )
             )
     return sorted(rows, key=lambda row: (row.kind, row.title.lower()))
+
+
+def in_language(queryset, language: str | None):
+    """The rows of a translatable kind in `language`, else in the default language,
+    one per translation_key: what a reader of `language` sees."""
+    language = language or default_language()
+    if language == default_language():
+        return queryset.filter(locale__language_code=language)
+    translated = queryset.filter(locale__language_code=language).values("translation_key")
+    return queryset.filter(locale__language_code=language) | queryset.filter(
+        locale__language_code=default_language()
+    ).exclude(translation_key__in=translated)

@@ -4,7 +4,6 @@ from wagtail import hooks
 from wagtail.admin.menu import MenuItem
 from wagtail.admin.ui.tables import Column
 from wagtail.snippets.models import register_snippet
-from wagtail.snippets.views.snippets import SnippetViewSet
 
 from community.admin_views import (
     AnnouncementFilterSet,
@@ -13,14 +12,15 @@ from community.admin_views import (
     can_translate,
     thread_chooser_viewset,
 )
-from community.models import Announcement, Category
+from community.models import Announcement, Category, Footer
 from community.privacy import member_data_sections
 from community.search import category_reindex_on_commit
+from community.translation_admin import TranslatableSnippetViewSet
 
 
-class MenuSnippetViewSet(SnippetViewSet):
-    """A snippet with an item of its own in the admin menu, searched with the
-    database's own lookups, so a search is always in step with the latest edits."""
+class MenuSnippetViewSet(TranslatableSnippetViewSet):
+    """A translatable snippet with an item of its own in the admin menu, searched with
+    the database's own lookups, so a search is always in step with the latest edits."""
 
     add_to_admin_menu = True
     search_backend_name = None
@@ -60,14 +60,32 @@ class AnnouncementViewSet(MenuSnippetViewSet):
 register_snippet(CategoryViewSet)
 
 
+@hooks.register("after_create_snippet")
 @hooks.register("after_edit_snippet")
 def reindex_threads_of_an_edited_category(request, instance):
-    # Each thread's index entry holds its category's name (community.models.Thread).
+    # Each thread's index entry holds its category's names in every language
+    # (community.models.Thread); a translation lends its name to its original's.
     if isinstance(instance, Category):
-        category_reindex_on_commit(category_id=instance.pk)
+        original = Category.objects.originals().filter(translation_key=instance.translation_key)
+        for category_id in original.values_list("pk", flat=True):
+            category_reindex_on_commit(category_id=category_id)
 
 
 register_snippet(AnnouncementViewSet)
+
+
+class FooterViewSet(TranslatableSnippetViewSet):
+    """The footer's links and contact channels, one for each language (Settings →
+    Community settings says it is edited here)."""
+
+    model = Footer
+    icon = "list-ul"
+    menu_label = _("Footer")
+    list_display = ["__str__", "locale"]
+    search_fields = []
+
+
+register_snippet(FooterViewSet)
 
 
 @hooks.register("register_admin_viewset")

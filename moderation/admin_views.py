@@ -126,7 +126,7 @@ class ThreadFilterSet(WagtailFilterSet):
         label=_("Status"), choices=Visibility.choices, empty_label=_("All")
     )
     category = django_filters.ModelChoiceFilter(
-        label=_("Category"), queryset=Category.objects.all(), empty_label=_("All")
+        label=_("Category"), queryset=Category.objects.originals(), empty_label=_("All")
     )
     official = django_filters.ChoiceFilter(
         label=_("Official reply"),
@@ -463,7 +463,9 @@ class ThreadViewSet(PostViewSet):
     inspect_view_class = ThreadInspectView
     list_display = [
         "title",
-        Column("category", label=_("Category"), accessor="category.name", sort_key="category"),
+        Column(
+            "category", label=_("Category"), accessor="category.local_name", sort_key="category"
+        ),
         Column("author", label=_("Author"), accessor="author"),
         visibility_column(),
         Column("official_status", label=_("Official reply"), accessor=official_status_label),

@@ -4,7 +4,9 @@ from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from wagtail.admin.panels import FieldPanel
+from wagtail.models import TranslatableMixin
 from wagtail.search import index
+from wagtail_localize.fields import SynchronizedField, TranslatableField
 
 from community.models import Category, Reply, Thread
 
@@ -25,8 +27,9 @@ def optional_link(to, *, on_delete, verbose_name, **options) -> models.ForeignKe
     )
 
 
-class CannedResponse(index.Indexed, models.Model):
-    """Prepared text for standard cases; staff personalise it before posting."""
+class CannedResponse(TranslatableMixin, index.Indexed, models.Model):
+    """Prepared text for standard cases; staff personalise it before posting. Editors
+    translate it; the picker offers the version in the thread's language first."""
 
     title = models.CharField(_("title"), max_length=120)
     category = optional_link(
@@ -52,7 +55,15 @@ class CannedResponse(index.Indexed, models.Model):
         index.FilterField("category"),
     ]
 
-    class Meta:
+    # A translation is offered on the same category's threads: the category stays the
+    # default-language row that threads point to.
+    translatable_fields = [
+        TranslatableField("title"),
+        TranslatableField("body"),
+        SynchronizedField("category"),
+    ]
+
+    class Meta(TranslatableMixin.Meta):
         ordering = ["title", "pk"]
         verbose_name = _("canned response")
         verbose_name_plural = _("canned responses")

@@ -8,6 +8,7 @@ from django.core.cache import cache
 from django.core.paginator import Page, Paginator
 from django.db.models import (
     BooleanField,
+    Case,
     CharField,
     Count,
     Exists,
@@ -18,6 +19,7 @@ from django.db.models import (
     QuerySet,
     Subquery,
     Value,
+    When,
 )
 from django.db.models.functions import Coalesce, Lower, NullIf
 from django.utils import timezone
@@ -152,11 +154,19 @@ def moderator_list() -> list:
 
 
 def canned_for_thread(thread: Thread) -> QuerySet[CannedResponse]:
-    """The canned responses offered on `thread`: general ones and its category's, by title."""
+    """The canned responses offered on `thread`: general ones and its category's, those
+    written in the thread's language first (a French question gets the French
+    versions on top), then the others, each by title."""
     return (
         CannedResponse.objects.filter(Q(category__isnull=True) | Q(category_id=thread.category_id))
-        .select_related("category")
-        .order_by("title", "pk")
+        .select_related("category", "locale")
+        .annotate(
+            other_language=Case(
+                When(locale__language_code=thread.language, then=Value(0)),
+                default=Value(1),
+            )
+        )
+        .order_by("other_language", "title", "pk")
     )
 
 

@@ -31,7 +31,7 @@ def moderation_member_data(user):
 @hooks.register("community_thread_staff_context")
 def thread_move_categories(request, thread):
     """The categories a moderator may move the thread to (the thread page's staff tools)."""
-    return {"move_categories": list(Category.objects.all())}
+    return {"move_categories": list(Category.objects.originals())}
 
 
 # Assignment and canned responses -------------------------------------------------

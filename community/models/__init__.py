@@ -42,6 +42,7 @@ from community.models.site_settings import (
     CommunitySettings,
     ContactChannelBlock,
     ContactChannelValue,
+    Footer,
     FooterLinkBlock,
     contact_href,
 )
@@ -69,6 +70,7 @@ __all__ = [
     "ContentPage",
     "Deflection",
     "Follow",
+    "Footer",
     "FooterLinkBlock",
     "HelpArticlePage",
     "HelpArticleTag",

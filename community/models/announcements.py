@@ -7,14 +7,16 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from wagtail.admin.panels import FieldPanel
 from wagtail.fields import RichTextField
-from wagtail.models import RevisionMixin
+from wagtail.models import RevisionMixin, TranslatableMixin
+from wagtail_localize.fields import SynchronizedField, TranslatableField
 
 from community.querysets import AnnouncementQuerySet
 
 
-class Announcement(RevisionMixin, models.Model):
+class Announcement(TranslatableMixin, RevisionMixin, models.Model):
     """News from the brand shown on the home page between two dates: a recall, an
-    outage, a new product. Editors keep every revision."""
+    outage, a new product. Editors keep every revision and translate it; readers
+    see the version in their language, else the default one."""
 
     title = models.CharField(_("title"), max_length=120)
     body = RichTextField(_("text"), blank=True, features=["bold", "italic", "link"])
@@ -44,7 +46,17 @@ class Announcement(RevisionMixin, models.Model):
         FieldPanel("ends_at"),
     ]
 
-    class Meta:
+    # The dates and the address stay those of the original in every language.
+    translatable_fields = [
+        TranslatableField("title"),
+        TranslatableField("body"),
+        TranslatableField("link_label"),
+        SynchronizedField("link_url"),
+        SynchronizedField("starts_at"),
+        SynchronizedField("ends_at"),
+    ]
+
+    class Meta(TranslatableMixin.Meta):
         ordering = ["-starts_at", "-pk"]
         verbose_name = _("announcement")
         verbose_name_plural = _("announcements")

@@ -2,17 +2,22 @@
 text of edited posts."""
 
 from django.conf import settings
+from django.core.cache import cache
 from django.core.validators import MinLengthValidator, RegexValidator
 from django.db import models
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.text import slugify
+from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
 from taggit.managers import TaggableManager
 from taggit.models import TaggedItemBase
 from wagtail.admin.panels import FieldPanel
+from wagtail.models import TranslatableMixin
 from wagtail.search import index
+from wagtail_localize.fields import SynchronizedField, TranslatableField
 
+from community.cache import content_version
 from community.folding import FoldedSearchField
 from community.querysets import CategoryQuerySet, ReplyQuerySet, ThreadQuerySet
 
@@ -26,6 +31,11 @@ BODY_MAX_LENGTH = 20_000
 
 
 RESERVED_SLUGS = {"reply", "edit", "history", "me-too", "follow", "accept"}
+
+
+# How long the categories' translated names stay cached (a write moves the content
+# version on before then).
+TRANSLATIONS_CACHE_SECONDS = 3600
 
 
 # How many replies of a thread the search index reads.
@@ -43,9 +53,14 @@ class Visibility(models.TextChoices):
     HIDDEN = "hidden", _("Hidden by a moderator")
 
 
-class Category(models.Model):
-    name = models.CharField(_("name"), max_length=80, unique=True)
-    slug = models.SlugField(_("slug"), max_length=80, unique=True)
+class Category(TranslatableMixin, models.Model):
+    """A forum section. The default-language row is the category: threads and canned
+    responses point to it and its slug is its address. A translation (same
+    translation_key, another locale) only supplies the name and description readers
+    of its language see (`local_name`, `local_description`)."""
+
+    name = models.CharField(_("name"), max_length=80)
+    slug = models.SlugField(_("slug"), max_length=80)
     description = models.TextField(_("description"), max_length=500, blank=True)
     colour = models.CharField(
         _("colour"),
@@ -71,17 +86,73 @@ class Category(models.Model):
         FieldPanel("position"),
         FieldPanel("first_response_hours"),
     ]
+    # The slug stays shared, so a category keeps one address in every language.
+    translatable_fields = [
+        TranslatableField("name"),
+        TranslatableField("description"),
+        SynchronizedField("slug"),
+        SynchronizedField("colour"),
+        SynchronizedField("position"),
+        SynchronizedField("first_response_hours"),
+    ]
 
-    class Meta:
+    class Meta(TranslatableMixin.Meta):
         ordering = ["position", "name"]
         verbose_name = _("category")
         verbose_name_plural = _("categories")
+        constraints = [
+            models.UniqueConstraint(fields=["locale", "name"], name="category_name_per_locale"),
+            models.UniqueConstraint(fields=["locale", "slug"], name="category_slug_per_locale"),
+        ]
 
     def __str__(self):
-        return self.name
+        return self.local_name
 
     def get_absolute_url(self):
         return reverse("community:category_detail", kwargs={"slug": self.slug})
+
+    @property
+    def local_name(self) -> str:
+        """The name in the active language, else the default one."""
+        return self._translation()[0] or self.name
+
+    @property
+    def local_description(self) -> str:
+        return self._translation()[1] or self.description
+
+    def _translation(self) -> tuple[str, str]:
+        return Category.translations_in(get_language()).get(self.translation_key, ("", ""))
+
+    @classmethod
+    def translations_in(cls, language: str | None) -> dict:
+        """{translation_key: (name, description)} of the categories written in
+        `language`; empty for the default language, whose rows are the categories.
+
+        Read once for every category on a page, from the cache, keyed by the content
+        version (community.cache): fifty names cost what one does, and an editor's
+        change shows on the next page.
+        """
+        if not language or language == settings.LANGUAGE_CODE:
+            return {}
+        key = f"relais:category-translations:{language}:{content_version()}"
+        found = cache.get(key)
+        if found is None:
+            rows = cls.objects.filter(locale__language_code=language).values_list(
+                "translation_key", "name", "description"
+            )
+            found = {key: (name, description) for key, name, description in rows}
+            cache.set(key, found, TRANSLATIONS_CACHE_SECONDS)
+        return found
+
+    def search_names(self) -> str:
+        """Its names in every language, for the index of its threads: "machines à café"
+        finds the threads of "Coffee machines"."""
+        names = [self.name]
+        for code, _label in settings.LANGUAGES:
+            name = Category.translations_in(code).get(self.translation_key, ("", ""))[0]
+            if name and name not in names:
+                names.append(name)
+        return " ".join(names)
 
     def response_hours(self, rules) -> int:
         """The hours the brand gives itself for a first official reply here: the
@@ -237,7 +308,7 @@ class Thread(index.Indexed, Post):
         index.RelatedFields(
             "tags", [FoldedSearchField("name", boost=2), index.FilterField("slug")]
         ),
-        index.RelatedFields("category", [FoldedSearchField("name")]),
+        index.RelatedFields("category", [FoldedSearchField("search_names")]),
         index.FilterField("visibility"),
         index.FilterField("category_id"),
         index.FilterField("last_activity_at"),

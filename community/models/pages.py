@@ -281,6 +281,8 @@ class HelpArticlePage(VisitorCachedPage, Page):
     related_categories = ParentalManyToManyField(
         "community.Category",
         blank=True,
+        # The categories themselves: their translations only lend them names.
+        limit_choices_to={"locale__language_code": settings.LANGUAGE_CODE},
         related_name="help_articles",
         verbose_name=_("related categories"),
     )

@@ -1,5 +1,6 @@
-"""The community's settings editors change in the Wagtail admin: targets, limits,
-the brand (name, logo, colour) and the footer's links and contact channels."""
+"""The community's settings editors change in the Wagtail admin: targets, limits
+and the brand (name, logo, colour); and the footer's links and contact channels,
+a snippet translated into each language."""
 
 import re
 
@@ -13,9 +14,10 @@ from django.core.validators import (
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 from wagtail import blocks
-from wagtail.admin.panels import FieldPanel, ObjectList, TabbedInterface
+from wagtail.admin.panels import FieldPanel, HelpPanel, ObjectList, TabbedInterface
 from wagtail.contrib.settings.models import BaseGenericSetting, register_setting
 from wagtail.fields import StreamField
+from wagtail.models import TranslatableMixin
 
 HEX_COLOUR_VALIDATOR = RegexValidator(r"^#[0-9A-Fa-f]{6}$", _("Use a hex colour such as #2F5D8A."))
 
@@ -153,20 +155,6 @@ class CommunitySettings(BaseGenericSetting):
             "on it and it on white stay easy to read."
         ),
     )
-    footer_links = StreamField(
-        [("link", FooterLinkBlock())],
-        verbose_name=_("footer links"),
-        blank=True,
-        use_json_field=True,
-    )
-    contact_channels = StreamField(
-        [("channel", ContactChannelBlock())],
-        verbose_name=_("contact channels"),
-        blank=True,
-        use_json_field=True,
-        help_text=_("Shown in the footer under “Contact us”."),
-    )
-
     edit_handler = TabbedInterface(
         [
             ObjectList(
@@ -189,7 +177,15 @@ class CommunitySettings(BaseGenericSetting):
                 heading=_("Branding"),
             ),
             ObjectList(
-                [FieldPanel("footer_links"), FieldPanel("contact_channels")],
+                [
+                    HelpPanel(
+                        content=_(
+                            "The footer's links and contact channels are edited under "
+                            "Snippets → Footer, one version for each language, which "
+                            "you translate side by side."
+                        ),
+                    )
+                ],
                 heading=_("Footer"),
             ),
         ]
@@ -226,3 +222,31 @@ class CommunitySettings(BaseGenericSetting):
             "strong": "#" + "".join(f"{c:02x}" for c in strong),
             "soft": "#" + "".join(f"{c:02x}" for c in soft),
         }
+
+
+class Footer(TranslatableMixin, models.Model):
+    """The footer's own links and contact channels, one row for each language: readers
+    see the one in their language, else the default language's."""
+
+    footer_links = StreamField(
+        [("link", FooterLinkBlock())],
+        verbose_name=_("footer links"),
+        blank=True,
+        use_json_field=True,
+    )
+    contact_channels = StreamField(
+        [("channel", ContactChannelBlock())],
+        verbose_name=_("contact channels"),
+        blank=True,
+        use_json_field=True,
+        help_text=_("Shown in the footer under “Contact us”."),
+    )
+
+    panels = [FieldPanel("footer_links"), FieldPanel("contact_channels")]
+
+    class Meta(TranslatableMixin.Meta):
+        verbose_name = _("footer")
+        verbose_name_plural = _("footers")
+
+    def __str__(self):
+        return _("Footer (%(language)s)") % {"language": self.locale.get_display_name()}

@@ -32,6 +32,7 @@ from community.services.posting import (
     thread_publish,
 )
 from community.services.solutions import reply_set_recommended, thread_accept_reply
+from community.services.translations import translation_ensure
 from community.services.visibility import post_hide, post_restore
 
 __all__ = [
@@ -60,4 +61,5 @@ __all__ = [
     "thread_refresh_replies",
     "thread_set_follow",
     "thread_set_me_too",
+    "translation_ensure",
 ]

@@ -161,7 +161,7 @@ def thread_move(*, moderator, thread: Thread, category: Category, reason: str) -
         raise ValidationError(
             _("The thread is already in “%(category)s”."),
             code="same_category",
-            params={"category": category.name},
+            params={"category": category.local_name},
         )
     previous = thread.category
     thread.category = category

@@ -10,7 +10,7 @@ import re
 from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.db.models import F
-from django.utils import timezone
+from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
 from community.models import Thread
@@ -27,10 +27,14 @@ def canned_fill(*, canned: CannedResponse, thread: Thread, staff) -> str:
     Like str.replace for each placeholder, but in a single pass, so a value that
     itself contains a placeholder (an asker named "{staff_name}") stays as typed.
     """
+    # The category's name in the response's own language: a French response names
+    # "Machines à café", its English original "Coffee machines".
+    with translation.override(canned.locale.language_code):
+        category = thread.category.local_name
     values = {
         "{asker}": thread.author.public_name,
         "{thread_title}": thread.title,
-        "{category}": thread.category.name,
+        "{category}": category,
         "{staff_name}": staff.public_name,
     }
     return _PLACEHOLDER.sub(lambda match: values[match.group(0)], canned.body)

@@ -76,10 +76,10 @@ def _thread_change(action, posted):
 def _posted_category(request) -> tuple[dict, str]:
     raw = request.POST.get("category", "")
     valid = re.fullmatch(r"[0-9]{1,9}", raw)
-    category = Category.objects.filter(pk=int(raw)).first() if valid else None
+    category = Category.objects.originals().filter(pk=int(raw)).first() if valid else None
     if category is None:
         raise ValidationError(_("Choose the category to move the thread to."), code="no_category")
-    return {"category": category}, _("Moved to “%(category)s”.") % {"category": category.name}
+    return {"category": category}, _("Moved to “%(category)s”.") % {"category": category.local_name}
 
 
 # A thread's address (/community/t/42/slug/, with or without the site and language

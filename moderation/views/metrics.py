@@ -108,7 +108,7 @@ def _filters(request) -> Filters:
     """period=7|30|90 (anything else: 30); category=<slug> (unknown: all categories);
     language=en|fr (anything else: all languages)."""
     slug = request.GET.get("category", "")[:80]
-    category = Category.objects.filter(slug=slug).first() if slug else None
+    category = Category.objects.originals().filter(slug=slug).first() if slug else None
     language = request.GET.get("language", "")
     return Filters(
         period_days=support.clean_period(request.GET.get("period")),
@@ -456,7 +456,7 @@ def metrics(request):
         {
             "report": report,
             "filters": filters,
-            "categories": Category.objects.all(),
+            "categories": Category.objects.originals(),
             "languages": settings.LANGUAGES,
             "period_tabs": [
                 {

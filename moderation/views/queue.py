@@ -15,7 +15,9 @@ from moderation import permissions, selectors
 @require_GET
 def queue(request):
     permissions.check_moderate(request.user)
-    category = Category.objects.filter(slug=request.GET.get("category", "")[:80]).first()
+    category = (
+        Category.objects.originals().filter(slug=request.GET.get("category", "")[:80]).first()
+    )
     language = request.GET.get("language", "")
     language = language if language in dict(settings.LANGUAGES) else ""
     filters = request.GET.getlist("filter")
@@ -45,7 +47,7 @@ def queue(request):
         "moderation/queue.html",
         {
             "page": page,
-            "categories": Category.objects.all(),
+            "categories": Category.objects.originals(),
             "category": category,
             "languages": settings.LANGUAGES,
             "language": language,

@@ -1,5 +1,6 @@
-"""The site settings editors change in Wagtail: name, logo, brand colour, footer links
-and contact channels, read once per request."""
+"""The site settings editors change in Wagtail: name, logo and brand colour, read
+once per request; and the footer's links and contact channels, a snippet in each
+language (tests/community/test_snippet_languages.py reads it in French)."""
 
 import re
 
@@ -9,7 +10,7 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
 from community.cache import content_changed
-from community.models import DEFAULT_BRAND_COLOUR, CommunitySettings, contact_href
+from community.models import DEFAULT_BRAND_COLOUR, CommunitySettings, Footer, contact_href
 from tests.factories import ThreadFactory
 
 pytestmark = pytest.mark.django_db
@@ -23,6 +24,15 @@ def _page(client, path="/community/") -> str:
 
 def _title(html: str) -> str:
     return re.search(r"<title>(.*?)</title>", html, re.S).group(1)
+
+
+def _footer(**fields) -> Footer:
+    """The default language's footer, with `fields` changed."""
+    footer = Footer.objects.filter(locale__language_code="en").first() or Footer()
+    for name, value in fields.items():
+        setattr(footer, name, value)
+    footer.save()
+    return footer
 
 
 def _brand(html: str) -> str:
@@ -120,16 +130,14 @@ def test_a_stored_bad_colour_never_reaches_the_page(client):
 
 
 def test_footer_links_and_contact_channels_render(client):
-    rules = CommunitySettings.load()
-    rules.footer_links = [
-        ("link", {"label": "Our shop", "url": "https://shop.example/"}),
-    ]
-    rules.contact_channels = [
-        ("channel", {"kind": "email", "label": "Customer care", "value": "care@brio.example"}),
-        ("channel", {"kind": "phone", "label": "Phone", "value": "+33 1 99 00 12 34"}),
-        ("channel", {"kind": "chat", "label": "Chat", "value": "javascript:alert(1)"}),
-    ]
-    rules.save()
+    _footer(
+        footer_links=[("link", {"label": "Our shop", "url": "https://shop.example/"})],
+        contact_channels=[
+            ("channel", {"kind": "email", "label": "Customer care", "value": "care@brio.example"}),
+            ("channel", {"kind": "phone", "label": "Phone", "value": "+33 1 99 00 12 34"}),
+            ("channel", {"kind": "chat", "label": "Chat", "value": "javascript:alert(1)"}),
+        ],
+    )
 
     html = _page(client)
     footer = html.split('<footer class="site-footer">')[1]
@@ -183,34 +191,41 @@ def test_the_settings_page_shows_the_new_tabs(superuser_client):
     response = superuser_client.get("/admin/settings/community/communitysettings/", follow=True)
     html = response.content.decode()
     assert response.status_code == 200
-    for field in ("community_name", "logo", "brand_colour", "footer_links", "contact_channels"):
+    for field in ("community_name", "logo", "brand_colour"):
         assert f'data-contentpath="{field}"' in html
+    # The footer moved to a snippet of its own; its tab says where.
+    assert "Snippets → Footer" in html
 
 
 def test_seed_demo_fills_an_empty_footer_once_and_keeps_the_name_blank():
     from community.config.demo.editorial import ensure_site_footer as _ensure_site_footer
 
-    assert _ensure_site_footer() == 4
+    assert _ensure_site_footer() == 8  # four blocks in English, four in French
     assert _ensure_site_footer() == 0
-    rules = CommunitySettings.load()
-    assert [link.value["label"] for link in rules.footer_links] == [
+    footer = Footer.objects.get(locale__language_code="en")
+    assert [link.value["label"] for link in footer.footer_links] == [
         "Maison Brio shop",
         "Warranty and repairs",
     ]
-    assert [c.value["kind"] for c in rules.contact_channels] == ["email", "phone"]
-    assert rules.community_name == ""
+    assert [c.value["kind"] for c in footer.contact_channels] == ["email", "phone"]
+    french = Footer.objects.get(locale__language_code="fr")
+    assert french.translation_key == footer.translation_key
+    assert [link.value["label"] for link in french.footer_links] == [
+        "Boutique Maison Brio",
+        "Garantie et réparations",
+    ]
+    assert CommunitySettings.load().community_name == ""
 
 
 def test_seed_demo_keeps_the_editors_footer():
     from community.config.demo.editorial import ensure_site_footer as _ensure_site_footer
 
-    rules = CommunitySettings.load()
-    rules.footer_links = [("link", {"label": "Ours", "url": "https://ours.example/"})]
-    rules.save()
+    _footer(footer_links=[("link", {"label": "Ours", "url": "https://ours.example/"})])
 
-    assert _ensure_site_footer() == 2  # only the contact channels were missing
-    rules = CommunitySettings.load()
-    assert [link.value["label"] for link in rules.footer_links] == ["Ours"]
+    # Only the contact channels were missing in English, and the French footer.
+    assert _ensure_site_footer() == 2 + 4
+    footer = Footer.objects.get(locale__language_code="en")
+    assert [link.value["label"] for link in footer.footer_links] == ["Ours"]
 
 
 def _count(client) -> int:
@@ -223,8 +238,8 @@ def _count(client) -> int:
 def test_settings_cost_one_query_per_page_whatever_the_rows(client):
     rules = CommunitySettings.load()
     rules.community_name = "Brio Owners Club"
-    rules.footer_links = [("link", {"label": "Our shop", "url": "https://shop.example/"})]
     rules.save()
+    _footer(footer_links=[("link", {"label": "Our shop", "url": "https://shop.example/"})])
     ThreadFactory()
     _count(client)  # warm per-process caches
 
@@ -246,7 +261,7 @@ SETTINGS_URL = "/admin/settings/community/communitysettings/"
 
 
 def _settings_form(**changes) -> dict:
-    from wagtail.test.utils.form_data import nested_form_data, streamfield
+    from wagtail.test.utils.form_data import nested_form_data
 
     rules = CommunitySettings.load()
     fields = {
@@ -262,7 +277,7 @@ def _settings_form(**changes) -> dict:
             "brand_colour",
         )
     }
-    fields.update(logo="", footer_links=streamfield([]), contact_channels=streamfield([]))
+    fields.update(logo="")
     fields.update(changes)
     return nested_form_data(fields)
 

@@ -105,7 +105,7 @@ def test_moderator_answers_the_oldest_overdue_thread_with_a_personal_canned_repl
     picker = page.get_by_label("Canned response")
     # Only the general response and the thread's own category's are offered.
     expect(picker.locator("option")).to_have_count(1)
-    picker.select_option(label="Thanks, we are on it")
+    picker.select_option(label="Thanks, we are on it (English)")
     page.get_by_role("button", name="Insert").click()
     body = page.locator("#id_body")
     expect(body).to_have_value(

@@ -248,7 +248,7 @@ def test_insert_without_javascript_shows_the_answer_page_with_the_draft(staff_cl
     assert f'action="/community/t/{thread.pk}/reply/"' in content
     assert "My own words first.\n\nThanks Camille, Sam from Relais</textarea>" in content
     assert 'name="canned"' in content
-    assert f'<option value="{canned.pk}" selected>Thanks</option>' in content
+    assert f'<option value="{canned.pk}" selected>Thanks (English)</option>' in content
     assert 'name="csrfmiddlewaretoken"' in content
     assert response.context["reply_form"]["body"].value() == (
         "My own words first.\n\nThanks Camille, Sam from Relais"
@@ -349,3 +349,79 @@ def test_editors_manage_canned_responses_in_the_admin(editor_client, editor, cat
 
 def test_moderators_group_holds_the_canned_response_permissions(staff):
     assert staff.has_perm("moderation.change_cannedresponse")
+
+
+# Languages -------------------------------------------------------------------------
+
+
+def _in_french(canned: CannedResponse, *, title: str, body: str) -> CannedResponse:
+    translation, _created = community_services.translation_ensure(
+        original=canned, language="fr", values={"title": title, "body": body}
+    )
+    return translation
+
+
+@pytest.fixture
+def thanks():
+    english = CannedResponseFactory(title="Thanks", body="Hello {asker}, about {category}.")
+    french = _in_french(english, title="Merci", body="Bonjour {asker}, à propos de {category}.")
+    return english, french
+
+
+def _thread_in(language: str, thread) -> None:
+    type(thread).objects.filter(pk=thread.pk).update(language=language)
+    thread.refresh_from_db()
+
+
+def test_a_french_thread_offers_the_french_responses_first(thread, thanks):
+    english, french = thanks
+    _thread_in("fr", thread)
+
+    assert list(selectors.canned_for_thread(thread)) == [french, english]
+
+
+def test_an_english_thread_offers_the_english_responses_first(thread, thanks):
+    english, french = thanks
+    _thread_in("en", thread)
+
+    assert list(selectors.canned_for_thread(thread)) == [english, french]
+
+
+def test_the_picker_marks_each_response_with_its_language(staff_client, thread, thanks):
+    english, french = thanks
+    _thread_in("fr", thread)
+
+    html = staff_client.get(thread.get_absolute_url()).content.decode()
+
+    assert html.index(f'<option value="{french.pk}">Merci (French)</option>') < html.index(
+        f'<option value="{english.pk}">Thanks (English)</option>'
+    )
+
+
+def test_placeholders_fill_in_the_responses_language(category, thread, staff, thanks):
+    english, french = thanks
+    community_services.translation_ensure(
+        original=category, language="fr", values={"name": "Machines à café"}
+    )
+
+    assert services.canned_fill(canned=french, thread=thread, staff=staff) == (
+        "Bonjour Camille, à propos de Machines à café."
+    )
+    assert services.canned_fill(canned=english, thread=thread, staff=staff) == (
+        "Hello Camille, about Coffee machines."
+    )
+
+
+def test_a_translation_is_offered_on_its_originals_category_only(category, thread):
+    english = CannedResponseFactory(title="Descaling", category=category, body="Run a rinse.")
+    french = _in_french(english, title="Détartrage", body="Lancez un rinçage.")
+    elsewhere = community_services.thread_create(
+        author=UserFactory(),
+        category=CategoryFactory(name="Orders", slug="orders"),
+        title="Where is my parcel today?",
+        body="It was due yesterday.",
+    )
+
+    assert french.category_id == category.pk
+    assert set(selectors.canned_for_thread(thread)) == {english, french}
+    assert list(selectors.canned_for_thread(elsewhere)) == []

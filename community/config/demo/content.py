@@ -63,3 +63,5 @@ _site = read("site")
 SITE_COMMUNITY_NAME: str = _site["community_name"]
 SITE_FOOTER_LINKS: list[dict] = _site["footer_links"]
 SITE_CONTACT_CHANNELS: list[dict] = _site["contact_channels"]
+SITE_FOOTER_LINKS_FR: list[dict] = _site["footer_links_fr"]
+SITE_CONTACT_CHANNELS_FR: list[dict] = _site["contact_channels_fr"]

@@ -28,19 +28,23 @@ from community.config.demo.content import (
     LEGAL_PAGES,
     SITE_COMMUNITY_NAME,
     SITE_CONTACT_CHANNELS,
+    SITE_CONTACT_CHANNELS_FR,
     SITE_FOOTER_LINKS,
+    SITE_FOOTER_LINKS_FR,
 )
 from community.models import (
     Announcement,
     Category,
     CommunitySettings,
     ContentPage,
+    Footer,
     HelpArticlePage,
     HelpIndexPage,
     HomePage,
     LegalPage,
     Thread,
 )
+from community.services import translation_ensure
 
 
 def ensure_pages(home: HomePage) -> int:
@@ -231,7 +235,7 @@ def _ensure_help_centre(home: HomePage, *, guidelines, site_name: str) -> tuple[
         home.add_child(instance=index)
         index.save_revision().publish()
         written += 1
-    categories = Category.objects.in_bulk(field_name="slug")
+    categories = Category.objects.by_slug()
     for spec in HELP_ARTICLES:
         if index.get_children().filter(slug=spec["slug"]).exists():
             continue
@@ -252,20 +256,29 @@ def _ensure_help_centre(home: HomePage, *, guidelines, site_name: str) -> tuple[
 
 
 def ensure_announcements(*, now) -> int:
+    """The announcements missing, found by title, and their French translations."""
     written = 0
     for spec in ANNOUNCEMENTS:
-        if Announcement.objects.filter(title=spec["title"]).exists():
-            continue
-        ends_in_days = spec.get("ends_in_days")
-        announcement = Announcement.objects.create(
-            title=spec["title"],
-            body=spec["body"],
-            link_url=spec["link_url"],
-            starts_at=now + timedelta(days=spec["starts_in_days"]),
-            ends_at=now + timedelta(days=ends_in_days) if ends_in_days is not None else None,
+        announcement = Announcement.objects.filter(
+            title=spec["title"], locale__language_code=settings.LANGUAGE_CODE
+        ).first()
+        if announcement is None:
+            ends_in_days = spec.get("ends_in_days")
+            announcement = Announcement.objects.create(
+                title=spec["title"],
+                body=spec["body"],
+                link_url=spec["link_url"],
+                starts_at=now + timedelta(days=spec["starts_in_days"]),
+                ends_at=now + timedelta(days=ends_in_days) if ends_in_days is not None else None,
+            )
+            announcement.save_revision()
+            written += 1
+        _french, translated = translation_ensure(
+            original=announcement,
+            language="fr",
+            values={"title": spec["title_fr"], "body": spec["body_fr"]},
         )
-        announcement.save_revision()
-        written += 1
+        written += translated
     return written
 
 
@@ -281,20 +294,33 @@ def ensure_community_name() -> int:
 
 
 def ensure_site_footer() -> int:
-    """Maison Brio's footer links and contact channels, only where editors have set
-    none."""
-    rules = CommunitySettings.load()
+    """Maison Brio's footer links and contact channels, in English where editors have
+    set none, and its French translation where there is none; counts the blocks
+    written."""
+    footer = Footer.objects.filter(locale__language_code=settings.LANGUAGE_CODE).first()
+    if footer is None:
+        footer = Footer(locale=Locale.get_default())
     written, fields = 0, []
-    if not rules.footer_links:
-        rules.footer_links = _stream("link", SITE_FOOTER_LINKS)
+    if not footer.footer_links:
+        footer.footer_links = _stream("link", SITE_FOOTER_LINKS)
         written += len(SITE_FOOTER_LINKS)
         fields.append("footer_links")
-    if not rules.contact_channels:
-        rules.contact_channels = _stream("channel", SITE_CONTACT_CHANNELS)
+    if not footer.contact_channels:
+        footer.contact_channels = _stream("channel", SITE_CONTACT_CHANNELS)
         written += len(SITE_CONTACT_CHANNELS)
         fields.append("contact_channels")
     if fields:
-        rules.save(update_fields=fields)
+        footer.save()
+    _french, translated = translation_ensure(
+        original=footer,
+        language="fr",
+        values={
+            "footer_links": _stream("link", SITE_FOOTER_LINKS_FR),
+            "contact_channels": _stream("channel", SITE_CONTACT_CHANNELS_FR),
+        },
+    )
+    if translated:
+        written += len(SITE_FOOTER_LINKS_FR) + len(SITE_CONTACT_CHANNELS_FR)
     return written
 
 

@@ -8,10 +8,12 @@ each is added only where it is missing, so a second run changes nothing.
 from collections import Counter
 from datetime import timedelta
 
+from django.conf import settings
+
 from community.config.demo.backdating import Backdater
 from community.config.demo.content import CANNED_RESPONSES, MODERATOR, NEWCOMER, SPAM_REPLY
 from community.models import Category, Reply, Thread
-from community.services import reply_create, thread_create
+from community.services import reply_create, thread_create, translation_ensure
 from moderation.models import CannedResponse, Report
 from moderation.selectors import awaiting_official_reply
 from moderation.services.assignment import thread_claim
@@ -39,7 +41,7 @@ def ensure_spam_reply(accounts, *, now) -> Counter:
 
 def ensure_moderation_demo(accounts, *, now) -> Counter:
     """Canned responses, the newcomer's pending posts, the reports and a claim."""
-    categories = Category.objects.in_bulk(field_name="slug")
+    categories = Category.objects.by_slug()
     return (
         _ensure_canned_responses(categories)
         + _ensure_newcomer_posts(accounts, categories=categories, now=now)
@@ -51,14 +53,21 @@ def ensure_moderation_demo(accounts, *, now) -> Counter:
 def _ensure_canned_responses(categories) -> Counter:
     done = Counter()
     for spec in CANNED_RESPONSES:
-        _canned, created = CannedResponse.objects.get_or_create(
+        canned, created = CannedResponse.objects.filter(
+            locale__language_code=settings.LANGUAGE_CODE
+        ).get_or_create(
             title=spec["title"],
             defaults={
                 "category": categories.get(spec["category"]) if "category" in spec else None,
                 "body": spec["body"],
             },
         )
-        done["canned_responses"] += created
+        _french, translated = translation_ensure(
+            original=canned,
+            language="fr",
+            values={"title": spec["title_fr"], "body": spec["body_fr"]},
+        )
+        done["canned_responses"] += created + translated
     return done
 
 

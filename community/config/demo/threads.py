@@ -23,6 +23,7 @@ from community.services import (
     thread_create,
     thread_edit,
     thread_set_me_too,
+    translation_ensure,
 )
 
 # Helpful votes on a reply come one after another, this many hours apart.
@@ -30,10 +31,11 @@ HELPFUL_VOTE_GAP_HOURS = 0.75
 
 
 def ensure_categories() -> int:
-    """Create the categories that are missing, in their listed positions; count them."""
+    """Create the categories that are missing, in their listed positions, and their
+    French translations; count the rows written."""
     created_count = 0
     for position, spec in enumerate(CATEGORIES):
-        _, created = Category.objects.get_or_create(
+        category, created = Category.objects.originals().get_or_create(
             slug=spec["slug"],
             defaults={
                 "name": spec["name"],
@@ -43,7 +45,12 @@ def ensure_categories() -> int:
                 "first_response_hours": spec["first_response_hours"],
             },
         )
-        created_count += created
+        _french, translated = translation_ensure(
+            original=category,
+            language="fr",
+            values={"name": spec["name_fr"], "description": spec["description_fr"]},
+        )
+        created_count += created + translated
     return created_count
 
 
@@ -65,7 +72,7 @@ def established_members():
 
 def ensure_threads(accounts, *, now) -> Counter:
     """Post the threads that are missing, each with its whole story; count what was done."""
-    categories = Category.objects.in_bulk({spec["category"] for spec in THREADS}, field_name="slug")
+    categories = Category.objects.by_slug({spec["category"] for spec in THREADS})
     existing = set(
         Thread.objects.filter(title__in=[spec["title"] for spec in THREADS]).values_list(
             "title", flat=True

@@ -120,9 +120,7 @@ def create_people(*, members: int, seed: int, batch_size: int, joined: datetime)
 
 def ensure_categories() -> list[tuple[int, timedelta]]:
     """(id, first-response target) per CATEGORY_SPECS entry, reusing slugs that exist."""
-    existing = Category.objects.in_bulk(
-        [spec["slug"] for spec in CATEGORY_SPECS], field_name="slug"
-    )
+    existing = Category.objects.by_slug([spec["slug"] for spec in CATEGORY_SPECS])
     position = len(existing)
     for spec in CATEGORY_SPECS:
         if spec["slug"] not in existing:

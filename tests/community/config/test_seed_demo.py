@@ -147,13 +147,33 @@ def test_seed_demo_every_account_has_a_verified_primary_email(seeded):
 
 
 def test_seed_demo_creates_distinct_categories(seeded):
-    categories = list(Category.objects.all())
+    categories = list(Category.objects.originals())
 
     assert len(categories) == 6
     assert {category.slug for category in categories} == {spec["slug"] for spec in CATEGORIES}
     assert len({category.colour for category in categories}) == 6
     assert [category.position for category in categories] == list(range(6))
     assert all(4 <= category.first_response_hours <= 24 for category in categories)
+
+
+def test_seed_demo_translates_every_snippet_into_french(seeded):
+    from community.models import Announcement, Footer
+    from moderation.models import CannedResponse
+
+    for model in (Category, Announcement, CannedResponse, Footer):
+        english = model.objects.filter(locale__language_code="en")
+        french = model.objects.filter(locale__language_code="fr")
+        assert english.exists(), model
+        assert set(french.values_list("translation_key", flat=True)) == set(
+            english.values_list("translation_key", flat=True)
+        ), model
+    french_names = set(
+        Category.objects.filter(locale__language_code="fr").values_list("name", flat=True)
+    )
+    assert {spec["name_fr"] for spec in CATEGORIES} == french_names
+    assert "Machines à café" in french_names
+    # Threads point to the categories themselves, never to a translation.
+    assert not Thread.objects.filter(category__locale__language_code="fr").exists()
 
 
 def test_seed_demo_posts_threads_in_english_and_french(seeded):

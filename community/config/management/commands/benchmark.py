@@ -156,7 +156,10 @@ def find_targets() -> Targets:
         tag_slug = pair["tag__slug"]
     else:
         category = (
-            Category.objects.annotate(n=Count("threads")).order_by("-n", "position", "pk").first()
+            Category.objects.originals()
+            .annotate(n=Count("threads"))
+            .order_by("-n", "position", "pk")
+            .first()
         )
         tag_slug = ""
     thread = Thread.objects.visible().order_by("-reply_count", "pk").first()
