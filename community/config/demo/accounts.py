@@ -3,6 +3,7 @@
 from datetime import datetime, timedelta
 
 from allauth.account.models import EmailAddress
+from django.conf import settings
 from django.contrib.auth import get_user_model
 from django.contrib.auth.hashers import make_password
 from django.contrib.auth.models import Group
@@ -37,6 +38,7 @@ def ensure_accounts():
                 "password": password_hash,
                 "display_name": spec["display_name"],
                 "bio": spec["bio"],
+                "language": spec.get("language", settings.LANGUAGE_CODE),
                 "is_staff": is_admin,
                 "is_superuser": is_admin,
             },

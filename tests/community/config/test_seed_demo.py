@@ -205,6 +205,14 @@ def test_seed_demo_descaling_search_finds_the_readers_language_first(db, setting
     english = search_threads(query="descaling", reader="en").object_list
     assert english[0].language == "en"
     assert "fr" in [thread.language for thread in english]
+def test_seed_demo_french_members_read_in_french(seeded, client):
+    languages = dict(User.objects.values_list("username", "language"))
+
+    assert languages["claire"] == "fr"
+    assert languages["oliver"] == languages["moderator"] == "en"
+    assert {spec.get("language", "en") for spec in ACCOUNTS} == {"en", "fr"}
+    client.force_login(User.objects.get(username="claire"))
+    assert '<html lang="fr">' in client.get("/community/").content.decode()
 
 
 def test_seed_demo_renders_markdown_and_tags(seeded):
