@@ -83,12 +83,20 @@ def project_routes_and_groups() -> tuple[list[Route], dict[str, list[Route]], li
     """Split the walk into the project's routes, the third-party groups, and strays.
 
     A route is the project's when its view lives in a project app, or when it shares
-    a URL namespace with one that does (a Wagtail viewset the project registers
+    a URL namespace (other than a snippet viewset's) with one that does (a Wagtail viewset the project registers
     uses some of Wagtail's own views: its usage page, its chooser's "chosen" view).
     Project routes are never grouped: each needs its own row.
     """
     routes = list(walk())
-    owned_namespaces = {r.namespace for r in routes if r.view.startswith(PROJECT_MODULES)}
+    owned_namespaces = {
+        r.namespace
+        for r in routes
+        if r.view.startswith(PROJECT_MODULES)
+        # A snippet viewset is Wagtail's own, whose listing the project may replace
+        # (community.translation_admin): that listing gets its rows, the rest of the
+        # viewset stays in Wagtail's group.
+        and not r.namespace.startswith("wagtailsnippets_")
+    }
     owned_namespaces.discard("")
     project, groups, strays = [], {name: [] for name in MATRIX["groups"]}, []
     for route in routes:

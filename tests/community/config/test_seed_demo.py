@@ -205,6 +205,8 @@ def test_seed_demo_descaling_search_finds_the_readers_language_first(db, setting
     english = search_threads(query="descaling", reader="en").object_list
     assert english[0].language == "en"
     assert "fr" in [thread.language for thread in english]
+
+
 def test_seed_demo_french_members_read_in_french(seeded, client):
     languages = dict(User.objects.values_list("username", "language"))
 
