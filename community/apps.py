@@ -12,9 +12,20 @@ class CommunityConfig(AppConfig):
 
         account_closed.connect(forget_closed_member, dispatch_uid="community_forget_closed_member")
 
+        from django.db.models.signals import post_save
         from wagtail.signals import copy_for_translation_done
 
-        from community.receivers import grant_home_permissions_to_translation
+        from community.models.forum import Category
+        from community.receivers import (
+            grant_home_permissions_to_translation,
+            reindex_threads_of_a_saved_category,
+        )
+
+        post_save.connect(
+            reindex_threads_of_a_saved_category,
+            sender=Category,
+            dispatch_uid="community_category_reindex",
+        )
 
         copy_for_translation_done.connect(
             grant_home_permissions_to_translation, dispatch_uid="community_home_translation"

@@ -2,6 +2,9 @@
 
 from wagtail.models import GroupPagePermission, Page
 
+from community.models.forum import Category
+from community.search import category_reindex_on_commit
+
 
 def grant_home_permissions_to_translation(sender, source_obj, target_obj, **kwargs):
     """A home page's translation is a new site root beside it, outside the tree where
@@ -13,3 +16,15 @@ def grant_home_permissions_to_translation(sender, source_obj, target_obj, **kwar
         GroupPagePermission.objects.get_or_create(
             group_id=granted.group_id, page=target_obj, permission_id=granted.permission_id
         )
+
+
+def reindex_threads_of_a_saved_category(sender, instance, created, raw=False, **kwargs):
+    """Each thread's index entry holds its category's names in every language
+    (community.models.Thread), and a translation lends its name to its original's.
+    A signal, not an admin hook: wagtail-localize publishes a translation from its
+    own editor, which runs no snippet hook."""
+    if raw:
+        return
+    originals = Category.objects.originals().filter(translation_key=instance.translation_key)
+    for category_id in originals.values_list("pk", flat=True):
+        category_reindex_on_commit(category_id=category_id)

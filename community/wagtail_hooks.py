@@ -14,7 +14,6 @@ from community.admin_views import (
 )
 from community.models import Announcement, Category, Footer
 from community.privacy import member_data_sections
-from community.search import category_reindex_on_commit
 from community.translation_admin import TranslatableSnippetViewSet
 
 
@@ -58,17 +57,6 @@ class AnnouncementViewSet(MenuSnippetViewSet):
 
 
 register_snippet(CategoryViewSet)
-
-
-@hooks.register("after_create_snippet")
-@hooks.register("after_edit_snippet")
-def reindex_threads_of_an_edited_category(request, instance):
-    # Each thread's index entry holds its category's names in every language
-    # (community.models.Thread); a translation lends its name to its original's.
-    if isinstance(instance, Category):
-        original = Category.objects.originals().filter(translation_key=instance.translation_key)
-        for category_id in original.values_list("pk", flat=True):
-            category_reindex_on_commit(category_id=category_id)
 
 
 register_snippet(AnnouncementViewSet)

@@ -193,7 +193,7 @@ def test_the_switcher_needs_the_csrf_token(member):
 def test_the_switcher_never_redirects_a_member_off_site(member):
     response = client_for(member).post(SETLANG, {"language": "fr", "next": "https://evil.example/"})
 
-    assert response["Location"] == "/"
+    assert response["Location"] == "/fr/"  # the home page's French address
 
 
 # --- signing in and out ----------------------------------------------------------

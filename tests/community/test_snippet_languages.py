@@ -125,6 +125,23 @@ def test_asking_in_a_translations_row_is_a_form_error(client, member, coffee):
     assert not Thread.objects.exists()
 
 
+def test_a_translation_saved_later_reindexes_its_originals_threads(
+    coffee, django_capture_on_commit_callbacks
+):
+    # wagtail-localize publishes a translation from its own editor, with no snippet
+    # hook: saving the row is what brings the threads' index entries up to date.
+    thread = ThreadFactory(category=coffee, title="The grinder stalls after descaling")
+    index.insert_or_update_object(thread)
+    assert not search_threads(query="cafetières").object_list
+
+    translation = coffee.get_translation(Locale.objects.get(language_code="fr"))
+    translation.name = "Cafetières"
+    with django_capture_on_commit_callbacks(execute=True):
+        translation.save()
+
+    assert thread.pk in [item.pk for item in search_threads(query="cafetières").object_list]
+
+
 def test_search_finds_a_category_by_its_french_name(coffee):
     thread = ThreadFactory(category=coffee, title="The grinder stalls after descaling")
     index.insert_or_update_object(thread)

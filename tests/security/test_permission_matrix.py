@@ -83,8 +83,9 @@ def project_routes_and_groups() -> tuple[list[Route], dict[str, list[Route]], li
     """Split the walk into the project's routes, the third-party groups, and strays.
 
     A route is the project's when its view lives in a project app, or when it shares
-    a URL namespace (other than a snippet viewset's) with one that does (a Wagtail viewset the project registers
-    uses some of Wagtail's own views: its usage page, its chooser's "chosen" view).
+    a URL namespace (other than a snippet viewset's) with one that does (a Wagtail
+    viewset the project registers uses some of Wagtail's own views: its usage page,
+    its chooser's "chosen" view).
     Project routes are never grouped: each needs its own row.
     """
     routes = list(walk())
