@@ -62,10 +62,9 @@ def moderator_page(request, browser, live_server, viewport):
 
 
 @pytest.fixture
-def french_visitor_page(request, browser, live_server, viewport, monkeypatch):
+def french_visitor_page(request, browser, live_server, viewport):
     """A visitor whose browser asks for French (Playwright locale fr-FR)."""
-    monkeypatch.setattr(e2e, "LOCALE", "fr-FR")
-    yield from e2e._new_page(request, browser, live_server, viewport)
+    yield from e2e._new_page(request, browser, live_server, viewport, locale="fr-FR")
 
 
 def test_a_moderator_answers_a_french_thread_with_the_french_canned_response(
