@@ -9,9 +9,9 @@ import re
 import pytest
 from playwright.sync_api import Page, expect
 
-from community import services
 from community.models import HelpArticlePage, HelpIndexPage, HomePage
 from tests.community.test_home_page import hero
+from tests.community.test_page_languages import publish, translate
 from tests.e2e.conftest import DESKTOP_VIEWPORT, MOBILE_VIEWPORT, _new_page
 from tests.e2e.test_editor_journey import _sign_in_to_admin
 from tests.factories import EditorFactory
@@ -26,38 +26,27 @@ def french_page(request, browser, live_server):
     yield from _new_page(request, browser, live_server, SCREENS[request.param], locale="fr-FR")
 
 
-def _publish(parent, page):
-    parent.add_child(instance=page)
-    page.save_revision().publish()
-    page.refresh_from_db()
-    return page
-
-
-def _french(page, **fields):
-    return services.page_translation_publish(page=page, language="fr", fields=fields)
-
-
 @pytest.fixture
 def scene():
     home = HomePage.objects.get(locale__language_code="en")
     home.body = [hero("Welcome to the Maison Brio community")]
     home.save_revision().publish()
     home.refresh_from_db()
-    french_home = _french(
+    french_home = translate(
         home, title="Accueil", body=[hero("Bienvenue dans la communauté Maison Brio")]
     )
     home.refresh_from_db()
-    help_index = _publish(home, HelpIndexPage(title="Help centre", slug="help"))
-    _french(help_index, title="Centre d'aide")
+    help_index = publish(home, HelpIndexPage(title="Help centre", slug="help"))
+    translate(help_index, title="Centre d'aide")
     help_index.refresh_from_db()
-    article = _publish(
+    article = publish(
         help_index,
         HelpArticlePage(title="Descaling your grinder", slug="descaling", summary="Step by step."),
     )
-    french_article = _french(
+    french_article = translate(
         article, title="Détartrer votre moulin", summary="Pas à pas, sans rien démonter."
     )
-    untranslated = _publish(
+    untranslated = publish(
         help_index,
         HelpArticlePage(
             title="Cleaning the steam wand", slug="steam-wand", summary="After each milk."
