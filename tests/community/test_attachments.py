@@ -334,8 +334,9 @@ def test_an_unknown_image_and_a_missing_file_are_404(client, pictured):
     assert client.get(thread_image.get_absolute_url()).status_code == 404
 
 
-def test_the_image_messages_are_in_french(member_client, category, settings):
-    member_client.cookies[settings.LANGUAGE_COOKIE_NAME] = "fr"
+def test_the_image_messages_are_in_french(member, member_client, category):
+    member.language = "fr"
+    member.save(update_fields=["language"])
     response = member_client.post(
         reverse("community:ask"), ask_data(category, images=[upload("x.png", b"nope")])
     )

@@ -45,6 +45,7 @@ from community.models import (
     Thread,
     Visibility,
 )
+from community.services import translation_ensure
 
 # The scale community's accounts are told apart from any other by this prefix.
 USERNAME_PREFIX = "scale-"
@@ -124,7 +125,16 @@ def ensure_categories() -> list[tuple[int, timedelta]]:
     position = len(existing)
     for spec in CATEGORY_SPECS:
         if spec["slug"] not in existing:
-            existing[spec["slug"]] = Category.objects.create(position=position, **spec)
+            # The demo's categories come with their French names, kept as translations.
+            fields = {key: value for key, value in spec.items() if not key.endswith("_fr")}
+            category = Category.objects.create(position=position, **fields)
+            if "name_fr" in spec:
+                translation_ensure(
+                    original=category,
+                    language="fr",
+                    values={"name": spec["name_fr"], "description": spec.get("description_fr", "")},
+                )
+            existing[spec["slug"]] = category
             position += 1
     default_hours = CommunitySettings.load().first_response_hours
     return [
