@@ -12,6 +12,7 @@ from django.conf import settings
 from django.utils import timezone
 from playwright.sync_api import Page, expect
 
+from accounts.models import User
 from community import services
 from community.models import Visibility
 from moderation.models import Report
@@ -37,9 +38,12 @@ SENTENCES = {
 
 
 def _speak(page: Page, live_server, language: str) -> None:
+    """The browser asks for `language`, and so does everyone in the scene once signed
+    in (a member's own language wins over the cookie)."""
     page.context.add_cookies(
         [{"name": settings.LANGUAGE_COOKIE_NAME, "value": language, "url": live_server.url}]
     )
+    User.objects.update(language=language)
 
 
 def _screenshot(page: Page, name: str) -> None:
