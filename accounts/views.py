@@ -16,7 +16,7 @@ from django.views import i18n
 from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_http_methods
 
-from accounts import services
+from accounts import limits, services
 from accounts.forms import CloseAccountForm, ProfileForm
 from accounts.models import EmailNotifications, User
 from accounts.permissions import check_export_data, close_account_refusal
@@ -133,6 +133,9 @@ class LoginView(allauth_views.LoginView):
         response = super().form_invalid(form)
         if form.has_error(NON_FIELD_ERRORS, code="too_many_login_attempts"):
             response.status_code = HTTPStatus.TOO_MANY_REQUESTS
+            login = self.request.POST.get("login", "")
+            refused_by = limits.login_limits(self.request, login)
+            limits.with_retry_after(self.request, response, refused_by)
         return response
 
 
