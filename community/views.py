@@ -4,6 +4,7 @@ Every action is a plain POST form that redirects (works without JavaScript);
 with htmx the same view answers with the fragment the page includes.
 """
 
+import secrets
 from urllib.parse import urlencode
 
 from django.conf import settings
@@ -36,7 +37,13 @@ from community.forms import (
     ThreadEditForm,
 )
 from community.markdown import render_markdown
-from community.models import TITLE_MAX_LENGTH, CommunitySettings, Notification, Visibility
+from community.models import (
+    HELP_FEEDBACK_SESSION_KEY,
+    TITLE_MAX_LENGTH,
+    CommunitySettings,
+    Notification,
+    Visibility,
+)
 
 SEARCH_QUERY_MAX_LENGTH = 200
 
@@ -628,16 +635,63 @@ def profile_detail(request, username):
 # Help centre ---------------------------------------------------------------------
 
 
+# Visitors' help-article votes count once per browser: the browser must keep this
+# signed cookie (a random id) to have its vote counted. A vote sent without it gets
+# the cookie and a 307 to the same address, which the browser sends again, body and
+# all, with the cookie; a client that drops cookies is refused (400) on its return.
+HELP_VOTER_COOKIE = "relais_help_voter"
+HELP_VOTER_SALT = "relais.community.help_voter"
+HELP_VOTER_MAX_AGE = 365 * 24 * 60 * 60
+HELP_VOTER_RETURN = "voter"
+
+
+def _help_voter(request) -> str | None:
+    visitor = request.get_signed_cookie(
+        HELP_VOTER_COOKIE, default=None, salt=HELP_VOTER_SALT, max_age=HELP_VOTER_MAX_AGE
+    )
+    return visitor if visitor and len(visitor) <= 32 else None
+
+
+def _help_voter_cookie_first(request):
+    if request.GET.get(HELP_VOTER_RETURN) == "new":
+        return HttpResponseBadRequest(
+            _("Your browser did not keep our cookie: allow cookies for this site to rate articles.")
+        )
+    response = redirect(f"{request.path}?{HELP_VOTER_RETURN}=new")
+    response.status_code = 307  # sent again as it came: a POST, with its answer
+    response.set_signed_cookie(
+        HELP_VOTER_COOKIE,
+        secrets.token_urlsafe(16),
+        salt=HELP_VOTER_SALT,
+        max_age=HELP_VOTER_MAX_AGE,
+        secure=settings.SESSION_COOKIE_SECURE,
+        httponly=True,
+        samesite="Lax",
+    )
+    return response
+
+
 @require_POST
 def help_feedback(request, page_id):
-    """ "Was this article helpful?": counted once per visitor and article."""
+    """ "Was this article helpful?": one answer per member, or per visitor's browser
+    (its signed cookie), and article; a second answer changes the first."""
     article = help_selectors.help_article_get(pk=page_id)
     answer = request.POST.get("helpful")
     if answer not in {"yes", "no"}:
         return HttpResponseBadRequest(_("Answer yes or no."))
-    services.help_article_record_feedback(
-        article=article, helpful=answer == "yes", session=request.session
-    )
+    if request.user.is_authenticated:
+        permissions.check_rate_help_article(request.user)
+        voter = {"member": request.user}
+    else:
+        visitor = _help_voter(request)
+        if visitor is None:
+            return _help_voter_cookie_first(request)
+        voter = {"visitor": visitor}
+    services.help_article_record_feedback(article=article, helpful=answer == "yes", **voter)
+    # The article then thanks this reader instead of asking (see HelpArticlePage).
+    given = request.session.get(HELP_FEEDBACK_SESSION_KEY, [])
+    if article.pk not in given:
+        request.session[HELP_FEEDBACK_SESSION_KEY] = [*given, article.pk]
     if request.htmx:
         return render(request, "community/_help_feedback_fragment.html", {"given": True})
     messages.success(request, _("Thanks for your feedback."))
