@@ -20,7 +20,7 @@ class Migration(migrations.Migration):
                 ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
                 ('visitor', models.CharField(blank=True, default='', max_length=32, verbose_name='visitor')),
                 ('helpful', models.BooleanField(verbose_name='helpful')),
-                ('created_at', models.DateTimeField(default=django.utils.timezone.now, verbose_name='answered at')),
+                ('created_at', models.DateTimeField(default=django.utils.timezone.now, verbose_name='voted at')),
                 ('article', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='votes', to='community.helparticlepage', verbose_name='help article')),
                 ('member', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.CASCADE, related_name='help_article_votes', to=settings.AUTH_USER_MODEL, verbose_name='member')),
             ],

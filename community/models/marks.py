@@ -138,7 +138,7 @@ class HelpArticleVote(models.Model):
     # The random id in a visitor's signed cookie (community.help_feedback).
     visitor = models.CharField(_("visitor"), max_length=32, blank=True, default="")
     helpful = models.BooleanField(_("helpful"))
-    created_at = models.DateTimeField(_("answered at"), default=timezone.now)
+    created_at = models.DateTimeField(_("voted at"), default=timezone.now)
 
     class Meta:
         verbose_name = _("help article vote")
