@@ -48,7 +48,9 @@ def _consume(request: HttpRequest, *, action: str, key: str | None = None):
     return ratelimit.consume(request, app=ALLAUTH_APP, action=action, key=key)
 
 
-def seconds_until_free(request: HttpRequest, limits: Limits) -> int:
+def seconds_until_free(
+    request: HttpRequest, limits: Limits, *, app: str = ALLAUTH_APP, config: dict | None = None
+) -> int:
     """Seconds until every one of `limits` that is used up admits one attempt more.
 
     Each rate keeps the times of its attempts, newest first; a used-up rate frees
@@ -60,25 +62,35 @@ def seconds_until_free(request: HttpRequest, limits: Limits) -> int:
     wait = 0.0
     longest = 0.0
     for action, key in limits:
-        for rate in ratelimit.get_rates(app=ALLAUTH_APP, action=action):
+        for rate in ratelimit.get_rates(app=app, action=action, config=config):
             longest = max(longest, rate.duration)
             if (rate.per == "key" and key is None) or (
                 rate.per == "user" and not request.user.is_authenticated
             ):
                 continue
-            cache_key = ratelimit.get_cache_key(
-                request, app=ALLAUTH_APP, action=action, rate=rate, key=key
-            )
+            cache_key = ratelimit.get_cache_key(request, app=app, action=action, rate=rate, key=key)
             history = [ts for ts in cache.get(cache_key, []) if ts > now - rate.duration]
             if len(history) >= rate.amount:
                 wait = max(wait, history[rate.amount - 1] + rate.duration - now)
     return max(1, math.ceil(wait or longest))
 
 
-def with_retry_after(request: HttpRequest, response: HttpResponse, limits: Limits):
-    """`response`, a 429, saying when to come back."""
-    response["Retry-After"] = str(seconds_until_free(request, limits))
+def with_retry_after(request: HttpRequest, response: HttpResponse, limits: Limits, **rates):
+    """`response`, a 429, saying when to come back (`rates`: app and config of
+    limits other than allauth's)."""
+    response["Retry-After"] = str(seconds_until_free(request, limits, **rates))
     return response
+
+
+def client_address(request: HttpRequest) -> str:
+    """The client's address as every limit counts it (TRUSTED_PROXY_COUNT applied)."""
+    return ratelimit.get_ip(request)
+
+
+def consume(request: HttpRequest, *, app: str, config: dict, action: str, key: str):
+    """Count one attempt at a limit of the site's own (allauth's counting, in the
+    shared cache); None when it is used up."""
+    return ratelimit.consume(request, app=app, config=config, action=action, key=key)
 
 
 def login_limits(request: HttpRequest, login: str) -> list[tuple[str, str | None]]:

@@ -14,6 +14,7 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import (
     FileResponse,
     Http404,
+    HttpResponse,
     HttpResponseBadRequest,
     HttpResponsePermanentRedirect,
 )
@@ -25,6 +26,7 @@ from django.views.decorators.vary import vary_on_headers
 from django_htmx.http import HttpResponseClientRedirect
 from wagtail import hooks
 
+from accounts import limits as account_limits
 from community import help_selectors, legal, limits, permissions, selectors, services
 from community.cache import cache_page_for_visitors
 from community.forms import (
@@ -643,6 +645,14 @@ HELP_VOTER_COOKIE = "relais_help_voter"
 HELP_VOTER_SALT = "relais.community.help_voter"
 HELP_VOTER_MAX_AGE = 365 * 24 * 60 * 60
 HELP_VOTER_RETURN = "voter"
+# A browser that keeps cookies could still ask for a new one before every vote: new
+# visitors' votes on one article are limited per address too (a 429 past it).
+HELP_VOTE_APP = "community.help"
+HELP_VOTE_RATES = {"visitor_vote": "20/h/key"}
+
+
+def _help_vote_limits(request, article) -> list[tuple[str, str]]:
+    return [("visitor_vote", f"{article.pk}:{account_limits.client_address(request)}")]
 
 
 def _help_voter(request) -> str | None:
@@ -687,6 +697,18 @@ def help_feedback(request, page_id):
         if visitor is None:
             return _help_voter_cookie_first(request)
         voter = {"visitor": visitor}
+        if not article.votes.filter(visitor=visitor).exists():
+            [(action, key)] = _help_vote_limits(request, article)
+            rates = {"app": HELP_VOTE_APP, "config": HELP_VOTE_RATES}
+            if not account_limits.consume(request, action=action, key=key, **rates):
+                refused = HttpResponse(
+                    _("Too many answers from your network for this article: try again later."),
+                    status=429,
+                    content_type="text/plain; charset=utf-8",
+                )
+                return account_limits.with_retry_after(
+                    request, refused, _help_vote_limits(request, article), **rates
+                )
     services.help_article_record_feedback(article=article, helpful=answer == "yes", **voter)
     # The article then thanks this reader instead of asking (see HelpArticlePage).
     given = request.session.get(HELP_FEEDBACK_SESSION_KEY, [])

@@ -1,6 +1,7 @@
 """Help centre: articles and their blocks, the "was this helpful?" counter, related
 articles on thread pages, and the demo's help centre (issue 5, point 2)."""
 
+import time
 from datetime import timedelta
 from io import StringIO
 
@@ -160,6 +161,35 @@ def test_cookieless_visitors_cannot_stuff_votes(article):
         returned = Client().post(feedback_url(article) + "?voter=new", {"helpful": "yes"})
         assert returned.status_code == 400
     assert counts(article) == (0, 0)
+
+
+def test_new_visitors_votes_are_limited_per_address_and_say_when_to_come_back(article, monkeypatch):
+    """A client that keeps cookies could ask for a new one before every vote: from one
+    address, 20 new visitors' votes an hour per article, then 429 with Retry-After."""
+    now = [time.time()]
+    monkeypatch.setattr(time, "time", lambda: now[0])
+    for n in range(20):
+        browser = with_voter_cookie(Client(REMOTE_ADDR="203.0.113.5"), f"visitor-{n}")
+        assert browser.post(feedback_url(article), {"helpful": "yes"}).status_code == 302
+        now[0] += 60 if n == 0 else 1
+
+    refused = with_voter_cookie(Client(REMOTE_ADDR="203.0.113.5"), "visitor-20").post(
+        feedback_url(article), {"helpful": "yes"}
+    )
+    # A returning voter may still change their answer, and another address still votes.
+    changed = with_voter_cookie(Client(REMOTE_ADDR="203.0.113.5"), "visitor-0").post(
+        feedback_url(article), {"helpful": "no"}
+    )
+    elsewhere = with_voter_cookie(Client(REMOTE_ADDR="198.51.100.5"), "visitor-21").post(
+        feedback_url(article), {"helpful": "yes"}
+    )
+
+    assert refused.status_code == 429
+    # The first vote was cast 60 + 19 seconds ago: it leaves the hour in 3600 - 79 s.
+    assert int(refused["Retry-After"]) == 3600 - 79
+    assert changed.status_code == 302
+    assert elsewhere.status_code == 302
+    assert counts(article) == (20, 1)
 
 
 def test_a_forged_voter_cookie_is_not_a_voter(article):
