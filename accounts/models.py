@@ -77,6 +77,13 @@ class User(AbstractUser):
     # A closed account is anonymised and inactive; its posts stay, signed "former member".
     closed_at = models.DateTimeField(_("closed at"), null=True, blank=True)
 
+    # The random value the e-mails' unsubscribe links name the member by (signed and
+    # dated in accounts/tokens.py): the links never carry the member's id or address.
+    # Made when the first link is.
+    unsubscribe_key = models.CharField(
+        _("unsubscribe key"), max_length=32, unique=True, null=True, blank=True, editable=False
+    )
+
     objects = UserManagerWithQuerySet()
 
     class Meta(AbstractUser.Meta):

@@ -113,6 +113,16 @@ def check_say_me_too(user, thread) -> None:
         raise PermissionDenied(_("You asked this question: you already count."))
 
 
+def can_rate_help_article(user) -> bool:
+    """Visitors answer "was this helpful?" too (once per signed cookie); members once
+    per article; suspended members cast no vote of any kind."""
+    return not (_is_member(user) and user.is_suspended)
+
+
+def check_rate_help_article(user) -> None:
+    _check_not_suspended(user)
+
+
 def can_accept(user, thread) -> bool:
     return (
         _can_post(user)

@@ -202,8 +202,10 @@ ACCOUNT_ADAPTER = "accounts.adapter.AccountAdapter"
 ACCOUNT_RATE_LIMITS = {
     # Every sign-in attempt (the form's POST), right or wrong.
     "login": "30/m/ip",
-    # Failed sign-ins: 10 a minute from one address; 5 in 5 minutes for one login,
-    # after which even the right password is refused until the window passes.
+    # Failed sign-ins: 10 a minute from one address; 5 in 5 minutes for one login
+    # from one address (the adapter's "key" names both), after which that address
+    # is refused even the right password until the window passes; the owner still
+    # signs in from another address, and password reset is never refused for it.
     "login_failed": "10/m/ip,5/5m/key",
     # New accounts from one address.
     "signup": "10/m/ip,30/h/ip",

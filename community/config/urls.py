@@ -14,6 +14,9 @@ from community import page_views, sitemaps
 from community import views as community_views
 from community.config import security, views
 
+# allauth answers its rate limits with the root URLconf's handler429: with Retry-After.
+handler429 = "accounts.limits.handler429"
+
 urlpatterns = [
     path("healthz", views.healthz, name="healthz"),
     path("robots.txt", sitemaps.robots_txt, name="robots_txt"),
