@@ -125,7 +125,8 @@ class TolerantRedisCache(RedisCache):
 
     def add(self, key, value, timeout=DEFAULT_TIMEOUT, version=None):
         return self._run(
-            "add", lambda: super(TolerantRedisCache, self).add(key, value, timeout, version),
+            "add",
+            lambda: super(TolerantRedisCache, self).add(key, value, timeout, version),
             strict=True,
         )
 
@@ -154,19 +155,22 @@ class TolerantRedisCache(RedisCache):
 
     def get(self, key, default=None, version=None):
         return self._run(
-            "get", lambda: super(TolerantRedisCache, self).get(key, default, version),
+            "get",
+            lambda: super(TolerantRedisCache, self).get(key, default, version),
             fallback=default,
         )
 
     def get_many(self, keys, version=None):
         return self._run(
-            "get_many", lambda: super(TolerantRedisCache, self).get_many(keys, version),
+            "get_many",
+            lambda: super(TolerantRedisCache, self).get_many(keys, version),
             fallback={},
         )
 
     def has_key(self, key, version=None):
         return self._run(
-            "has_key", lambda: super(TolerantRedisCache, self).has_key(key, version),
+            "has_key",
+            lambda: super(TolerantRedisCache, self).has_key(key, version),
             fallback=False,
         )
 
@@ -183,13 +187,15 @@ class TolerantRedisCache(RedisCache):
 
     def touch(self, key, timeout=DEFAULT_TIMEOUT, version=None):
         return self._run(
-            "touch", lambda: super(TolerantRedisCache, self).touch(key, timeout, version),
+            "touch",
+            lambda: super(TolerantRedisCache, self).touch(key, timeout, version),
             fallback=False,
         )
 
     def delete(self, key, version=None):
         return self._run(
-            "delete", lambda: super(TolerantRedisCache, self).delete(key, version),
+            "delete",
+            lambda: super(TolerantRedisCache, self).delete(key, version),
             fallback=False,
         )
 

@@ -166,9 +166,7 @@ if REDIS_URL:
             "LOCATION": REDIS_URL,
             "KEY_PREFIX": "relais",
             "OPTIONS": {
-                "socket_connect_timeout": float(
-                    os.environ.get("REDIS_CONNECT_TIMEOUT", "0.25")
-                ),
+                "socket_connect_timeout": float(os.environ.get("REDIS_CONNECT_TIMEOUT", "0.25")),
                 "socket_timeout": float(os.environ.get("REDIS_TIMEOUT", "0.5")),
             },
         }

@@ -9,10 +9,10 @@ from django.http import HttpResponse, HttpResponseServerError, JsonResponse
 from django.shortcuts import render
 from django.template import loader
 from django.utils import translation
-
-from community.cache_backend import CacheUnavailable
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET
+
+from community.cache_backend import CacheUnavailable
 
 
 @never_cache
@@ -49,7 +49,7 @@ RETRY_AFTER_SECONDS = 30
 
 
 def _outage_reason(error: BaseException | None) -> str | None:
-    """"database" or "limits" when the error (or one it came from) means a service
+    """ "database" or "limits" when the error (or one it came from) means a service
     the site depends on is not answering, else None."""
     seen = set()
     while error is not None and id(error) not in seen:
