@@ -17,8 +17,9 @@ splits the cache's operations in two:
 After an error the backend does not ask Redis again for `RETRY_SECONDS` (each call
 meanwhile fails at once, as above), so a dead Redis costs a request at most one
 socket timeout, not one per cache call. The first call that succeeds after an
-outage sends `cache_recovered`: community.cache then moves the content version on,
-so no page cached before a write made during the outage is served again.
+outage (a PING, before the call itself) sends `cache_recovered`: community.cache
+then moves the content version on, so no page cached before a write made during
+the outage is served again.
 
 State about the outage is kept per process: it is an observation of this process's
 connection, not shared data.
@@ -67,6 +68,10 @@ class _Outages:
             self.down.add(location)
             return started
 
+    def is_down(self, location: str) -> bool:
+        with self.lock:
+            return location in self.down
+
     def succeeded(self, location: str) -> bool:
         """Record a success; True when it ends an outage."""
         with self.lock:
@@ -99,12 +104,23 @@ class TolerantRedisCache(RedisCache):
         # A socket error that redis-py did not wrap counts too.
         return (redis.RedisError, OSError)
 
+    def _probe(self) -> None:
+        """After an outage, Redis is asked whether it is back before anything else:
+        the recovery (the content version moved on) then comes before the call, so
+        the call already reads what follows it."""
+        self._cache.get_client(write=True).ping()
+        if outages.succeeded(self._location):
+            logger.warning("Redis cache available again.")
+            cache_recovered.send(sender=type(self), location=self._location)
+
     def _run(self, operation: str, call, *, fallback=None, strict: bool = False):
         if outages.skipping(self._location):
             if strict:
                 raise CacheUnavailable(f"cache {operation}: Redis is unavailable")
             return fallback
         try:
+            if outages.is_down(self._location):
+                self._probe()
             result = call()
         except self._errors() as error:
             if outages.failed(self._location):
@@ -116,9 +132,6 @@ class TolerantRedisCache(RedisCache):
             if strict:
                 raise CacheUnavailable(f"cache {operation}: {error}") from error
             return fallback
-        if outages.succeeded(self._location):
-            logger.warning("Redis cache available again.")
-            cache_recovered.send(sender=type(self), location=self._location)
         return result
 
     # What a limit or a lock relies on: failures raise CacheUnavailable.
