@@ -129,7 +129,7 @@ def assert_paused(response):
 
 
 def test_sign_in_is_refused_when_the_limit_store_is_down(redis_down, db):
-    UserFactory(username="camille", password="a long and right password")  # noqa: S106
+    UserFactory(username="camille", password="a long and right password")
     client = Client(raise_request_exception=False)
 
     assert client.get("/accounts/login/").status_code == 200
