@@ -16,6 +16,8 @@ from community.config import security, views
 
 # allauth answers its rate limits with the root URLconf's handler429: with Retry-After.
 handler429 = "accounts.limits.handler429"
+# A database or limit store that does not answer: 503 with Retry-After (views.server_error).
+handler500 = "community.config.views.server_error"
 
 urlpatterns = [
     path("healthz", views.healthz, name="healthz"),
