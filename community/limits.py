@@ -27,6 +27,9 @@ Three rules, all applied by `community.services.thread_create` and `reply_create
    "new member until" setting, the same rule that holds their posts for approval)
    have stricter limits; staff have none. Each attempt counts, refused ones too.
 
+4. Mentions: one post notifies at most MENTIONS_NOTIFIED_PER_POST members (setting,
+   ten by default), the first ones it names; the others are linked, not notified.
+
 Tests that are not about these rules turn 2 and 3 off through the POSTING_RULES
 setting (tests/conftest.py); the rules' own tests keep them on.
 """
@@ -91,12 +94,18 @@ DEFAULT_RULES = PostingRules(
 NO_RULES = PostingRules()
 
 COPY_PASTE_MIN_LENGTH = 30
+DEFAULT_MENTIONS_NOTIFIED = 10
 CACHE_PREFIX = "posting"
 
 
 def rules() -> PostingRules:
     """The rules in force: settings.POSTING_RULES if set, else DEFAULT_RULES."""
     return getattr(settings, "POSTING_RULES", DEFAULT_RULES)
+
+
+def mentions_notified_per_post() -> int:
+    """How many of the members a post mentions are notified (rule 4)."""
+    return getattr(settings, "MENTIONS_NOTIFIED_PER_POST", DEFAULT_MENTIONS_NOTIFIED)
 
 
 # Errors --------------------------------------------------------------------------

@@ -24,7 +24,11 @@ from accounts.models import User
 from accounts.roles import is_moderator
 from community import limits, permissions
 from community.locking import lock_reply, lock_thread
-from community.markdown import mentioned_usernames, render_markdown_with_mentions
+from community.markdown import (
+    MENTION_PATTERN,
+    mentioned_usernames,
+    render_markdown_with_mentions,
+)
 from community.models import (
     Category,
     CommunitySettings,
@@ -89,14 +93,17 @@ def normalize_tags(raw: str | Iterable[str]) -> list[str]:
 
 
 def _rendered(body: str) -> tuple[str, list[int]]:
-    """The body's HTML, and the ids of the existing members it really mentions."""
+    """The body's HTML, and the ids of the members to notify of a mention: those it
+    really mentions, the first ones named, at most limits.mentions_notified_per_post()."""
     candidates = dict(
         User.objects.filter(username__in=mentioned_usernames(body), is_active=True).values_list(
             "username", "pk"
         )
     )
     html, linked = render_markdown_with_mentions(body, mentions=candidates.keys())
-    return html, [candidates[name] for name in linked]
+    in_order = dict.fromkeys(name.rstrip(".") for name in MENTION_PATTERN.findall(body))
+    named = [name for name in in_order if name in linked]
+    return html, [candidates[name] for name in named[: limits.mentions_notified_per_post()]]
 
 
 def _set_tags(thread: Thread, tags: list[str]) -> None:

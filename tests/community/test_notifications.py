@@ -183,6 +183,29 @@ def test_members_are_never_notified_of_their_own_mention(asker, thread):
     assert kinds_for(asker) == []
 
 
+def test_one_post_notifies_at_most_the_first_members_it_mentions(settings, asker, thread):
+    settings.MENTIONS_NOTIFIED_PER_POST = 3
+    crowd = [UserFactory(username=f"member{number:02}") for number in range(12)]
+    body = "Calling " + " ".join(f"@{member.username}" for member in crowd) + " about this."
+
+    reply = services.reply_create(author=UserFactory(), thread=thread, body=body)
+
+    notified = Notification.objects.filter(kind=Kind.MENTION).values_list("recipient", flat=True)
+    assert sorted(notified) == [member.pk for member in crowd[:3]]
+    # The names past the cap are still linked; only the notifications are capped.
+    assert all(f'href="/u/{member.username}/"' in reply.body_html for member in crowd)
+
+
+def test_the_mention_cap_is_ten_members_by_default(asker, thread):
+    crowd = [UserFactory(username=f"member{number:02}") for number in range(25)]
+    body = " ".join(f"@{member.username}" for member in reversed(crowd))
+
+    services.thread_create(author=asker, category=CategoryFactory(), title="All of you", body=body)
+
+    notified = Notification.objects.filter(kind=Kind.MENTION).values_list("recipient", flat=True)
+    assert sorted(notified) == sorted(member.pk for member in crowd[-10:])
+
+
 # --- e-mails -----------------------------------------------------------------
 
 
