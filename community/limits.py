@@ -27,7 +27,13 @@ Three rules, all applied by `community.services.thread_create` and `reply_create
    "new member until" setting, the same rule that holds their posts for approval)
    have stricter limits; staff have none. Each attempt counts, refused ones too.
 
-4. Mentions: one post notifies at most MENTIONS_NOTIFIED_PER_POST members (setting,
+4. Solutions: marking or undoing a thread's solution is limited per member and per
+   thread (kind ACCEPT, SolutionLimitReached, a 429), with the same counters; and
+   a reply's author and the members waiting on the thread are told of a reply
+   accepted once only, however often it is undone and accepted again
+   (community/services/solutions.py).
+
+5. Mentions: one post notifies at most MENTIONS_NOTIFIED_PER_POST members (setting,
    ten by default), the first ones it names; the others are linked, not notified.
 
 Tests that are not about these rules turn 2 and 3 off through the POSTING_RULES
@@ -59,6 +65,8 @@ DAY = 24 * 60 * 60
 
 THREAD = "thread"
 REPLY = "reply"
+# Marking or undoing a thread's solution, counted per member and thread.
+ACCEPT = "accept"
 
 
 @dataclass(frozen=True)
@@ -85,6 +93,10 @@ DEFAULT_RULES = PostingRules(
         REPLY: (
             (Rate(6, MINUTE), Rate(200, DAY)),
             (Rate(3, MINUTE), Rate(30, DAY)),
+        ),
+        ACCEPT: (
+            (Rate(4, MINUTE), Rate(20, DAY)),
+            (Rate(4, MINUTE), Rate(20, DAY)),
         ),
     },
     duplicate_window=timedelta(minutes=5),
@@ -135,6 +147,20 @@ class PostingLimitReached(ValidationError):
                 hours,
             ) % {"count": hours}
         super().__init__(message, code="posting_limit")
+
+
+class SolutionLimitReached(PostingLimitReached):
+    """A member marks and undoes a thread's solution faster than the limits allow."""
+
+    def __init__(self, *, retry_after: int):
+        self.retry_after = retry_after
+        minutes = max(1, math.ceil(retry_after / MINUTE))
+        message = ngettext(
+            "You changed this thread's solution too often. Try again in about %(count)s minute.",
+            "You changed this thread's solution too often. Try again in about %(count)s minutes.",
+            minutes,
+        ) % {"count": minutes}
+        ValidationError.__init__(self, message, code="solution_limit")
 
 
 class DuplicatePost(ValidationError):
@@ -208,7 +234,8 @@ def refuses_copy_paste(*, author, body: str) -> bool:
 # Posting limits ------------------------------------------------------------------
 
 
-def _key(*, kind: str, author, seconds: int, now: float) -> str:
+def _key(*, kind: str, author, seconds: int, now: float, scope: str = "") -> str:
+    kind = f"{kind}@{scope}" if scope else kind
     return f"{CACHE_PREFIX}:{kind}:{author.pk}:{seconds}:{int(now // seconds)}"
 
 
@@ -227,16 +254,21 @@ def _windows(kind: str) -> tuple[tuple[Rate, ...], tuple[Rate, ...], set[int]]:
     return member_rates, new_member_rates, {r.seconds for r in (*member_rates, *new_member_rates)}
 
 
-def check_rate(*, author, kind: str, is_new_member) -> None:
-    """Count one post of `kind` by `author`; raise PostingLimitReached when it is
-    over a limit. `is_new_member()` is only asked when the count is between the
-    new member's and the member's limits (it costs queries)."""
+def check_rate(
+    *, author, kind: str, is_new_member, scope: str = "", error=PostingLimitReached
+) -> None:
+    """Count one post of `kind` by `author`; raise `error` (PostingLimitReached)
+    when it is over a limit. `is_new_member()` is only asked when the count is
+    between the new member's and the member's limits (it costs queries). A
+    `scope` (a thread's id) counts apart for each value."""
     if is_moderator(author):
         return
     member_rates, new_member_rates, windows = _windows(kind)
     now = time.time()
     counts = {
-        seconds: _count(_key(kind=kind, author=author, seconds=seconds, now=now), seconds)
+        seconds: _count(
+            _key(kind=kind, author=author, seconds=seconds, now=now, scope=scope), seconds
+        )
         for seconds in windows
     }
 
@@ -246,9 +278,9 @@ def check_rate(*, author, kind: str, is_new_member) -> None:
         return max((int((now // s + 1) * s - now) + 1 for s in over), default=0)
 
     if seconds := wait(member_rates):
-        raise PostingLimitReached(retry_after=seconds)
+        raise error(retry_after=seconds)
     if (seconds := wait(new_member_rates)) and is_new_member():
-        raise PostingLimitReached(retry_after=seconds)
+        raise error(retry_after=seconds)
 
 
 def forget_attempt(*, author, kind: str) -> None:

@@ -539,6 +539,13 @@ def thread_accept(request, pk):
         reply = get_object_or_404(thread.replies.visible(), pk=int(reply_id))
     try:
         services.thread_accept_reply(user=request.user, thread=thread, reply=reply)
+    except limits.SolutionLimitReached as error:
+        # The thread page again, saying why nothing changed (a limit: 429).
+        messages.error(request, " ".join(error.messages))
+        response = _thread_page_in_place(request, thread.pk)
+        response.status_code = 429
+        response["Retry-After"] = str(error.retry_after)
+        return response
     except ValidationError as error:
         messages.error(request, " ".join(error.messages))
     if request.htmx:
