@@ -33,7 +33,14 @@ Three rules, all applied by `community.services.thread_create` and `reply_create
    accepted once only, however often it is undone and accepted again
    (community/services/solutions.py).
 
-5. Mentions: one post notifies at most MENTIONS_NOTIFIED_PER_POST members (setting,
+5. Edits (`thread_edit`, `reply_edit`) follow the same rules as new posts: each
+   change of text counts against the edit limits (kind EDIT), the text of a recent
+   post in another discussion is refused as copy-paste (DuplicatePost), and an
+   edit that would make a public post wait for approval (a new member's post
+   past the link limit) is refused with EditNeedsApproval, the old version staying
+   public and the text kept in the form. Staff edits are exempt, as their posts are.
+
+6. Mentions: one post notifies at most MENTIONS_NOTIFIED_PER_POST members (setting,
    ten by default), the first ones it names; the others are linked, not notified.
 
 Tests that are not about these rules turn 2 and 3 off through the POSTING_RULES
@@ -67,6 +74,8 @@ THREAD = "thread"
 REPLY = "reply"
 # Marking or undoing a thread's solution, counted per member and thread.
 ACCEPT = "accept"
+# Changing the text of a question or a reply already posted.
+EDIT = "edit"
 
 
 @dataclass(frozen=True)
@@ -97,6 +106,10 @@ DEFAULT_RULES = PostingRules(
         ACCEPT: (
             (Rate(4, MINUTE), Rate(20, DAY)),
             (Rate(4, MINUTE), Rate(20, DAY)),
+        ),
+        EDIT: (
+            (Rate(6, MINUTE), Rate(100, DAY)),
+            (Rate(3, MINUTE), Rate(30, DAY)),
         ),
     },
     duplicate_window=timedelta(minutes=5),
@@ -161,6 +174,20 @@ class SolutionLimitReached(PostingLimitReached):
             minutes,
         ) % {"count": minutes}
         ValidationError.__init__(self, message, code="solution_limit")
+
+
+class EditNeedsApproval(ValidationError):
+    """An edit would make a public post wait for a moderator (pre-moderation)."""
+
+    def __init__(self):
+        super().__init__(
+            _(
+                "This change needs a moderator's approval (new members' posts may hold "
+                "only a few links), so it is not saved and your post stays as it was. "
+                "Remove some links and save again."
+            ),
+            code="edit_needs_approval",
+        )
 
 
 class DuplicatePost(ValidationError):

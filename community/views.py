@@ -384,18 +384,27 @@ def _edit_post(request, *, post, thread, form, save):
     earlier version (the service stores it)."""
     permissions.check_edit(request.user, post)
     preview_html = ""
+    status = 200
     if request.method == "POST":
         if "preview" in request.POST:
             preview_html = _preview(request, form)
         elif form.is_valid():
-            save(form.cleaned_data)
-            messages.success(request, _("Your changes are saved; the earlier version is kept."))
-            return redirect(post.get_absolute_url())
-    return render(
+            try:
+                save(form.cleaned_data)
+            except ValidationError as error:
+                # The posting rules refused the edit: the text comes back with why.
+                form.add_error(None, error)
+                status = _refused_status(error)
+            else:
+                messages.success(request, _("Your changes are saved; the earlier version is kept."))
+                return redirect(post.get_absolute_url())
+    response = render(
         request,
         "community/post_edit.html",
         {"form": form, "thread": thread, "post": post, "preview_html": preview_html},
+        status=status,
     )
+    return _with_retry_after(response, form)
 
 
 @login_required
