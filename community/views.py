@@ -393,18 +393,27 @@ def _edit_post(request, *, post, thread, form, save):
     earlier version (the service stores it)."""
     permissions.check_edit(request.user, post)
     preview_html = ""
+    status = 200
     if request.method == "POST":
         if "preview" in request.POST:
             preview_html = _preview(request, form)
         elif form.is_valid():
-            save(form.cleaned_data)
-            messages.success(request, _("Your changes are saved; the earlier version is kept."))
-            return redirect(post.get_absolute_url())
-    return render(
+            try:
+                save(form.cleaned_data)
+            except ValidationError as error:
+                # The posting rules refused the edit: the text comes back with why.
+                form.add_error(None, error)
+                status = _refused_status(error)
+            else:
+                messages.success(request, _("Your changes are saved; the earlier version is kept."))
+                return redirect(post.get_absolute_url())
+    response = render(
         request,
         "community/post_edit.html",
         {"form": form, "thread": thread, "post": post, "preview_html": preview_html},
+        status=status,
     )
+    return _with_retry_after(response, form)
 
 
 @login_required
@@ -548,6 +557,13 @@ def thread_accept(request, pk):
         reply = get_object_or_404(thread.replies.visible(), pk=int(reply_id))
     try:
         services.thread_accept_reply(user=request.user, thread=thread, reply=reply)
+    except limits.SolutionLimitReached as error:
+        # The thread page again, saying why nothing changed (a limit: 429).
+        messages.error(request, " ".join(error.messages))
+        response = _thread_page_in_place(request, thread.pk)
+        response.status_code = 429
+        response["Retry-After"] = str(error.retry_after)
+        return response
     except ValidationError as error:
         messages.error(request, " ".join(error.messages))
     if request.htmx:

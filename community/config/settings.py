@@ -236,6 +236,10 @@ ACCOUNT_RATE_LIMITS = {
 # the per-address limits count clients, not the proxy.
 ALLAUTH_TRUSTED_PROXY_COUNT = int(os.environ.get("TRUSTED_PROXY_COUNT", "0"))
 
+# How many members one post may notify by @mention (community/limits.py); the
+# names past the cap are still linked, they are just not notified.
+MENTIONS_NOTIFIED_PER_POST = int(os.environ.get("MENTIONS_NOTIFIED_PER_POST", "10"))
+
 # E-mail: printed to the console unless EMAIL_URL names an SMTP server
 # (smtp://user:password@host:587 or smtp+ssl://...).
 EMAIL_URL = os.environ.get("EMAIL_URL", "")
