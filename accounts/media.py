@@ -9,8 +9,9 @@ nothing but an image:
 - only the public folders (PUBLIC_FOLDERS) and image extensions (CONTENT_TYPES):
   Wagtail's documents are left to /documents/, which applies their collections'
   privacy, and no SVG, HTML or other type a browser would run is ever answered;
-- the Content-Type comes from the extension alone (never the system's tables), which the code chose from what the
-  bytes are (accounts.models.avatar_upload_to; Wagtail checks its images), with
+- the Content-Type comes from the extension alone (never the system's tables),
+  which the code chose from what the bytes are (accounts.models.avatar_upload_to;
+  Wagtail checks its images), with
   X-Content-Type-Options: nosniff, Content-Disposition: inline and a sandboxing
   Content-Security-Policy, so nothing is sniffed or run;
 - names are stored under random names that change with each upload: a year's
@@ -88,4 +89,3 @@ def public_media(request, path):
     response["X-Content-Type-Options"] = "nosniff"
     response["Content-Security-Policy"] = "default-src 'none'; sandbox"
     return response
-

@@ -11,9 +11,10 @@ use all of these (accounts.permissions.is_staff_account).
 Names are compared by their skeleton (`skeleton()`): Unicode compatibility forms
 folded (NFKC: fullwidth and mathematical letters become plain ones), case folded,
 accents stripped, look-alike letters and digits of other scripts mapped to one
-Latin letter (Cyrillic "о" and the digit "0" to "o", "1", "l" and "i" to one), and
-everything that is not a letter dropped, so that spaces, dots, dashes or emoji
-between the letters change nothing ("O.f.f.i.c.i.a.l", "ＳＴＡＦＦ", "Mоderator").
+Latin letter (Cyrillic small o and the digit "0" to "o"; "1", "l" and "i" to
+one), and everything that is not a letter dropped, so that spaces, dots, dashes
+or emoji between the letters change nothing ("O.f.f.i.c.i.a.l", fullwidth
+"STAFF", "Moderator" with a Cyrillic o).
 The price is a few innocent names refused (a "Badminton fan" holds "admin"): the
 member is told which word to leave out and picks another name.
 """
@@ -50,45 +51,45 @@ SITE_NAME_CONTAINED_MIN = 3
 _CONFUSABLES = str.maketrans(
     {
         # Cyrillic
-        "а": "a",
-        "в": "b",
-        "с": "c",
-        "ԁ": "d",
-        "е": "e",
-        "ё": "e",
-        "һ": "h",
-        "і": "l",
-        "ї": "l",
-        "ӏ": "l",
-        "ј": "j",
-        "к": "k",
-        "м": "m",
-        "н": "h",
-        "о": "o",
-        "р": "p",
-        "ԛ": "q",
-        "ѕ": "s",
-        "т": "t",
-        "у": "y",
-        "ԝ": "w",
-        "х": "x",
+        "\u0430": "a",  # cyrillic small letter a
+        "\u0432": "b",  # cyrillic small letter ve
+        "\u0441": "c",  # cyrillic small letter es
+        "\u0501": "d",  # cyrillic small letter komi de
+        "\u0435": "e",  # cyrillic small letter ie
+        "\u0451": "e",  # cyrillic small letter io
+        "\u04bb": "h",  # cyrillic small letter shha
+        "\u0456": "l",  # cyrillic small letter byelorussian-ukrainian i
+        "\u0457": "l",  # cyrillic small letter yi
+        "\u04cf": "l",  # cyrillic small letter palochka
+        "\u0458": "j",  # cyrillic small letter je
+        "\u043a": "k",  # cyrillic small letter ka
+        "\u043c": "m",  # cyrillic small letter em
+        "\u043d": "h",  # cyrillic small letter en
+        "\u043e": "o",  # cyrillic small letter o
+        "\u0440": "p",  # cyrillic small letter er
+        "\u051b": "q",  # cyrillic small letter qa
+        "\u0455": "s",  # cyrillic small letter dze
+        "\u0442": "t",  # cyrillic small letter te
+        "\u0443": "y",  # cyrillic small letter u
+        "\u051d": "w",  # cyrillic small letter we
+        "\u0445": "x",  # cyrillic small letter ha
         # Greek
-        "α": "a",
-        "β": "b",
-        "ε": "e",
-        "η": "n",
-        "ι": "l",
-        "κ": "k",
-        "ν": "v",
-        "ο": "o",
-        "ρ": "p",
-        "τ": "t",
-        "υ": "u",
-        "χ": "x",
-        "ϲ": "c",
+        "\u03b1": "a",  # greek small letter alpha
+        "\u03b2": "b",  # greek small letter beta
+        "\u03b5": "e",  # greek small letter epsilon
+        "\u03b7": "n",  # greek small letter eta
+        "\u03b9": "l",  # greek small letter iota
+        "\u03ba": "k",  # greek small letter kappa
+        "\u03bd": "v",  # greek small letter nu
+        "\u03bf": "o",  # greek small letter omicron
+        "\u03c1": "p",  # greek small letter rho
+        "\u03c4": "t",  # greek small letter tau
+        "\u03c5": "u",  # greek small letter upsilon
+        "\u03c7": "x",  # greek small letter chi
+        "\u03f2": "c",  # greek lunate sigma symbol
         # Latin look-alikes, digits and signs
-        "ı": "l",
-        "ɩ": "l",
+        "\u0131": "l",  # latin small letter dotless i
+        "\u0269": "l",  # latin small letter iota
         "i": "l",
         "1": "l",
         "!": "l",
@@ -102,16 +103,16 @@ _CONFUSABLES = str.maketrans(
         "7": "t",
         "+": "t",
         "8": "b",
-        "ɡ": "g",
-        "ø": "o",
-        "ð": "d",
-        "đ": "d",
-        "ħ": "h",
-        "ł": "l",
-        "ŀ": "l",
-        "æ": "ae",
-        "œ": "oe",
-        "þ": "p",
+        "\u0261": "g",  # latin small letter script g
+        "\u00f8": "o",  # latin small letter o with stroke
+        "\u00f0": "d",  # latin small letter eth
+        "\u0111": "d",  # latin small letter d with stroke
+        "\u0127": "h",  # latin small letter h with stroke
+        "\u0142": "l",  # latin small letter l with stroke
+        "\u0140": "l",  # latin small letter l with middle dot
+        "\u00e6": "ae",  # latin small letter ae
+        "\u0153": "oe",  # latin small ligature oe
+        "\u00fe": "p",  # latin small letter thorn
     }
 )
 # Pairs of letters that read as one.
@@ -160,7 +161,10 @@ def _staff_public_names(*, exclude_pk) -> list[str]:
             Q(is_superuser=True)
             | Q(is_staff=True)
             | Q(groups__name__in=STAFF_GROUPS)
-            | Q(groups__permissions__codename=codename, groups__permissions__content_type__app_label=app_label)
+            | Q(
+                groups__permissions__codename=codename,
+                groups__permissions__content_type__app_label=app_label,
+            )
         )
         .exclude(pk=exclude_pk)
         .distinct()

@@ -114,7 +114,7 @@ def user_update_profile(
     bio: str,
     language: str,
     email_notifications: str,
-    avatar: CleanImage | None | Keep = KEEP,
+    avatar: CleanImage | Keep | None = KEEP,
 ) -> User:
     """Save `user`'s profile: the public part (display name, bio, and a new picture,
     or None to remove it) and their own settings (language, e-mails).
@@ -124,9 +124,7 @@ def user_update_profile(
     removed picture's file is deleted from storage once the change is committed.
     """
     member = User.objects.select_for_update().get(pk=user.pk)
-    public_change = (
-        display_name != member.display_name or bio != member.bio or avatar is not KEEP
-    )
+    public_change = display_name != member.display_name or bio != member.bio or avatar is not KEEP
     if public_change:
         check_edit_public_profile(member)
     if display_name != member.display_name:
