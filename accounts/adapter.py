@@ -5,6 +5,7 @@ from django.utils import translation
 from django.utils.translation import gettext_lazy as _
 
 from accounts.language import browser_language, mail_language, supported_language
+from accounts.names import check_username
 
 
 class AccountAdapter(DefaultAccountAdapter):
@@ -17,6 +18,11 @@ class AccountAdapter(DefaultAccountAdapter):
             "for a few minutes: wait, then try again, or reset your password."
         ),
     }
+
+    def clean_username(self, username, shallow=False):
+        # Usernames are public handles: none may pass for the brand's staff.
+        check_username(username)
+        return super().clean_username(username, shallow=shallow)
 
     def save_user(self, request, user, form, commit=True):
         # A new member reads in the language their browser asked for (the cookie or

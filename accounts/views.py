@@ -6,7 +6,7 @@ from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth import logout
 from django.contrib.auth.decorators import login_required
-from django.core.exceptions import NON_FIELD_ERRORS
+from django.core.exceptions import NON_FIELD_ERRORS, ValidationError
 from django.core.serializers.json import DjangoJSONEncoder
 from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
@@ -26,18 +26,25 @@ from accounts.tokens import UnsubscribeLinkExpired, read_unsubscribe_token
 @login_required
 @require_http_methods(["GET", "POST"])
 def profile_edit(request):
+    status = HTTPStatus.OK
     if request.method == "POST":
         form = ProfileForm(request.POST, request.FILES, instance=request.user)
         if form.is_valid():
-            member = form.save()
-            # The next page is in the language just chosen (the middleware reads it
-            # from the account): so is the message it shows.
-            with translation.override(member.language):
-                messages.success(request, _("Your profile was saved."))
-            return redirect("accounts:profile_edit")
+            try:
+                member = services.user_update_profile(user=request.user, **form.profile_changes())
+            except ValidationError as error:
+                form.add_error(None, error)
+            else:
+                # The next page is in the language just chosen (the middleware reads
+                # it from the account): so is the message it shows.
+                with translation.override(member.language):
+                    messages.success(request, _("Your profile was saved."))
+                return redirect("accounts:profile_edit")
+        if form.has_error(NON_FIELD_ERRORS, code="suspended"):
+            status = HTTPStatus.FORBIDDEN
     else:
         form = ProfileForm(instance=request.user)
-    return render(request, "accounts/profile_edit.html", {"form": form})
+    return render(request, "accounts/profile_edit.html", {"form": form}, status=status)
 
 
 def set_language(request):

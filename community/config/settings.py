@@ -315,6 +315,11 @@ def env_storage(prefix: str, default_options: dict) -> dict:
 # and Django serves the uploaded media itself. Production leaves both off.
 STATIC_FROM_SOURCES = env_bool("STATIC_FROM_SOURCES", DEBUG)
 SERVE_MEDIA = env_bool("SERVE_MEDIA", DEBUG)
+# Public media on the local disk (avatars, Wagtail's images) is served by the app
+# itself in production too (accounts/media.py: images only, safe headers). Turn it
+# off where a proxy serves MEDIA_ROOT at /media/; a site on object storage
+# (MEDIA_STORAGE_BACKEND) serves media from the storage's own URLs.
+MEDIA_SERVE_BY_APP = env_bool("MEDIA_SERVE_BY_APP", not os.environ.get("MEDIA_STORAGE_BACKEND"))
 STORAGES = {
     # Public media: avatars (and Wagtail's images and documents).
     "default": env_storage("MEDIA_STORAGE", {}),
