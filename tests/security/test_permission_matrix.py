@@ -536,13 +536,27 @@ def _forged(world: World, **allowed) -> dict:
     }
 
 
-def _compare(form: str, stored: dict, expected: dict) -> None:
-    stuck = [
-        f"{form}: {name} is {stored[name]!r}, expected {value!r}"
-        for name, value in expected.items()
-        if stored[name] != value
-    ]
-    record("matrix", cases=len(expected), failures=len(stuck))
+def _stuck(form: str, rows: dict[str, tuple[dict, dict]]) -> tuple[int, list[str]]:
+    """Each row's stored fields against that row's own expectations.
+
+    `rows` maps a row's name ("reply", "thread", "member") to (stored, expected):
+    rows are compared apart, never merged into one dict, where a thread's `author`
+    or `visibility` would stand in for the reply's and a forged one would pass."""
+    cases, stuck = 0, []
+    for row, (stored, expected) in rows.items():
+        assert set(expected) <= set(stored), f"{form} {row}: unknown fields"
+        cases += len(expected)
+        stuck += [
+            f"{form}: {row} {name} is {stored[name]!r}, expected {value!r}"
+            for name, value in expected.items()
+            if stored[name] != value
+        ]
+    return cases, stuck
+
+
+def _compare(form: str, **rows: tuple[dict, dict]) -> None:
+    cases, stuck = _stuck(form, rows)
+    record("matrix", cases=cases, failures=len(stuck))
     assert stuck == [], "\n".join(stuck)
 
 
@@ -552,6 +566,7 @@ def _recent(moment) -> bool:
 
 def _thread_state(thread) -> dict:
     return {
+        "pk": thread.pk,
         "author": thread.author_id,
         "category": thread.category_id,
         "visibility": thread.visibility,
@@ -606,8 +621,11 @@ def test_forged_fields_are_ignored_when_asking(db):
         "created recently": True,
     }
     member.refresh_from_db()
-    stored = _thread_state(thread) | _user_state(member)
-    _compare("ask", stored, expected | _member_expected(member))
+    _compare(
+        "ask",
+        thread=(_thread_state(thread), expected),
+        member=(_user_state(member), _member_expected(member)),
+    )
 
 
 def _member_expected(member) -> dict:
@@ -649,10 +667,19 @@ def test_forged_fields_are_ignored_when_replying(db):
     url = f"/community/t/{thread.pk}/reply/"
     assert world.clients["member"].post(url, data).status_code == 302
     reply = Reply.objects.get(body="Mine too, since the update.")
-    thread.refresh_from_db()
+    _compare("reply", **_reply_form_rows(reply=reply, member=member, thread_before=before))
+
+
+def _reply_form_rows(*, reply, member, thread_before: dict) -> dict:
+    """What a member's reply must be after the reply form, row by row: the reply
+    theirs, visible and plain; the thread one reply more and nothing else changed;
+    the member's own row unchanged."""
+    from community.models import Thread
+
+    reply.refresh_from_db()
     member.refresh_from_db()
-    stored = _reply_state(reply) | _thread_state(thread) | _user_state(member)
-    expected = {
+    thread = Thread.objects.get(pk=thread_before["pk"])
+    expected_reply = {
         "thread": thread.pk,
         "author": member.pk,
         "is_official": False,
@@ -662,9 +689,32 @@ def test_forged_fields_are_ignored_when_replying(db):
         "recommended_at": None,
         "created recently": True,
     }
-    # The thread: one more reply, nothing else about it changed.
-    expected |= before | {"reply_count": before["reply_count"] + 1}
-    _compare("reply", stored, expected | _member_expected(member))
+    expected_thread = thread_before | {"reply_count": thread_before["reply_count"] + 1}
+    return {
+        "reply": (_reply_state(reply), expected_reply),
+        "thread": (_thread_state(thread), expected_thread),
+        "member": (_user_state(member), _member_expected(member)),
+    }
+
+
+def test_the_reply_comparison_catches_a_forged_author_or_visibility(db):
+    """The check above would see a reply stored with another author, hidden or
+    made official, although the thread's own author and visibility are right."""
+    from community import services
+    from community.models import Reply, Thread
+
+    world = build_world(with_help_article=False)
+    member, other = world.users["member"], world.users["other"]
+    thread = Thread.objects.get(pk=world.values["thread"])
+    before = _thread_state(thread)
+    reply = services.reply_create(author=member, thread=thread, body="A reply to forge.")
+    Reply.objects.filter(pk=reply.pk).update(author=other, visibility="pending", is_official=True)
+    _, stuck = _stuck("reply", _reply_form_rows(reply=reply, member=member, thread_before=before))
+    assert [line.split(" is ")[0] for line in stuck] == [
+        "reply: reply author",
+        "reply: reply is_official",
+        "reply: reply visibility",
+    ]
 
 
 def test_forged_fields_are_ignored_when_editing_a_thread(db):
@@ -684,8 +734,8 @@ def test_forged_fields_are_ignored_when_editing_a_thread(db):
     assert thread.title == "My blender stops after ten seconds"
     _compare(
         "thread edit",
-        _thread_state(thread) | _user_state(author),
-        before | _member_expected(author),
+        thread=(_thread_state(thread), before),
+        member=(_user_state(author), _member_expected(author)),
     )
 
 
@@ -704,7 +754,9 @@ def test_forged_fields_are_ignored_when_editing_a_reply(db):
     author.refresh_from_db()
     assert reply.body == "It still happens, edited."
     _compare(
-        "reply edit", _reply_state(reply) | _user_state(author), before | _member_expected(author)
+        "reply edit",
+        reply=(_reply_state(reply), before),
+        member=(_user_state(author), _member_expected(author)),
     )
 
 
@@ -716,4 +768,4 @@ def test_forged_fields_are_ignored_when_editing_the_profile(db):
     assert world.clients["member"].post("/accounts/profile/", data).status_code == 302
     member.refresh_from_db()
     assert (member.display_name, member.email_notifications) == ("New name", "none")
-    _compare("profile", _user_state(member), expected)
+    _compare("profile", member=(_user_state(member), expected))
