@@ -148,9 +148,20 @@ CASES = _cases()
 def test_the_matrix_file_is_well_formed():
     problems = []
     sets = MATRIX["role_sets"]
+    for key, row in MATRIX["routes"].items():
+        for state in ("unreadable", *THREAD_STATES):
+            table = row.get(state, {})
+            problems += [f"{key} {state}: unknown method {m}" for m in table if m not in METHODS]
+            if table and (key, row) not in STATE_CASES:
+                problems.append(f"{key}: a {state} table on a route without the thread")
     for set_name, members in sets.items():
         problems += [f"role set {set_name}: unknown role {r}" for r in members if r not in ROLES]
-    for key, row in CASES:
+    state_cases = [
+        (f"{key} [{state}]", state_row(row, state))
+        for key, row in STATE_CASES
+        for state in THREAD_STATES
+    ]
+    for key, row in CASES + state_cases:
         problems += [f"{key}: no url" for _ in [0] if "url" not in row]
         for method in METHODS:
             spec = row.get(method)
@@ -478,6 +489,62 @@ def test_permission_matrix(db, key, row):
         with_help_article="{article" in str(row), with_legal_page="/legal/" in row["url"]
     )
     cells, mismatches = run_case(world, key, row)
+    record("matrix", cases=cells, failures=len(mismatches))
+    assert mismatches == [], "route | role | method url | expected | got\n" + "\n".join(mismatches)
+
+
+# The same routes against a hidden, a pending and a locked thread ----------------------
+# The routes that take the thread, one of its replies or its image run again with the
+# thread in each state, in the same world (each state inside a savepoint that is rolled
+# back). A route's row may say, per state, what changes: `[routes."x".hidden]` with its
+# own get/post; a state the row does not mention must answer as the visible thread does.
+
+THREAD_STATES = ("hidden", "pending", "locked")
+STATE_PLACEHOLDERS = ("{thread}", "{reply}", "{peer_reply}", "{attachment}")
+STATE_CASES = [
+    (key, row)
+    for key, row in MATRIX["routes"].items()
+    if any(placeholder in row["url"] for placeholder in STATE_PLACEHOLDERS)
+]
+
+
+def set_thread_state(world: World, state: str) -> None:
+    """Put the world's thread in `state` through the services, as a moderator would
+    (pending: as pre-moderation leaves a new member's thread)."""
+    from community.models import Thread
+    from moderation import services
+
+    thread = Thread.objects.get(pk=world.values["thread"])
+    moderator = world.users["moderator"]
+    if state == "hidden":
+        services.thread_hide(moderator=moderator, thread=thread, reason="Spam.")
+    elif state == "locked":
+        services.thread_set_locked(
+            moderator=moderator, thread=thread, locked=True, reason="Heated."
+        )
+    else:
+        Thread.objects.filter(pk=thread.pk).update(visibility="pending")
+
+
+def state_row(row: dict, state: str) -> dict:
+    """The row for `state`: a method the state's table names is replaced whole
+    (`unreadable` stands for both hidden and pending; `hidden`/`pending` win)."""
+    changes = {**row.get("unreadable", {})} if state in ("hidden", "pending") else {}
+    changes |= row.get(state, {})
+    return {**row, **changes}
+
+
+@pytest.mark.parametrize(("key", "row"), STATE_CASES, ids=[key for key, _ in STATE_CASES])
+def test_permission_matrix_on_thread_states(db, key, row):
+    """One world per route (building it is the slow part), each state in a savepoint."""
+    world = build_world(with_help_article=False)
+    cells, mismatches = 0, []
+    for state in THREAD_STATES:
+        with transaction.atomic():
+            set_thread_state(world, state)
+            tried, wrong = run_case(world, f"{key} [{state}]", state_row(row, state))
+            transaction.set_rollback(True)
+        cells, mismatches = cells + tried, mismatches + wrong
     record("matrix", cases=cells, failures=len(mismatches))
     assert mismatches == [], "route | role | method url | expected | got\n" + "\n".join(mismatches)
 
