@@ -11,8 +11,10 @@ Each route is one test: fresh fixtures, then every role x {GET, POST}. Every cel
 runs inside a savepoint that is rolled back, so an allowed POST (a moderator hides
 the thread) cannot change what the next cell sees. A cell that must be refused
 also compares a fingerprint of the database before and after: a refusal changes
-no row. POSTs carry a valid CSRF token (the clients enforce CSRF checks), so a
-refusal is the permission's doing, never the CSRF middleware's.
+no row; an allowed POST must change one (the action happened), unless its row
+says the role's POST leaves every row alone (`unchanged`). POSTs carry a valid
+CSRF token (the clients enforce CSRF checks), so a refusal is the permission's
+doing, never the CSRF middleware's.
 """
 
 from __future__ import annotations
@@ -151,7 +153,8 @@ def test_the_matrix_file_is_well_formed():
     for key, row in MATRIX["routes"].items():
         for state in ("unreadable", *THREAD_STATES):
             table = row.get(state, {})
-            problems += [f"{key} {state}: unknown method {m}" for m in table if m not in METHODS]
+            known = (*METHODS, "unchanged")
+            problems += [f"{key} {state}: unknown key {m}" for m in table if m not in known]
             if table and (key, row) not in STATE_CASES:
                 problems.append(f"{key}: a {state} table on a route without the thread")
     for set_name, members in sets.items():
@@ -163,6 +166,11 @@ def test_the_matrix_file_is_well_formed():
     ]
     for key, row in CASES + state_cases:
         problems += [f"{key}: no url" for _ in [0] if "url" not in row]
+        problems += [
+            f"{key}: unchanged names unknown role {name}"
+            for name in row.get("unchanged", [])
+            if name not in {*ROLES, *sets, "all"}
+        ]
         for method in METHODS:
             spec = row.get(method)
             if spec is None:
@@ -457,6 +465,15 @@ def _fill(value: str, values: dict) -> str:
     return value.format(**values)
 
 
+def leaves_rows_alone(row: dict, role: str) -> bool:
+    """Whether an allowed POST of `role` may change nothing: the row's `unchanged`
+    names it, a role set it is in, or "all" (a read, a session-only change, or an
+    action with nothing to do in that state: restoring a visible thread)."""
+    names = row.get("unchanged", [])
+    sets = [name for name in names if name in MATRIX["role_sets"]]
+    return "all" in names or role in names or any(role in MATRIX["role_sets"][n] for n in sets)
+
+
 def run_case(world: World, key: str, row: dict) -> tuple[int, list[str]]:
     url = _fill(row["url"], world.values)
     data = {name: _fill(str(value), world.values) for name, value in row.get("data", {}).items()}
@@ -467,14 +484,21 @@ def run_case(world: World, key: str, row: dict) -> tuple[int, list[str]]:
         for method in METHODS:
             expected = expected_outcome(row[method], role)
             with transaction.atomic():
-                before = fingerprint() if expected in DENIED else None
+                # Refused: no row may change. Allowed POST: some row must change (the
+                # action happened), unless the row lists the role as `unchanged`.
+                must_act = method == "post" and expected not in DENIED
+                must_act = must_act and not leaves_rows_alone(row, role)
+                before = fingerprint() if expected in DENIED or must_act else None
                 if method == "get":
                     response = client.get(url)
                 else:
                     payload = {**data, "csrfmiddlewaretoken": csrf_token(client)}
                     response = client.post(url, payload)
                 got = classify(response)
-                if before is not None and fingerprint() != before:
+                changed = before is not None and fingerprint() != before
+                if must_act and not changed:
+                    got = f"{got}, and no row changed"
+                elif changed and not must_act:
                     got = f"{got}, and rows changed"
                 transaction.set_rollback(True)
             cells += 1
