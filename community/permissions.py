@@ -157,8 +157,10 @@ def can_recommend(user, reply) -> bool:
     return is_moderator(user) and not reply.is_official
 
 
-def check_recommend(user, reply) -> None:
-    if not can_recommend(user, reply):
+def check_recommend(user, reply=None) -> None:
+    """Without `reply`: whether `user` may recommend at all, asked before the reply
+    is read, so a refused member gets the same answer for every id."""
+    if not (is_moderator(user) if reply is None else can_recommend(user, reply)):
         raise PermissionDenied(_("Only moderators can recommend a member's reply."))
 
 

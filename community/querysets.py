@@ -45,6 +45,19 @@ class CategoryQuerySet(models.QuerySet):
         )
 
 
+def readable_q(user, prefix: str = "") -> Q:
+    """The condition for the posts `user` may read, on the post itself or, with
+    `prefix` ("thread__"), on a related post: the visible ones; their own hidden and
+    pending ones too; moderators read everything (an empty Q: mind that `Q() | q`
+    is `q`). Lists, the bell and the admin views all read it from here."""
+    if is_moderator(user):
+        return Q()
+    visible = Q(**{f"{prefix}visibility": "visible"})
+    if user.is_authenticated:
+        return visible | Q(**{f"{prefix}author": user})
+    return visible
+
+
 class PostQuerySet(models.QuerySet):
     """What threads and replies share: who may read them, and their authors."""
 
@@ -55,11 +68,7 @@ class PostQuerySet(models.QuerySet):
         """The posts `user` may read: the visible ones; their own hidden and pending
         ones too (with the moderator's reason, or "awaiting approval"); moderators
         read everything. The same rule as permissions.can_read, for lists."""
-        if is_moderator(user):
-            return self
-        if user.is_authenticated:
-            return self.filter(Q(visibility="visible") | Q(author=user))
-        return self.visible()
+        return self.filter(readable_q(user))
 
     def with_author(self):
         return self.select_related("author").annotate(
@@ -165,7 +174,15 @@ STATUSES = {
 
 class NotificationQuerySet(models.QuerySet):
     def for_recipient(self, user):
-        return self.filter(recipient=user)
+        """A member's notifications about what they may still read: one about a thread
+        or reply hidden (or waiting for approval) since it was sent drops out of the
+        bell, its count and the notifications page, unless the recipient wrote it or
+        moderates; it comes back if the post is restored."""
+        rows = self.filter(recipient=user)
+        if is_moderator(user):
+            return rows
+        reply_readable = Q(reply__isnull=True) | readable_q(user, "reply__")
+        return rows.filter(readable_q(user, "thread__"), reply_readable)
 
     def unread(self):
         return self.filter(read_at__isnull=True)

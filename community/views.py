@@ -582,6 +582,8 @@ def _thread_page_in_place(request, thread_pk, reply=None):
 
 @require_POST
 def reply_recommend(request, pk):
+    if request.user.is_authenticated:
+        permissions.check_recommend(request.user)  # before the reply is read
     reply = selectors.reply_get(pk=pk)
     if response := _members_only(request, reply.get_absolute_url()):
         return response

@@ -40,7 +40,7 @@ from wagtail.permissions import policy_registry
 
 from accounts.roles import ADMIN_ACCESS_PERMISSION, MODERATE_PERMISSION, is_editor, is_moderator
 from community.models import Category, Reply, Thread, Visibility
-from community.querysets import officially_answered_q
+from community.querysets import officially_answered_q, readable_q
 from moderation import permissions, reports_selectors, selectors, services
 from moderation.models import Report
 from moderation.services.reasons import REASON_MAX_LENGTH
@@ -71,6 +71,30 @@ class CommunityReadOnlyPolicy(BasePermissionPolicy):
                     **{f"{via}__content_type__app_label": app_label, f"{via}__codename": codename}
                 )
         return users.filter(holds).distinct()
+
+
+# What each staff member may read ----------------------------------------------------
+
+
+def readable_rows(model, user):
+    """The threads, replies or reports `user` reads in the admin. Moderators read
+    everything, as on the site; an editor without the moderation permission reads
+    what the site shows them: visible posts (and their own), replies on threads they
+    may read, and reports on such posts only. The rest is missing for them (404)."""
+    rows = model._default_manager.all()
+    if permissions.can_moderate(user):
+        return rows
+    if model is Thread:
+        return rows.filter(readable_q(user))
+    if model is Reply:
+        return rows.filter(readable_q(user), readable_q(user, "thread__"))
+    # A report: on a readable thread, and on a readable reply where it names one.
+    reply_readable = Q(reply__isnull=True) | readable_q(user, "reply__")
+    return rows.filter(readable_q(user, "thread__"), reply_readable)
+
+
+# Fields only moderators read in the inspect views: why a post was hidden.
+MODERATOR_FIELDS = ("hidden_reason",)
 
 
 # Official-reply status ------------------------------------------------------------
@@ -312,9 +336,13 @@ class InspectURLFinder(ModelAdminURLFinder):
 
 
 class ReadableHistoryView(HistoryView):
-    """Who hid or restored a post, when and why: readable by every staff member."""
+    """Who hid or restored a post, when and why: readable by every staff member who
+    may read the post itself (readable_rows)."""
 
     any_permission_required = ["view"]
+
+    def get_base_object_queryset(self):
+        return readable_rows(self.model, self.request.user)
 
 
 class ReadOnlyViewSet(ModelViewSet):
@@ -350,7 +378,7 @@ class PostIndexView(generic.IndexView):
     related = ()
 
     def get_base_queryset(self):
-        return self.model.objects.select_related(*self.related)
+        return readable_rows(self.model, self.request.user).select_related(*self.related)
 
     def get_list_more_buttons(self, instance):
         buttons = super().get_list_more_buttons(instance)
@@ -365,7 +393,14 @@ class PostInspectView(generic.InspectView):
     related = ()
 
     def get_object(self, queryset=None):
-        return get_object_or_404(self.model.objects.select_related(*self.related), pk=self.pk)
+        rows = readable_rows(self.model, self.request.user).select_related(*self.related)
+        return get_object_or_404(rows, pk=self.pk)
+
+    def get_fields(self):
+        fields = super().get_fields()
+        if permissions.can_moderate(self.request.user):
+            return fields
+        return [name for name in fields if name not in MODERATOR_FIELDS]
 
     @cached_property
     def header_more_buttons(self):
@@ -552,14 +587,14 @@ def report_post(report: Report) -> str:
 
 class ReportIndexView(generic.IndexView):
     def get_base_queryset(self):
-        return Report.objects.select_related("reporter", "thread")
+        return readable_rows(Report, self.request.user).select_related("reporter", "thread")
 
 
 class ReportInspectView(generic.InspectView):
     def get_object(self, queryset=None):
+        rows = readable_rows(Report, self.request.user)
         return get_object_or_404(
-            Report.objects.select_related("reporter", "thread", "reply", "resolved_by"),
-            pk=self.pk,
+            rows.select_related("reporter", "thread", "reply", "resolved_by"), pk=self.pk
         )
 
 

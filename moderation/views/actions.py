@@ -34,8 +34,9 @@ def _post_action(target, action, **options):
     @login_required
     @require_POST
     def view(request, pk):
-        post, back = target(pk)
+        # The permission first: a refused user learns nothing about which ids exist.
         permissions.check_moderate(request.user)
+        post, back = target(pk)
         with refusal_as_message(request):
             action(moderator=request.user, reason=posted_reason(request), **post, **options)
         return redirect(back)

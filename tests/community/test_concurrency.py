@@ -25,7 +25,15 @@ from django.db.models import Count, Min
 
 from accounts.models import EmailNotifications, User
 from community import services
-from community.models import Follow, HelpfulVote, MeToo, Reply, Thread, Visibility
+from community.models import (
+    Follow,
+    HelpfulVote,
+    MeToo,
+    Notification,
+    Reply,
+    Thread,
+    Visibility,
+)
 from tests.community.test_services_counters import assert_counters_true
 from tests.factories import CategoryFactory, ModeratorFactory, UserFactory
 from tests.security.figures import record
@@ -386,6 +394,130 @@ def test_replies_votes_and_me_too_at_once_keep_every_counter_true(reply):
     assert thread.me_too_count == 1 + len(people[2::3])
     reply.refresh_from_db()
     assert reply.helpful_count == len(people[1::3])
+
+
+# --- accepting and recommending ----------------------------------------------
+# The thread (accept) or the reply (recommend) is locked first (community.locking),
+# so overlapping requests take turns: one solution, one recommendation, and one
+# notification per change actually made.
+
+
+def accept_call(user_pk: int, thread_pk: int, reply_pk: int | None):
+    def prepare():
+        user = User.objects.get(pk=user_pk)
+        thread = Thread.objects.get(pk=thread_pk)
+        reply = Reply.objects.get(pk=reply_pk) if reply_pk else None
+        return lambda: services.thread_accept_reply(user=user, thread=thread, reply=reply)
+
+    return prepare
+
+
+def recommend_call(moderator_pk: int, reply_pk: int, recommended: bool):
+    def prepare():
+        moderator = User.objects.get(pk=moderator_pk)
+        reply = Reply.objects.get(pk=reply_pk)
+        return lambda: services.reply_set_recommended(
+            moderator=moderator, reply=reply, recommended=recommended
+        )
+
+    return prepare
+
+
+def two_peer_replies() -> tuple[Thread, Reply, Reply]:
+    thread = new_thread()
+    first, second = (
+        services.reply_create(author=author, thread=thread, body=body)
+        for author, body in zip(members(2), ("Clean the filter.", "Reset it."), strict=True)
+    )
+    return thread, first, second
+
+
+def solution_state_is_whole(thread: Thread) -> bool:
+    """A solution with who marked it and when, or none of the three."""
+    thread.refresh_from_db()
+    marked = (thread.solution_id, thread.solution_marked_by_id, thread.solved_at)
+    return all(value is None for value in marked) or all(value is not None for value in marked)
+
+
+def told(kind, **about) -> int:
+    return Notification.objects.filter(kind=kind, **about).count()
+
+
+def test_concurrent_accepts_of_two_replies_leave_one_whole_solution():
+    thread, first, second = two_peer_replies()
+    moderator = ModeratorFactory(email_notifications=EmailNotifications.NONE)
+    deciders = [thread.author_id, moderator.pk]
+
+    calls = [
+        accept_call(deciders[n % 2], thread.pk, (first, second)[n // 2 % 2].pk)
+        for n in range(WORKERS)
+    ]
+    run_together(calls)
+
+    broken = int(not solution_state_is_whole(thread))
+    record_round(calls, thread, queue_errors=broken)
+    thread = assert_counters_true(thread)
+    assert thread.solution_id in {first.pk, second.pk}
+    assert broken == 0
+    # Each change of solution told the reply's author once: never more changes than calls.
+    accepted = told(Notification.Kind.ACCEPTED, thread=thread)
+    assert 1 <= accepted <= WORKERS
+    assert told(Notification.Kind.ACCEPTED, reply_id=thread.solution_id) >= 1
+
+
+def test_concurrent_accept_and_undo_leave_the_solution_whole():
+    thread, first, _ = two_peer_replies()
+    calls = [
+        accept_call(thread.author_id, thread.pk, first.pk if n % 2 else None)
+        for n in range(WORKERS)
+    ]
+    run_together(calls)
+
+    broken = int(not solution_state_is_whole(thread))
+    record_round(calls, thread, queue_errors=broken)
+    assert broken == 0
+    assert thread.solution_id in {None, first.pk}
+    assert_counters_true(thread)
+
+
+def test_concurrent_double_accepts_tell_the_author_once():
+    thread, first, _ = two_peer_replies()
+    calls = [accept_call(thread.author_id, thread.pk, first.pk) for _ in range(WORKERS)]
+    run_together(calls)
+
+    extra = max(0, told(Notification.Kind.ACCEPTED, reply=first) - 1)
+    record("double_submit", cases=1, failures=extra)
+    record_round(calls, thread)
+    thread.refresh_from_db()
+    assert thread.solution_id == first.pk
+    assert extra == 0
+
+
+def test_concurrent_recommends_leave_one_recommendation():
+    thread, first, _ = two_peer_replies()
+    moderators = [ModeratorFactory(email_notifications=EmailNotifications.NONE) for _ in range(10)]
+    calls = [recommend_call(moderators[n % 10].pk, first.pk, True) for n in range(WORKERS)]
+    run_together(calls)
+
+    extra = max(0, told(Notification.Kind.RECOMMENDED, reply=first) - 1)
+    record("double_submit", cases=1, failures=extra)
+    record_round(calls, thread)
+    first.refresh_from_db()
+    assert first.recommended_by_id in {m.pk for m in moderators}
+    assert first.recommended_at is not None
+    assert extra == 0
+
+
+def test_concurrent_recommend_and_withdraw_leave_the_reply_whole():
+    thread, first, _ = two_peer_replies()
+    moderator = ModeratorFactory(email_notifications=EmailNotifications.NONE)
+    calls = [recommend_call(moderator.pk, first.pk, bool(n % 2)) for n in range(WORKERS)]
+    run_together(calls)
+
+    first.refresh_from_db()
+    broken = int((first.recommended_by_id is None) != (first.recommended_at is None))
+    record_round(calls, thread, queue_errors=broken)
+    assert broken == 0
 
 
 # --- the harness catches a lost update ---------------------------------------

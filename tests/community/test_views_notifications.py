@@ -76,3 +76,55 @@ def test_read_all_htmx_answers_the_bell_fragment(thread, member, member_client):
     assert "<html" not in content
     assert unread_badge(content) is None
     assert not Notification.objects.filter(recipient=member, read_at__isnull=True).exists()
+
+
+# What the bell keeps once a post is hidden ------------------------------------------
+
+
+def _bell_menu(client) -> str:
+    response = client.get("/community/notifications/latest/", **HTMX)
+    assert response.status_code == 200
+    return response.content.decode()
+
+
+def test_a_hidden_thread_leaves_its_followers_bell(thread, other_member):
+    from moderation.services import thread_hide
+
+    follower_moderator = ModeratorFactory()
+    for person in (other_member, follower_moderator):
+        services.thread_set_follow(user=person, thread=thread, following=True)
+    services.reply_create(author=UserFactory(display_name="Ana Replier"), thread=thread, body="Hi")
+    follower = client_for(other_member)
+    assert thread.title in _bell_menu(follower)
+    assert unread_badge(page(follower, "/community/")) == "1"
+
+    thread_hide(moderator=ModeratorFactory(), thread=thread, reason="Off topic")
+
+    assert thread.title not in _bell_menu(follower)
+    assert thread.title not in page(follower, "/community/notifications/")
+    assert unread_badge(page(follower, "/community/")) is None
+    # The author reads their hidden thread, moderators read everything: they keep it.
+    for person in (thread.author, follower_moderator):
+        reader = client_for(person)
+        assert thread.title in _bell_menu(reader)
+        assert thread.title in page(reader, "/community/notifications/")
+        assert unread_badge(page(reader, "/community/")) == "1"
+
+
+def test_a_hidden_reply_leaves_the_bell_of_all_but_its_author(thread, other_member):
+    from moderation.services import reply_hide
+
+    services.thread_set_follow(user=other_member, thread=thread, following=True)
+    replier = UserFactory()
+    reply = services.reply_create(author=replier, thread=thread, body="Buy a new one")
+    services.reply_create(author=other_member, thread=thread, body="Did that help?")
+    follower = client_for(other_member)
+    assert unread_badge(page(follower, "/community/")) == "1"
+    assert unread_badge(page(client_for(replier), "/community/")) == "1"
+
+    reply_hide(moderator=ModeratorFactory(), reply=reply, reason="Spam")
+
+    assert "notification--unread" not in page(follower, "/community/notifications/")
+    assert unread_badge(page(follower, "/community/")) is None
+    # The replier's own notification (about the follower's answer) stays.
+    assert unread_badge(page(client_for(replier), "/community/")) == "1"

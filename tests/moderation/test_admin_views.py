@@ -10,12 +10,21 @@ from django.urls import reverse
 from django.utils import timezone
 from wagtail.models import ModelLogEntry
 
+from accounts.roles import EDITORS_GROUP, MODERATORS_GROUP
 from community.cache import content_changed
 from community.models import Reply, Thread, Visibility
 from moderation import admin_views, services
 from moderation.audit import REPLY_HIDE, REPLY_RESTORE, THREAD_HIDE, THREAD_RESTORE
 from moderation.models import Report
 from tests.factories import CategoryFactory, ReplyFactory, ThreadFactory, UserFactory
+from tests.helpers import client_for
+
+
+@pytest.fixture
+def moderating_editor_client(db):
+    """An editor who also holds the moderation permission (both groups)."""
+    return client_for(UserFactory(groups=[EDITORS_GROUP, MODERATORS_GROUP]))
+
 
 LIST_URLS = ["community_threads:index", "community_replies:index", "community_reports:index"]
 
@@ -220,7 +229,8 @@ def _titles(response):
 
 
 @pytest.mark.breaks_queue  # official replies stood in for by their timestamps
-def test_thread_filters(editor_client, member):
+def test_thread_filters(moderating_editor_client, member):
+    editor_client = moderating_editor_client  # the hidden thread is theirs to read
     now = timezone.now()
     category = CategoryFactory(name="Coffee machines")
     answered = ThreadFactory(title="Answered thread about grinders", category=category)
@@ -384,6 +394,108 @@ def test_site_history_links_a_hidden_thread_to_its_inspect_view(
 
 def test_thread_history_is_readable_by_editors(editor_client, superuser, thread):
     services.thread_hide(moderator=superuser, thread=thread, reason="Spam")
-    response = editor_client.get(reverse("community_threads:history", args=[thread.pk]))
+    url = reverse("community_threads:history", args=[thread.pk])
+    # Hidden, the thread is missing for an editor without the moderation permission...
+    assert editor_client.get(url).status_code == 404
+    # ...and once restored they read the whole of its history.
+    services.thread_restore(moderator=superuser, thread=thread, reason="")
+    response = editor_client.get(url)
     assert response.status_code == 200
     assert "Thread hidden by a moderator" in response.content.decode()
+
+
+# Hidden and pending posts: moderators' reading only ------------------------------------
+
+
+@pytest.fixture
+def hidden_posts(db, superuser):
+    """A hidden thread (with a visible reply on it), a hidden reply on a visible
+    thread, a pending thread, and a report on each hidden post."""
+    hidden_thread = ThreadFactory(title="Hidden thread about a refund scam")
+    reply_on_hidden = ReplyFactory(thread=hidden_thread, body="Reply under the hidden thread")
+    services.thread_hide(moderator=superuser, thread=hidden_thread, reason="Scam link posted")
+    open_thread = ThreadFactory(title="Visible thread about milk frothers")
+    hidden_reply = ReplyFactory(thread=open_thread, body="Hidden reply selling watches")
+    services.reply_hide(moderator=superuser, reply=hidden_reply, reason="Watch spam reason")
+    pending = ThreadFactory(title="Pending thread awaiting approval", visibility=Visibility.PENDING)
+    reporter = UserFactory()
+    reports = [
+        Report.objects.create(reporter=reporter, thread=hidden_thread, reason="spam"),
+        Report.objects.create(
+            reporter=reporter, thread=open_thread, reply=hidden_reply, reason="spam"
+        ),
+    ]
+    return {
+        "threads": [hidden_thread, pending],
+        "replies": [hidden_reply, reply_on_hidden],
+        "reports": reports,
+        "open_thread": open_thread,
+    }
+
+
+SECRETS = (
+    "Hidden thread about a refund scam",
+    "Reply under the hidden thread",
+    "Hidden reply selling watches",
+    "Pending thread awaiting approval",
+    "Scam link posted",
+    "Watch spam reason",
+)
+
+
+def _inspect_urls(posts):
+    urls = [reverse("community_threads:inspect", args=[t.pk]) for t in posts["threads"]]
+    urls += [reverse("community_threads:history", args=[t.pk]) for t in posts["threads"]]
+    urls += [reverse("community_replies:inspect", args=[r.pk]) for r in posts["replies"]]
+    urls += [reverse("community_replies:history", args=[r.pk]) for r in posts["replies"]]
+    urls += [reverse("community_reports:inspect", args=[r.pk]) for r in posts["reports"]]
+    return urls
+
+
+def test_editor_lists_no_hidden_or_pending_post(editor_client, hidden_posts):
+    for name in LIST_URLS:
+        html = editor_client.get(reverse(name)).content.decode()
+        for secret in SECRETS:
+            assert secret not in html, (name, secret)
+    # The visible thread stays in the list.
+    html = editor_client.get(reverse("community_threads:index")).content.decode()
+    assert "Visible thread about milk frothers" in html
+    html = editor_client.get(reverse("community_threads:index"), {"hidden": "true"})
+    assert "Hidden thread about a refund scam" not in html.content.decode()
+
+
+def test_editor_cannot_open_a_hidden_or_pending_post(editor_client, hidden_posts):
+    for url in _inspect_urls(hidden_posts):
+        response = editor_client.get(url)
+        assert response.status_code == 404, url
+        for secret in SECRETS:
+            assert secret not in response.content.decode(), (url, secret)
+
+
+def test_moderating_editor_reads_hidden_posts_and_their_reasons(
+    moderating_editor_client, hidden_posts
+):
+    html = "".join(
+        moderating_editor_client.get(reverse(name)).content.decode() for name in LIST_URLS
+    )
+    for secret in SECRETS[:4]:
+        assert secret in html
+    for url in _inspect_urls(hidden_posts):
+        assert moderating_editor_client.get(url).status_code == 200, url
+    thread = hidden_posts["threads"][0]
+    inspect = reverse("community_threads:inspect", args=[thread.pk])
+    assert "Scam link posted" in moderating_editor_client.get(inspect).content.decode()
+    reply = hidden_posts["replies"][0]
+    inspect = reverse("community_replies:inspect", args=[reply.pk])
+    assert "Watch spam reason" in moderating_editor_client.get(inspect).content.decode()
+
+
+def test_editor_reads_no_hide_reason_in_the_admin(editor, editor_client, superuser):
+    """An editor's own hidden thread is theirs to read, as on the site; the admin's
+    inspect view still leaves out the moderator's reason, a moderators' field."""
+    own = ThreadFactory(author=editor, title="The editor's own question")
+    services.thread_hide(moderator=superuser, thread=own, reason="Kept from the editors")
+    response = editor_client.get(reverse("community_threads:inspect", args=[own.pk]))
+    assert response.status_code == 200
+    assert "The editor&#x27;s own question" in response.content.decode()
+    assert "Kept from the editors" not in response.content.decode()

@@ -89,3 +89,75 @@ def test_moderators_open_the_pages_and_post_to_the_actions(
         assert moderator_client.get(url).status_code == 200, url
     else:
         assert moderator_client.get(url).status_code == 405, url
+
+
+# No existence oracle: refused before anything is read ---------------------------------
+
+MISSING_PK = 987654
+
+
+def _staff_routes_with_an_object() -> list[URLPattern]:
+    return [
+        route
+        for route in _routes()
+        if route.name not in MEMBER_ROUTES and {"pk", "username"} & set(route.pattern.converters)
+    ]
+
+
+def _url_for(route: URLPattern, value) -> str:
+    name = "username" if "username" in route.pattern.converters else "pk"
+    return reverse(f"moderation:{route.name}", kwargs={name: value})
+
+
+@pytest.fixture
+def targets(db, member, moderator):
+    """The ids a refused user might probe: a visible post, a hidden one, a pending one."""
+    from moderation.services import reply_hide, thread_hide
+
+    visible = ReplyFactory(author=member)
+    hidden = ReplyFactory(author=member)
+    thread_hide(moderator=moderator, thread=hidden.thread, reason="Spam")
+    reply_hide(moderator=moderator, reply=hidden, reason="Spam")
+    pending = ReplyFactory(author=member, visibility="pending")
+    Thread.objects.filter(pk=pending.thread_id).update(visibility="pending")
+    return visible, hidden, pending
+
+
+@pytest.mark.parametrize("route", _staff_routes_with_an_object(), ids=lambda route: route.name)
+def test_a_refused_member_gets_the_same_answer_for_every_id(
+    other_member_client, targets, member, route
+):
+    kind = "reply" if str(route.pattern).startswith(("r/", "reports/r/")) else "thread"
+    if "username" in route.pattern.converters:
+        probes = [member.username, "nobody-by-that-name"]
+    else:
+        probes = [getattr(post, "pk" if kind == "reply" else "thread_id") for post in targets]
+        probes.append(MISSING_PK)
+    statuses = {
+        probe: other_member_client.post(_url_for(route, probe), {"reason": "x"}).status_code
+        for probe in probes
+    }
+    assert set(statuses.values()) == {403}, statuses
+
+
+@pytest.mark.parametrize(
+    "name", ["community_threads:hide", "community_threads:restore", "community_replies:hide"]
+)
+def test_a_refused_editor_gets_the_same_answer_for_every_id_in_the_admin(
+    editor_client, targets, name
+):
+    kind = "reply" if name.startswith("community_replies") else "thread"
+    probes = [getattr(post, "pk" if kind == "reply" else "thread_id") for post in targets]
+    statuses = {
+        probe: editor_client.post(reverse(name, args=[probe]), {"reason": "x"}).status_code
+        for probe in [*probes, MISSING_PK]
+    }
+    assert set(statuses.values()) == {403}, statuses
+
+
+def test_a_member_recommending_gets_the_same_answer_for_every_id(other_member_client, targets):
+    statuses = {
+        probe: other_member_client.post(f"/community/r/{probe}/recommend/").status_code
+        for probe in [*(post.pk for post in targets), MISSING_PK]
+    }
+    assert set(statuses.values()) == {403}, statuses

@@ -11,8 +11,10 @@ Each route is one test: fresh fixtures, then every role x {GET, POST}. Every cel
 runs inside a savepoint that is rolled back, so an allowed POST (a moderator hides
 the thread) cannot change what the next cell sees. A cell that must be refused
 also compares a fingerprint of the database before and after: a refusal changes
-no row. POSTs carry a valid CSRF token (the clients enforce CSRF checks), so a
-refusal is the permission's doing, never the CSRF middleware's.
+no row; an allowed POST must change one (the action happened), unless its row
+says the role's POST leaves every row alone (`unchanged`). POSTs carry a valid
+CSRF token (the clients enforce CSRF checks), so a refusal is the permission's
+doing, never the CSRF middleware's.
 """
 
 from __future__ import annotations
@@ -148,10 +150,27 @@ CASES = _cases()
 def test_the_matrix_file_is_well_formed():
     problems = []
     sets = MATRIX["role_sets"]
+    for key, row in MATRIX["routes"].items():
+        for state in ("unreadable", *THREAD_STATES):
+            table = row.get(state, {})
+            known = (*METHODS, "unchanged")
+            problems += [f"{key} {state}: unknown key {m}" for m in table if m not in known]
+            if table and (key, row) not in STATE_CASES:
+                problems.append(f"{key}: a {state} table on a route without the thread")
     for set_name, members in sets.items():
         problems += [f"role set {set_name}: unknown role {r}" for r in members if r not in ROLES]
-    for key, row in CASES:
+    state_cases = [
+        (f"{key} [{state}]", state_row(row, state))
+        for key, row in STATE_CASES
+        for state in THREAD_STATES
+    ]
+    for key, row in CASES + state_cases:
         problems += [f"{key}: no url" for _ in [0] if "url" not in row]
+        problems += [
+            f"{key}: unchanged names unknown role {name}"
+            for name in row.get("unchanged", [])
+            if name not in {*ROLES, *sets, "all"}
+        ]
         for method in METHODS:
             spec = row.get(method)
             if spec is None:
@@ -446,6 +465,15 @@ def _fill(value: str, values: dict) -> str:
     return value.format(**values)
 
 
+def leaves_rows_alone(row: dict, role: str) -> bool:
+    """Whether an allowed POST of `role` may change nothing: the row's `unchanged`
+    names it, a role set it is in, or "all" (a read, a session-only change, or an
+    action with nothing to do in that state: restoring a visible thread)."""
+    names = row.get("unchanged", [])
+    sets = [name for name in names if name in MATRIX["role_sets"]]
+    return "all" in names or role in names or any(role in MATRIX["role_sets"][n] for n in sets)
+
+
 def run_case(world: World, key: str, row: dict) -> tuple[int, list[str]]:
     url = _fill(row["url"], world.values)
     data = {name: _fill(str(value), world.values) for name, value in row.get("data", {}).items()}
@@ -456,14 +484,21 @@ def run_case(world: World, key: str, row: dict) -> tuple[int, list[str]]:
         for method in METHODS:
             expected = expected_outcome(row[method], role)
             with transaction.atomic():
-                before = fingerprint() if expected in DENIED else None
+                # Refused: no row may change. Allowed POST: some row must change (the
+                # action happened), unless the row lists the role as `unchanged`.
+                must_act = method == "post" and expected not in DENIED
+                must_act = must_act and not leaves_rows_alone(row, role)
+                before = fingerprint() if expected in DENIED or must_act else None
                 if method == "get":
                     response = client.get(url)
                 else:
                     payload = {**data, "csrfmiddlewaretoken": csrf_token(client)}
                     response = client.post(url, payload)
                 got = classify(response)
-                if before is not None and fingerprint() != before:
+                changed = before is not None and fingerprint() != before
+                if must_act and not changed:
+                    got = f"{got}, and no row changed"
+                elif changed and not must_act:
                     got = f"{got}, and rows changed"
                 transaction.set_rollback(True)
             cells += 1
@@ -478,6 +513,62 @@ def test_permission_matrix(db, key, row):
         with_help_article="{article" in str(row), with_legal_page="/legal/" in row["url"]
     )
     cells, mismatches = run_case(world, key, row)
+    record("matrix", cases=cells, failures=len(mismatches))
+    assert mismatches == [], "route | role | method url | expected | got\n" + "\n".join(mismatches)
+
+
+# The same routes against a hidden, a pending and a locked thread ----------------------
+# The routes that take the thread, one of its replies or its image run again with the
+# thread in each state, in the same world (each state inside a savepoint that is rolled
+# back). A route's row may say, per state, what changes: `[routes."x".hidden]` with its
+# own get/post; a state the row does not mention must answer as the visible thread does.
+
+THREAD_STATES = ("hidden", "pending", "locked")
+STATE_PLACEHOLDERS = ("{thread}", "{reply}", "{peer_reply}", "{attachment}")
+STATE_CASES = [
+    (key, row)
+    for key, row in MATRIX["routes"].items()
+    if any(placeholder in row["url"] for placeholder in STATE_PLACEHOLDERS)
+]
+
+
+def set_thread_state(world: World, state: str) -> None:
+    """Put the world's thread in `state` through the services, as a moderator would
+    (pending: as pre-moderation leaves a new member's thread)."""
+    from community.models import Thread
+    from moderation import services
+
+    thread = Thread.objects.get(pk=world.values["thread"])
+    moderator = world.users["moderator"]
+    if state == "hidden":
+        services.thread_hide(moderator=moderator, thread=thread, reason="Spam.")
+    elif state == "locked":
+        services.thread_set_locked(
+            moderator=moderator, thread=thread, locked=True, reason="Heated."
+        )
+    else:
+        Thread.objects.filter(pk=thread.pk).update(visibility="pending")
+
+
+def state_row(row: dict, state: str) -> dict:
+    """The row for `state`: a method the state's table names is replaced whole
+    (`unreadable` stands for both hidden and pending; `hidden`/`pending` win)."""
+    changes = {**row.get("unreadable", {})} if state in ("hidden", "pending") else {}
+    changes |= row.get(state, {})
+    return {**row, **changes}
+
+
+@pytest.mark.parametrize(("key", "row"), STATE_CASES, ids=[key for key, _ in STATE_CASES])
+def test_permission_matrix_on_thread_states(db, key, row):
+    """One world per route (building it is the slow part), each state in a savepoint."""
+    world = build_world(with_help_article=False)
+    cells, mismatches = 0, []
+    for state in THREAD_STATES:
+        with transaction.atomic():
+            set_thread_state(world, state)
+            tried, wrong = run_case(world, f"{key} [{state}]", state_row(row, state))
+            transaction.set_rollback(True)
+        cells, mismatches = cells + tried, mismatches + wrong
     record("matrix", cases=cells, failures=len(mismatches))
     assert mismatches == [], "route | role | method url | expected | got\n" + "\n".join(mismatches)
 
@@ -536,13 +627,27 @@ def _forged(world: World, **allowed) -> dict:
     }
 
 
-def _compare(form: str, stored: dict, expected: dict) -> None:
-    stuck = [
-        f"{form}: {name} is {stored[name]!r}, expected {value!r}"
-        for name, value in expected.items()
-        if stored[name] != value
-    ]
-    record("matrix", cases=len(expected), failures=len(stuck))
+def _stuck(form: str, rows: dict[str, tuple[dict, dict]]) -> tuple[int, list[str]]:
+    """Each row's stored fields against that row's own expectations.
+
+    `rows` maps a row's name ("reply", "thread", "member") to (stored, expected):
+    rows are compared apart, never merged into one dict, where a thread's `author`
+    or `visibility` would stand in for the reply's and a forged one would pass."""
+    cases, stuck = 0, []
+    for row, (stored, expected) in rows.items():
+        assert set(expected) <= set(stored), f"{form} {row}: unknown fields"
+        cases += len(expected)
+        stuck += [
+            f"{form}: {row} {name} is {stored[name]!r}, expected {value!r}"
+            for name, value in expected.items()
+            if stored[name] != value
+        ]
+    return cases, stuck
+
+
+def _compare(form: str, **rows: tuple[dict, dict]) -> None:
+    cases, stuck = _stuck(form, rows)
+    record("matrix", cases=cases, failures=len(stuck))
     assert stuck == [], "\n".join(stuck)
 
 
@@ -552,6 +657,7 @@ def _recent(moment) -> bool:
 
 def _thread_state(thread) -> dict:
     return {
+        "pk": thread.pk,
         "author": thread.author_id,
         "category": thread.category_id,
         "visibility": thread.visibility,
@@ -606,8 +712,11 @@ def test_forged_fields_are_ignored_when_asking(db):
         "created recently": True,
     }
     member.refresh_from_db()
-    stored = _thread_state(thread) | _user_state(member)
-    _compare("ask", stored, expected | _member_expected(member))
+    _compare(
+        "ask",
+        thread=(_thread_state(thread), expected),
+        member=(_user_state(member), _member_expected(member)),
+    )
 
 
 def _member_expected(member) -> dict:
@@ -649,10 +758,19 @@ def test_forged_fields_are_ignored_when_replying(db):
     url = f"/community/t/{thread.pk}/reply/"
     assert world.clients["member"].post(url, data).status_code == 302
     reply = Reply.objects.get(body="Mine too, since the update.")
-    thread.refresh_from_db()
+    _compare("reply", **_reply_form_rows(reply=reply, member=member, thread_before=before))
+
+
+def _reply_form_rows(*, reply, member, thread_before: dict) -> dict:
+    """What a member's reply must be after the reply form, row by row: the reply
+    theirs, visible and plain; the thread one reply more and nothing else changed;
+    the member's own row unchanged."""
+    from community.models import Thread
+
+    reply.refresh_from_db()
     member.refresh_from_db()
-    stored = _reply_state(reply) | _thread_state(thread) | _user_state(member)
-    expected = {
+    thread = Thread.objects.get(pk=thread_before["pk"])
+    expected_reply = {
         "thread": thread.pk,
         "author": member.pk,
         "is_official": False,
@@ -662,9 +780,32 @@ def test_forged_fields_are_ignored_when_replying(db):
         "recommended_at": None,
         "created recently": True,
     }
-    # The thread: one more reply, nothing else about it changed.
-    expected |= before | {"reply_count": before["reply_count"] + 1}
-    _compare("reply", stored, expected | _member_expected(member))
+    expected_thread = thread_before | {"reply_count": thread_before["reply_count"] + 1}
+    return {
+        "reply": (_reply_state(reply), expected_reply),
+        "thread": (_thread_state(thread), expected_thread),
+        "member": (_user_state(member), _member_expected(member)),
+    }
+
+
+def test_the_reply_comparison_catches_a_forged_author_or_visibility(db):
+    """The check above would see a reply stored with another author, hidden or
+    made official, although the thread's own author and visibility are right."""
+    from community import services
+    from community.models import Reply, Thread
+
+    world = build_world(with_help_article=False)
+    member, other = world.users["member"], world.users["other"]
+    thread = Thread.objects.get(pk=world.values["thread"])
+    before = _thread_state(thread)
+    reply = services.reply_create(author=member, thread=thread, body="A reply to forge.")
+    Reply.objects.filter(pk=reply.pk).update(author=other, visibility="pending", is_official=True)
+    _, stuck = _stuck("reply", _reply_form_rows(reply=reply, member=member, thread_before=before))
+    assert [line.split(" is ")[0] for line in stuck] == [
+        "reply: reply author",
+        "reply: reply is_official",
+        "reply: reply visibility",
+    ]
 
 
 def test_forged_fields_are_ignored_when_editing_a_thread(db):
@@ -684,8 +825,8 @@ def test_forged_fields_are_ignored_when_editing_a_thread(db):
     assert thread.title == "My blender stops after ten seconds"
     _compare(
         "thread edit",
-        _thread_state(thread) | _user_state(author),
-        before | _member_expected(author),
+        thread=(_thread_state(thread), before),
+        member=(_user_state(author), _member_expected(author)),
     )
 
 
@@ -704,7 +845,9 @@ def test_forged_fields_are_ignored_when_editing_a_reply(db):
     author.refresh_from_db()
     assert reply.body == "It still happens, edited."
     _compare(
-        "reply edit", _reply_state(reply) | _user_state(author), before | _member_expected(author)
+        "reply edit",
+        reply=(_reply_state(reply), before),
+        member=(_user_state(author), _member_expected(author)),
     )
 
 
@@ -716,4 +859,4 @@ def test_forged_fields_are_ignored_when_editing_the_profile(db):
     assert world.clients["member"].post("/accounts/profile/", data).status_code == 302
     member.refresh_from_db()
     assert (member.display_name, member.email_notifications) == ("New name", "none")
-    _compare("profile", _user_state(member), expected)
+    _compare("profile", member=(_user_state(member), expected))
