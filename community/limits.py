@@ -314,7 +314,9 @@ def check_rate(
     now = time.time()
     try:
         counts = {
-            seconds: _count(_key(kind=kind, author=author, seconds=seconds, now=now), seconds)
+            seconds: _count(
+                _key(kind=kind, author=author, seconds=seconds, now=now, scope=scope), seconds
+            )
             for seconds in windows
         }
     except CacheUnavailable as error:
@@ -322,13 +324,6 @@ def check_rate(
         # ride the outage. Staff (returned above) are never limited, so official
         # replies go on; members wait a minute with their text kept.
         raise PostingPaused() from error
-
-    counts = {
-        seconds: _count(
-            _key(kind=kind, author=author, seconds=seconds, now=now, scope=scope), seconds
-        )
-        for seconds in windows
-    }
 
     def wait(rates) -> int:
         """Seconds until the latest window that is over its limit starts afresh."""
