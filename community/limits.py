@@ -26,6 +26,25 @@ Three rules, all applied by `community.services.thread_create` and `reply_create
    and fixed window. New members (fewer approved posts than the pre-moderation's
    "new member until" setting, the same rule that holds their posts for approval)
    have stricter limits; staff have none. Each attempt counts, refused ones too.
+   When the shared cache cannot count (Redis down), posting fails closed for
+   everyone the limits apply to (PostingPaused, a 429 with the text kept): a spam
+   wave must not ride an outage. Staff are not limited, so official replies go on.
+
+4. Solutions: marking or undoing a thread's solution is limited per member and per
+   thread (kind ACCEPT, SolutionLimitReached, a 429), with the same counters; and
+   a reply's author and the members waiting on the thread are told of a reply
+   accepted once only, however often it is undone and accepted again
+   (community/services/solutions.py).
+
+5. Edits (`thread_edit`, `reply_edit`) follow the same rules as new posts: each
+   change of text counts against the edit limits (kind EDIT), the text of a recent
+   post in another discussion is refused as copy-paste (DuplicatePost), and an
+   edit that would make a public post wait for approval (a new member's post
+   past the link limit) is refused with EditNeedsApproval, the old version staying
+   public and the text kept in the form. Staff edits are exempt, as their posts are.
+
+6. Mentions: one post notifies at most MENTIONS_NOTIFIED_PER_POST members (setting,
+   ten by default), the first ones it names; the others are linked, not notified.
 
 Tests that are not about these rules turn 2 and 3 off through the POSTING_RULES
 setting (tests/conftest.py); the rules' own tests keep them on.
@@ -50,12 +69,17 @@ from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 
 from accounts.roles import is_moderator
+from community.cache_backend import CacheUnavailable
 
 MINUTE = 60
 DAY = 24 * 60 * 60
 
 THREAD = "thread"
 REPLY = "reply"
+# Marking or undoing a thread's solution, counted per member and thread.
+ACCEPT = "accept"
+# Changing the text of a question or a reply already posted.
+EDIT = "edit"
 
 
 @dataclass(frozen=True)
@@ -83,6 +107,14 @@ DEFAULT_RULES = PostingRules(
             (Rate(6, MINUTE), Rate(200, DAY)),
             (Rate(3, MINUTE), Rate(30, DAY)),
         ),
+        ACCEPT: (
+            (Rate(4, MINUTE), Rate(20, DAY)),
+            (Rate(4, MINUTE), Rate(20, DAY)),
+        ),
+        EDIT: (
+            (Rate(6, MINUTE), Rate(100, DAY)),
+            (Rate(3, MINUTE), Rate(30, DAY)),
+        ),
     },
     duplicate_window=timedelta(minutes=5),
 )
@@ -91,12 +123,18 @@ DEFAULT_RULES = PostingRules(
 NO_RULES = PostingRules()
 
 COPY_PASTE_MIN_LENGTH = 30
+DEFAULT_MENTIONS_NOTIFIED = 10
 CACHE_PREFIX = "posting"
 
 
 def rules() -> PostingRules:
     """The rules in force: settings.POSTING_RULES if set, else DEFAULT_RULES."""
     return getattr(settings, "POSTING_RULES", DEFAULT_RULES)
+
+
+def mentions_notified_per_post() -> int:
+    """How many of the members a post mentions are notified (rule 4)."""
+    return getattr(settings, "MENTIONS_NOTIFIED_PER_POST", DEFAULT_MENTIONS_NOTIFIED)
 
 
 # Errors --------------------------------------------------------------------------
@@ -126,6 +164,50 @@ class PostingLimitReached(ValidationError):
                 hours,
             ) % {"count": hours}
         super().__init__(message, code="posting_limit")
+
+
+class PostingPaused(PostingLimitReached):
+    """The posting limits cannot be counted (the shared cache is down): the post is
+    refused as if over a limit, with the text kept in the form."""
+
+    def __init__(self, *, retry_after: int = MINUTE):
+        ValidationError.__init__(
+            self,
+            _(
+                "Posting is paused for a moment while the site cannot check its posting "
+                "limits. Nothing is lost: try again in a minute."
+            ),
+            code="posting_paused",
+        )
+        self.retry_after = retry_after
+
+
+class SolutionLimitReached(PostingLimitReached):
+    """A member marks and undoes a thread's solution faster than the limits allow."""
+
+    def __init__(self, *, retry_after: int):
+        self.retry_after = retry_after
+        minutes = max(1, math.ceil(retry_after / MINUTE))
+        message = ngettext(
+            "You changed this thread's solution too often. Try again in about %(count)s minute.",
+            "You changed this thread's solution too often. Try again in about %(count)s minutes.",
+            minutes,
+        ) % {"count": minutes}
+        ValidationError.__init__(self, message, code="solution_limit")
+
+
+class EditNeedsApproval(ValidationError):
+    """An edit would make a public post wait for a moderator (pre-moderation)."""
+
+    def __init__(self):
+        super().__init__(
+            _(
+                "This change needs a moderator's approval (new members' posts may hold "
+                "only a few links), so it is not saved and your post stays as it was. "
+                "Remove some links and save again."
+            ),
+            code="edit_needs_approval",
+        )
 
 
 class DuplicatePost(ValidationError):
@@ -199,7 +281,8 @@ def refuses_copy_paste(*, author, body: str) -> bool:
 # Posting limits ------------------------------------------------------------------
 
 
-def _key(*, kind: str, author, seconds: int, now: float) -> str:
+def _key(*, kind: str, author, seconds: int, now: float, scope: str = "") -> str:
+    kind = f"{kind}@{scope}" if scope else kind
     return f"{CACHE_PREFIX}:{kind}:{author.pk}:{seconds}:{int(now // seconds)}"
 
 
@@ -218,16 +301,32 @@ def _windows(kind: str) -> tuple[tuple[Rate, ...], tuple[Rate, ...], set[int]]:
     return member_rates, new_member_rates, {r.seconds for r in (*member_rates, *new_member_rates)}
 
 
-def check_rate(*, author, kind: str, is_new_member) -> None:
-    """Count one post of `kind` by `author`; raise PostingLimitReached when it is
-    over a limit. `is_new_member()` is only asked when the count is between the
-    new member's and the member's limits (it costs queries)."""
+def check_rate(
+    *, author, kind: str, is_new_member, scope: str = "", error=PostingLimitReached
+) -> None:
+    """Count one post of `kind` by `author`; raise `error` (PostingLimitReached)
+    when it is over a limit. `is_new_member()` is only asked when the count is
+    between the new member's and the member's limits (it costs queries). A
+    `scope` (a thread's id) counts apart for each value."""
     if is_moderator(author):
         return
     member_rates, new_member_rates, windows = _windows(kind)
     now = time.time()
+    try:
+        counts = {
+            seconds: _count(_key(kind=kind, author=author, seconds=seconds, now=now), seconds)
+            for seconds in windows
+        }
+    except CacheUnavailable as error:
+        # Fail closed: with the counters out of reach a spam wave could otherwise
+        # ride the outage. Staff (returned above) are never limited, so official
+        # replies go on; members wait a minute with their text kept.
+        raise PostingPaused() from error
+
     counts = {
-        seconds: _count(_key(kind=kind, author=author, seconds=seconds, now=now), seconds)
+        seconds: _count(
+            _key(kind=kind, author=author, seconds=seconds, now=now, scope=scope), seconds
+        )
         for seconds in windows
     }
 
@@ -237,9 +336,9 @@ def check_rate(*, author, kind: str, is_new_member) -> None:
         return max((int((now // s + 1) * s - now) + 1 for s in over), default=0)
 
     if seconds := wait(member_rates):
-        raise PostingLimitReached(retry_after=seconds)
+        raise error(retry_after=seconds)
     if (seconds := wait(new_member_rates)) and is_new_member():
-        raise PostingLimitReached(retry_after=seconds)
+        raise error(retry_after=seconds)
 
 
 def forget_attempt(*, author, kind: str) -> None:
@@ -248,5 +347,6 @@ def forget_attempt(*, author, kind: str) -> None:
         return
     now = time.time()
     for seconds in _windows(kind)[2]:
-        with contextlib.suppress(ValueError):
+        # Taking an attempt back is a kindness: a cache that cannot is ignored.
+        with contextlib.suppress(ValueError, CacheUnavailable):
             cache.decr(_key(kind=kind, author=author, seconds=seconds, now=now))
