@@ -656,10 +656,6 @@ CANNED_PAYLOADS = [
 
 
 @pytest.mark.django_db
-@pytest.mark.xfail(
-    strict=True,
-    reason="hole: canned placeholders are filled with the member's text as raw Markdown",
-)
 def test_canned_placeholders_bring_no_member_markup_into_an_official_reply(
     django_capture_on_commit_callbacks,
 ):
