@@ -14,7 +14,7 @@ from community import selectors, services
 from community.models import Deflection, HelpArticlePage, HelpIndexPage, HomePage, Visibility
 from community.search import excerpt, relevance
 from moderation.metrics import support_metrics
-from moderation.services import actions
+from moderation.services import actions, approvals
 from tests.community.test_queries import assert_same_queries, queries
 from tests.factories import CategoryFactory, ModeratorFactory, ThreadFactory, UserFactory
 
@@ -95,20 +95,33 @@ def test_search_follows_an_edit_of_the_title(ask, committed):
     assert titles(selectors.search_threads(query="kettle")) == []
 
 
+@pytest.mark.premoderation
 def test_search_never_shows_hidden_or_pending_threads(client, ask, committed):
-    hidden = ask("Grinder secret hidden thread")
-    pending = ask("Grinder secret pending thread")
+    visible = ask("Grinder secret visible thread", author=ModeratorFactory())
+    hidden = ask("Grinder secret hidden thread", author=ModeratorFactory())
+    # A new member's first question waits for approval (the site's pre-moderation).
+    newcomer = UserFactory()
+    pending = ask("Grinder secret pending thread", author=newcomer)
+    assert pending.visibility == Visibility.PENDING
     moderator = ModeratorFactory()
+    assert sorted(titles(selectors.search_threads(query="secret"))) == sorted(
+        [visible.title, hidden.title]
+    )
     with committed():
         actions.thread_hide(moderator=moderator, thread=hidden, reason="Off topic")
-    type(pending).objects.filter(pk=pending.pk).update(visibility=Visibility.PENDING)
 
     content = client.get("/community/search/?q=secret").content.decode()
 
+    assert visible.title in content  # the same search finds what it may show
     assert "hidden thread" not in content
     assert "pending thread" not in content
-    assert "Nobody has asked" in content
-    assert selectors.similar_threads(title="grinder secret thread") == []
+    similar = selectors.similar_threads(title="grinder secret thread")
+    assert [thread.pk for thread in similar] == [visible.pk]
+
+    # Once approved, the waiting question is found by the same search.
+    with committed():
+        approvals.thread_approve(moderator=moderator, thread=pending)
+    assert pending.title in client.get("/community/search/?q=secret").content.decode()
 
 
 def test_a_restored_thread_is_found_again(ask, committed):

@@ -28,8 +28,8 @@ import pytest
 from django.conf import settings
 from django.db import connections
 from django.test import Client
+from playwright.sync_api import Browser, sync_playwright
 from playwright.sync_api import Error as PlaywrightError
-from playwright.sync_api import sync_playwright
 
 from tests import markup
 
@@ -250,18 +250,46 @@ def _new_page(request, browser, live_server, viewport, *, locale=LOCALE, suffix=
     context.set_default_timeout(DEFAULT_TIMEOUT_MS)
     page = context.new_page()
     page.on("response", lambda response: _keep_page(request, live_server.url, response))
-    # The Content-Security-Policy (community/security.py) must never stop anything
-    # a journey does: Chromium reports each blocked script, style or request here.
-    blocked = []
-    page.on(
-        "console",
-        lambda message: (
-            blocked.append(message.text) if "Content Security Policy" in message.text else None
-        ),
-    )
     yield page
     _screenshot_on_failure(request, page, suffix)
     context.close()
+
+
+def watch_csp(context) -> list[str]:
+    """What the Content-Security-Policy (community/security.py) blocks in every page of
+    `context`, the tabs a link opens included: Chromium reports each blocked script,
+    style or request on the page's console."""
+    blocked: list[str] = []
+
+    def watch(page) -> None:
+        def seen(message) -> None:
+            if "Content Security Policy" in message.text:
+                blocked.append(f"{page.url}: {message.text}")
+
+        page.on("console", seen)
+
+    for page in context.pages:
+        watch(page)
+    context.on("page", watch)
+    return blocked
+
+
+@pytest.fixture(autouse=True)
+def _csp_never_blocks(monkeypatch):
+    """The policy must never stop anything a journey does, in any browser it opens:
+    every context made during the test (by the page fixtures, or by a journey for
+    another person's browser) is watched, and a blocked load fails the test."""
+    opened: list[list[str]] = []
+    new_context = Browser.new_context
+
+    def watched_new_context(self, *args, **kwargs):
+        context = new_context(self, *args, **kwargs)
+        opened.append(watch_csp(context))
+        return context
+
+    monkeypatch.setattr(Browser, "new_context", watched_new_context)
+    yield
+    blocked = [text for texts in opened for text in texts]
     assert not blocked, f"The Content-Security-Policy blocked: {blocked[:3]}"
 
 

@@ -53,6 +53,7 @@ def _fill(value, world):
             .replace("{thread}", str(world["thread"]))
             .replace("{reply}", str(world["reply"]))
             .replace("{author}", world["author"])
+            .replace("{article}", str(world.get("article", "")))
         )
     if isinstance(value, bytes):
         return _fill(value.decode("latin-1"), world).encode("latin-1")

@@ -1,6 +1,8 @@
 import pytest
+from wagtail.search import index
 
 from community import services
+from community.models import Thread
 from tests.factories import ModeratorFactory, UserFactory
 
 
@@ -10,6 +12,8 @@ def world(member, category, thread):
     the values that fill a case's {category}, {thread}, {reply} and {author}."""
     moderator = ModeratorFactory()
     reply = services.reply_create(author=UserFactory(), thread=thread, body="Check the tray.")
+    # What the index task does once the request commits: the searches find the thread.
+    index.insert_or_update_object(Thread.get_indexed_objects().get(pk=thread.pk))
     return {
         "member": member,
         "moderator": moderator,

@@ -24,7 +24,9 @@ class Figure:
 
 FIGURES: dict[str, Figure] = {
     "xss": Figure("Stored XSS", "cases", "violations"),
-    "bad_input": Figure("Bad input", "cases", "5xx responses"),
+    "bad_input": Figure(
+        "Bad input", "cases", "failures (5xx, CPU-time overrun, neither 4xx nor form error)"
+    ),
     "matrix": Figure("Permission matrix", "cells", "mismatches"),
     "concurrency": Figure(
         "Concurrency",

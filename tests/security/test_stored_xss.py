@@ -17,6 +17,7 @@ from __future__ import annotations
 import json
 import re
 from dataclasses import dataclass, field
+from html import unescape as html_unescape
 from pathlib import Path
 
 import pytest
@@ -26,12 +27,18 @@ from django.core.exceptions import ValidationError
 from django.test import Client
 from markdown_it import MarkdownIt
 
+from accounts.models import User
 from community.feeds import xml_text
 from community.markdown import render_markdown
-from community.models import CommunitySettings, Reply, Thread, Visibility
+from community.models import CommunitySettings, Reply, Revision, Thread, Visibility
 from community.services import normalize_tags
 from moderation.models import Report
-from tests.factories import CategoryFactory, ModeratorFactory, UserFactory
+from tests.factories import (
+    CannedResponseFactory,
+    CategoryFactory,
+    ModeratorFactory,
+    UserFactory,
+)
 from tests.security.figures import record
 from tests.security.html_checks import (
     Violation,
@@ -247,6 +254,13 @@ def read_pages(client, path, audit, surface, *, admin=False, expected=None):
     return seen
 
 
+def _shown_as_text(text: str, html: str) -> bool:
+    """Whether a display name is on the page, escaped as Django's templates escape it."""
+    from django.utils.html import escape
+
+    return bool(text.strip()) and escape(text.strip()) in html
+
+
 def shown_in(html: str) -> list[int]:
     """The payload threads a page shows, by the case numbers in their titles."""
     return sorted({int(n) for n in MARKER.findall(html) if int(n) < len(PAYLOADS)})
@@ -307,6 +321,42 @@ def test_stored_payloads_never_come_back_as_markup(django_capture_on_commit_call
             audit.check("profile form, refused", response.content.decode(), payloads=[name_index])
             continue
         profile_payloads[user.username] = (name_index, bio_index)
+    # A form refusing everything would check nothing: most names and bios are kept, as typed.
+    kept = 0
+    for username, (name_index, bio_index) in profile_payloads.items():
+        stored = User.objects.get(username=username)
+        kept += stored.display_name == PAYLOADS[name_index][:80].strip()
+        kept += stored.bio == PAYLOADS[bio_index][:500].strip()
+    assert len(profile_payloads) >= len(people) - 6, "most display names and bios are accepted"
+    assert kept >= 2 * len(profile_payloads) - 12, "the accepted names and bios are kept"
+
+    # Usernames at sign-up (with a payload as the display name): the username validator
+    # takes letters, digits and @.+-_ only, so the form shows each refused one again.
+    signups = 0
+    for index in range(0, n, 8):
+        visitor = Client(enforce_csrf_checks=True)
+        token = CSRF_INPUT.search(visitor.get("/accounts/signup/").content.decode()).group(1)
+        response = visitor.post(
+            "/accounts/signup/",
+            {
+                "csrfmiddlewaretoken": token,
+                "email": f"signup{index}@example.com",
+                "username": PAYLOADS[index][:150],
+                "display_name": PAYLOADS[(index + 1) % n][:80],
+                "password1": "a-long-and-unusual-passphrase",
+                "password2": "a-long-and-unusual-passphrase",
+                "accept_terms": "on",
+            },
+        )
+        signups += 1
+        if response.status_code == 302:
+            username = User.objects.get(email=f"signup{index}@example.com").username
+            html = get(Client(), f"/u/{username}/", audit, "profile of a sign-up")
+            if html:
+                audit.check("profile of a sign-up", html, payloads=[index, (index + 1) % n])
+        else:
+            audit.check("sign-up form, refused", response.content.decode(), payloads=[index])
+    assert signups >= n // 8
 
     # One thread per payload: title, body, tags; then a reply with the payload.
     threads: dict[int, Thread] = {}
@@ -336,6 +386,41 @@ def test_stored_payloads_never_come_back_as_markup(django_capture_on_commit_call
         if response.status_code != 302:
             audit.check("reply form, refused", response.content.decode(), payloads=[index])
     assert len(threads) >= n - 5, "most payloads must be accepted as posts"
+    # Tags differing by case or Unicode form are one tag: the first spelling is kept.
+    candidates = [i for i in threads if tag_for(i)]
+    tagged = [i for i in candidates if threads[i].tags.filter(name__iexact=tag_for(i)).exists()]
+    assert len(tagged) >= 0.8 * len(candidates), "the payload tags the rules accept are kept"
+
+    # Edits: each fourth thread and its reply edited with another payload, so that their
+    # history (revisions) holds one payload and the page another.
+    edited: dict[int, int] = {}
+    replies = {r.thread_id: r for r in Reply.objects.filter(thread__in=threads.values())}
+    for index, thread in list(threads.items())[::4]:
+        other = (index + 11) % n
+        with django_capture_on_commit_callbacks(execute=True):
+            thread_edit = post(
+                asker_clients[index % MEMBERS],
+                f"/community/t/{thread.pk}/edit/",
+                {
+                    "title": thread.title,
+                    "body": f"Question case {index:03d}, edited.\n\n{PAYLOADS[other]}",
+                    "category": thread.category_id,
+                    "tags": ", ".join(tag.name for tag in thread.tags.all()),
+                },
+            )
+            reply_edit = post(
+                replier_clients[index % MEMBERS],
+                f"/community/r/{replies[thread.pk].pk}/edit/",
+                {"body": f"Answer case {index:03d}, edited.\n\n{PAYLOADS[other]}"},
+            )
+        if thread_edit.status_code == 302 and reply_edit.status_code == 302:
+            edited[index] = other
+        else:
+            for response in (thread_edit, reply_edit):
+                if response.status_code != 302:
+                    audit.check("edit form, refused", response.content.decode(), payloads=[other])
+    assert len(edited) >= len(threads) // 4 - 3, "most edits with a payload are accepted"
+    assert Revision.objects.count() >= 2 * len(edited)
 
     # Every thread page: title, body, reply, tags, names, and the JSON-LD block.
     reader = Client()
@@ -343,7 +428,7 @@ def test_stored_payloads_never_come_back_as_markup(django_capture_on_commit_call
         html = get(reader, thread.get_absolute_url(), audit, "thread page")
         if html is None:
             continue
-        audit.check("thread page", html, payloads=[index] * 4)
+        audit.check("thread page", html, payloads=[index])
         blocks = re.findall(r'<script type="application/ld\+json">(.*?)</script>', html, re.S)
         audit.cases += 1
         try:
@@ -354,8 +439,31 @@ def test_stored_payloads_never_come_back_as_markup(django_capture_on_commit_call
             if question["name"] != thread.title or "<" in blocks[0]:
                 audit.fail("JSON-LD", repr(PAYLOADS[index]), "title altered or '<' unescaped")
 
+    # The history pages (the earlier versions, from the revisions) of the edited posts.
+    # Each author reads the history of their own post.
+    for index, other in edited.items():
+        thread = threads[index]
+        for client, path, surface in (
+            (
+                asker_clients[index % MEMBERS],
+                f"/community/t/{thread.pk}/history/",
+                "thread history",
+            ),
+            (
+                replier_clients[index % MEMBERS],
+                f"/community/r/{replies[thread.pk].pk}/history/",
+                "reply history",
+            ),
+        ):
+            html = get(client, path, audit, surface)
+            if html:
+                audit.check(surface, html, payloads=[index, other])
+
     # Lists, categories, tags, search, feeds, profiles.
     every = set(threads)
+    html = get(reader, "/", audit, "home page")
+    if html:
+        audit.check("home page", html, payloads=shown_in(html))
     read_pages(reader, "/community/", audit, "thread list", expected=every)
     for category in categories:
         read_pages(reader, category.get_absolute_url(), audit, "category page")
@@ -387,6 +495,26 @@ def test_stored_payloads_never_come_back_as_markup(django_capture_on_commit_call
         html = get(asker_clients[index % MEMBERS], f"/community/t/{thread.pk}/edit/", audit, "edit")
         if html:
             audit.check("edit form", html, payloads=[index])
+        reply_path = f"/community/r/{replies[thread.pk].pk}/edit/"
+        html = get(replier_clients[index % MEMBERS], reply_path, audit, "reply edit")
+        if html:
+            audit.check("reply edit form", html, payloads=[index])
+    suggested: set[int] = set()
+    for index, payload in list(enumerate(PAYLOADS))[::3]:
+        response = asker_clients[0].get(
+            "/community/ask/suggestions/", {"title": payload[:150]}, HTTP_HX_REQUEST="true"
+        )
+        html = response.content.decode()
+        suggested |= set(shown_in(html))
+        audit.check("ask suggestions", html, payloads=[index, *shown_in(html)])
+    for index in list(threads)[::7]:
+        response = asker_clients[0].get(
+            "/community/ask/suggestions/", {"title": titles[index]}, HTTP_HX_REQUEST="true"
+        )
+        html = response.content.decode()
+        suggested |= set(shown_in(html))
+        audit.check("ask suggestions", html, payloads=[index, *shown_in(html)])
+    assert suggested, "the suggestions show payload threads"
 
     # Notification e-mails: a reply to each thread told its asker.
     for message in mail.outbox:
@@ -404,7 +532,6 @@ def test_stored_payloads_never_come_back_as_markup(django_capture_on_commit_call
     assert len(mail.outbox) >= len(threads)
 
     # Reports (a payload as the note) and posts awaiting approval.
-    replies = {r.thread_id: r for r in Reply.objects.filter(thread__in=threads.values())}
     reporters = [csrf_client(UserFactory()) for _ in range(2)]
     for number, (index, thread) in enumerate(list(threads.items())[1::6]):
         note_index = (index + 7) % n
@@ -448,6 +575,25 @@ def test_stored_payloads_never_come_back_as_markup(django_capture_on_commit_call
     read_pages(moderator, "/moderation/", audit, "moderation queue", expected=every)
     read_pages(moderator, "/moderation/approvals/", audit, "approvals")
     read_pages(moderator, "/moderation/reports/", audit, "reports")
+    # The top helpers: repliers whose answers their askers accepted (names are payloads).
+    for index, thread in list(threads.items())[::3]:
+        post(
+            asker_clients[index % MEMBERS],
+            f"/community/t/{thread.pk}/accept/",
+            {"reply": replies[thread.pk].pk},
+        )
+    html = get(moderator, "/moderation/metrics/", audit, "metrics")
+    if html:
+        names = [
+            profile_payloads[u.username][0] for u in repliers if u.username in profile_payloads
+        ]
+        helpers = [index for index in names if _shown_as_text(PAYLOADS[index][:80], html)]
+        assert helpers, "the top helpers show payload display names"
+        audit.check("metrics top helpers", html, payloads=helpers)
+    for user, _client in people[::3]:
+        html = get(moderator, f"/moderation/u/{user.username}/suspend/", audit, "suspend form")
+        if html and user.username in profile_payloads:
+            audit.check("suspend form", html, payloads=[profile_payloads[user.username][0]])
     assert Report.objects.count() >= 30
 
     # The Wagtail admin (a superuser sees every list and the hide buttons).
@@ -494,5 +640,75 @@ def test_stored_payloads_never_come_back_as_markup(django_capture_on_commit_call
         audit.check("admin thread chooser results", html, payloads=shown_in(html), admin=True)
         seen |= set(shown_in(html))
 
+    record("xss", cases=audit.cases, failures=len(audit.violations))
+    assert audit.violations == [], audit.report()
+
+
+# The canned-response insert ----------------------------------------------------------
+
+# Markup in the official reply that none of the canned text asked for.
+MEMBER_MARKUP = re.compile(r"<(a|img|script|iframe|svg|object)\b", re.I)
+CANNED_PAYLOADS = [
+    index
+    for index, payload in enumerate(PAYLOADS)
+    if re.search(r"[\[\]()<>@!]", payload) and "\x00" not in payload
+][::4]
+
+
+@pytest.mark.django_db
+def test_canned_placeholders_bring_no_member_markup_into_an_official_reply(
+    django_capture_on_commit_callbacks,
+):
+    """A moderator inserts a canned response that names the asker and the title, whose
+    display names and titles are payloads, and posts it as the official reply: the
+    brand's reply must show them as text, with no link, image or script of theirs."""
+    audit = Audit()
+    category = CategoryFactory()
+    canned = CannedResponseFactory(body="Hello {asker}, about {thread_title}: descale it.")
+    staff = ModeratorFactory()
+    moderator = csrf_client(staff)
+    accepted = 0
+    for index in CANNED_PAYLOADS:
+        asker = csrf_client(UserFactory())
+        named = post(
+            asker,
+            "/accounts/profile/",
+            {"display_name": PAYLOADS[index][:80], "bio": "", "email_notifications": "all"},
+        )
+        with django_capture_on_commit_callbacks(execute=True):
+            asked = post(
+                asker,
+                "/community/ask/",
+                {
+                    "title": title_for(index),
+                    "body": f"Question case {index:03d}.",
+                    "category": category.pk,
+                    "tags": "",
+                },
+            )
+        if named.status_code != 302 or asked.status_code != 302:
+            continue
+        accepted += 1
+        thread = Thread.objects.order_by("-pk").first()
+        inserted = moderator.post(
+            f"/moderation/t/{thread.pk}/canned/",
+            {"canned": canned.pk, "body": "", "csrfmiddlewaretoken": moderator.csrf_token},
+            HTTP_HX_REQUEST="true",
+        )
+        body = html_unescape(
+            re.search(r"<textarea[^>]*>(.*?)</textarea>", inserted.content.decode(), re.S).group(1)
+        ).strip()
+        with django_capture_on_commit_callbacks(execute=True):
+            post(moderator, f"/community/t/{thread.pk}/reply/", {"body": body})
+        official = Reply.objects.filter(thread=thread, is_official=True).first()
+        audit.cases += 1
+        if official is None:
+            audit.fail("official reply", repr(PAYLOADS[index]), "the official reply was refused")
+            continue
+        if found := MEMBER_MARKUP.findall(official.body_html):
+            audit.fail("official reply", repr(PAYLOADS[index]), f"member markup: {found}")
+        html = Client().get(thread.get_absolute_url()).content.decode()
+        audit.check("thread page with a canned reply", html, payloads=[index])
+    assert accepted >= len(CANNED_PAYLOADS) // 2, "most names and titles are accepted"
     record("xss", cases=audit.cases, failures=len(audit.violations))
     assert audit.violations == [], audit.report()
