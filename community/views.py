@@ -171,8 +171,14 @@ def ask(request):
     permissions.check_ask(request.user)
     # "Ask the community" from a search that found nothing carries the words typed.
     initial = {"title": " ".join(request.GET.get("title", "").split())[:TITLE_MAX_LENGTH]}
+    # Every POST binds the form, even one with no fields the form reads (a JSON or
+    # broken multipart body): it gets the form's errors, never a blank form.
+    posted = request.method == "POST"
     form = AskForm(
-        request.POST or None, request.FILES or None, initial=initial, author=request.user
+        request.POST if posted else None,
+        request.FILES if posted else None,
+        initial=initial,
+        author=request.user,
     )
     preview_html = ""
     status = 200
@@ -259,8 +265,15 @@ def ask_solved(request):
 def preview(request):
     """The rendered body, for the htmx preview of the ask, reply and edit forms."""
     form = PreviewForm(request.POST)
-    html = render_markdown(form.data.get("body", "")) if form.is_valid() else ""
-    return render(request, "community/_preview_fragment.html", {"preview_html": html})
+    html = render_markdown(form.cleaned_data["body"]) if form.is_valid() else ""
+    # A body the post would refuse (too long, a NUL byte) says why in place of the
+    # preview: the same words the form will show when it is sent.
+    errors = form.errors.get("body", [])
+    return render(
+        request,
+        "community/_preview_fragment.html",
+        {"preview_html": html, "preview_errors": errors},
+    )
 
 
 def _thread_context(request, thread, page_number=1, reply_form=None, preview_html=""):
@@ -425,7 +438,7 @@ def thread_edit(request, pk):
         request,
         post=thread,
         thread=thread,
-        form=ThreadEditForm(request.POST or None, initial=initial),
+        form=ThreadEditForm(request.POST if request.method == "POST" else None, initial=initial),
         save=lambda data: services.thread_edit(editor=request.user, thread=thread, **data),
     )
 
@@ -438,7 +451,9 @@ def reply_edit(request, pk):
         request,
         post=reply,
         thread=reply.thread,
-        form=ReplyEditForm(request.POST or None, initial={"body": reply.body}),
+        form=ReplyEditForm(
+            request.POST if request.method == "POST" else None, initial={"body": reply.body}
+        ),
         save=lambda data: services.reply_edit(editor=request.user, reply=reply, body=data["body"]),
     )
 
