@@ -30,3 +30,10 @@ class CommunityConfig(AppConfig):
         copy_for_translation_done.connect(
             grant_home_permissions_to_translation, dispatch_uid="community_home_translation"
         )
+
+        from community.cache import content_changed_on_recovery
+        from community.cache_backend import cache_recovered
+
+        cache_recovered.connect(
+            content_changed_on_recovery, dispatch_uid="community_content_version_recovery"
+        )

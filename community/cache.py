@@ -23,6 +23,8 @@ from django.middleware.csrf import get_token
 from django.utils.crypto import salted_hmac
 from django.utils.translation import get_language
 
+from community.cache_backend import CacheUnavailable
+
 CONTENT_VERSION_KEY = "relais:content-version"
 # Methods that change nothing: they keep the cached fragments.
 SAFE_METHODS = frozenset({"GET", "HEAD", "OPTIONS", "TRACE"})
@@ -31,7 +33,12 @@ SAFE_METHODS = frozenset({"GET", "HEAD", "OPTIONS", "TRACE"})
 def content_version() -> int:
     version = cache.get(CONTENT_VERSION_KEY)
     if version is None:
-        cache.add(CONTENT_VERSION_KEY, time.time_ns(), timeout=None)
+        try:
+            cache.add(CONTENT_VERSION_KEY, time.time_ns(), timeout=None)
+        except CacheUnavailable:
+            # The shared cache is down (community.cache_backend): a version of
+            # this moment's matches nothing stored, so every page is rendered afresh.
+            return time.time_ns()
         version = cache.get(CONTENT_VERSION_KEY, 0)
     return version
 
@@ -42,6 +49,14 @@ def content_changed() -> None:
     version = time.time_ns()
     cache.set(CONTENT_VERSION_KEY, version, timeout=None)
     _visitor_version.remember(version)
+
+
+def content_changed_on_recovery(sender, **kwargs) -> None:
+    """The shared cache answers again after an outage (cache_recovered): writes made
+    meanwhile could not move the version on, so it moves on now. Every process that
+    wrote during the outage saw it fail, so at least one of them sends this. Pages
+    stored before the outage also expire on their own (VISITOR_PAGE_SECONDS)."""
+    content_changed()
 
 
 class _RecentVersion:

@@ -26,6 +26,9 @@ Three rules, all applied by `community.services.thread_create` and `reply_create
    and fixed window. New members (fewer approved posts than the pre-moderation's
    "new member until" setting, the same rule that holds their posts for approval)
    have stricter limits; staff have none. Each attempt counts, refused ones too.
+   When the shared cache cannot count (Redis down), posting fails closed for
+   everyone the limits apply to (PostingPaused, a 429 with the text kept): a spam
+   wave must not ride an outage. Staff are not limited, so official replies go on.
 
 Tests that are not about these rules turn 2 and 3 off through the POSTING_RULES
 setting (tests/conftest.py); the rules' own tests keep them on.
@@ -50,6 +53,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 
 from accounts.roles import is_moderator
+from community.cache_backend import CacheUnavailable
 
 MINUTE = 60
 DAY = 24 * 60 * 60
@@ -126,6 +130,22 @@ class PostingLimitReached(ValidationError):
                 hours,
             ) % {"count": hours}
         super().__init__(message, code="posting_limit")
+
+
+class PostingPaused(PostingLimitReached):
+    """The posting limits cannot be counted (the shared cache is down): the post is
+    refused as if over a limit, with the text kept in the form."""
+
+    def __init__(self, *, retry_after: int = MINUTE):
+        ValidationError.__init__(
+            self,
+            _(
+                "Posting is paused for a moment while the site cannot check its posting "
+                "limits. Nothing is lost: try again in a minute."
+            ),
+            code="posting_paused",
+        )
+        self.retry_after = retry_after
 
 
 class DuplicatePost(ValidationError):
@@ -226,10 +246,16 @@ def check_rate(*, author, kind: str, is_new_member) -> None:
         return
     member_rates, new_member_rates, windows = _windows(kind)
     now = time.time()
-    counts = {
-        seconds: _count(_key(kind=kind, author=author, seconds=seconds, now=now), seconds)
-        for seconds in windows
-    }
+    try:
+        counts = {
+            seconds: _count(_key(kind=kind, author=author, seconds=seconds, now=now), seconds)
+            for seconds in windows
+        }
+    except CacheUnavailable as error:
+        # Fail closed: with the counters out of reach a spam wave could otherwise
+        # ride the outage. Staff (returned above) are never limited, so official
+        # replies go on; members wait a minute with their text kept.
+        raise PostingPaused() from error
 
     def wait(rates) -> int:
         """Seconds until the latest window that is over its limit starts afresh."""
@@ -248,5 +274,6 @@ def forget_attempt(*, author, kind: str) -> None:
         return
     now = time.time()
     for seconds in _windows(kind)[2]:
-        with contextlib.suppress(ValueError):
+        # Taking an attempt back is a kindness: a cache that cannot is ignored.
+        with contextlib.suppress(ValueError, CacheUnavailable):
             cache.decr(_key(kind=kind, author=author, seconds=seconds, now=now))

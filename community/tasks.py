@@ -1,8 +1,11 @@
+import logging
+
 from django.conf import settings
 from django.core.mail import EmailMultiAlternatives
+from django.db import transaction
 from django.template.loader import render_to_string
 from django.urls import reverse
-from django.utils import translation
+from django.utils import timezone, translation
 from django_tasks import task
 from wagtail.search import index
 
@@ -13,6 +16,8 @@ from community.indexing import threads_index_bulk
 from community.models.forum import Thread
 from community.models.notifications import Notification
 from community.models.site_settings import CommunitySettings
+
+logger = logging.getLogger(__name__)
 
 
 def _absolute(path: str) -> str:
@@ -26,13 +31,23 @@ def _one_line(text: str) -> str:
 
 @task()
 def send_notification_emails_task(notification_ids: list[int]) -> int:
-    """E-mail each notification to its recipient, when they want e-mail. Returns how many."""
-    notifications = Notification.objects.filter(pk__in=notification_ids).select_related(
-        "recipient", "actor", "thread", "reply"
-    )
+    """E-mail each notification to its recipient, when they want e-mail. Returns how many.
+
+    Idempotent: the task may run twice for the same notifications (a worker killed
+    mid-task and the task run again, or run by hand). Each e-mail is claimed
+    (`emailed_at` set where it is still empty) in the transaction that sends it:
+    a second run, or a worker running the same task at the same moment, finds it
+    claimed and skips it. A failure to send rolls its claim back and the others
+    are still sent; the task then fails with that error, and running it again
+    sends only what was not sent.
+    """
+    notifications = Notification.objects.filter(
+        pk__in=notification_ids, emailed_at__isnull=True
+    ).select_related("recipient", "actor", "thread", "reply")
     # The brand's name from the site settings, read once for the whole batch.
     community_name = CommunitySettings.load().display_name
     sent = 0
+    failures = []
     for notification in notifications:
         recipient = notification.recipient
         if (
@@ -41,9 +56,28 @@ def send_notification_emails_task(notification_ids: list[int]) -> int:
             or recipient.email_notifications != EmailNotifications.EVERY_EVENT
         ):
             continue
-        _send(notification, community_name=community_name)
-        sent += 1
+        try:
+            if _claim_and_send(notification, community_name=community_name):
+                sent += 1
+        except Exception as error:  # one bad send must not stop the others
+            logger.warning("Notification %s: e-mail not sent (%s)", notification.pk, error)
+            failures.append(error)
+    if failures:
+        raise failures[0]
     return sent
+
+
+def _claim_and_send(notification: Notification, *, community_name: str) -> bool:
+    """Send the notification's e-mail unless another run has; False if it had. The
+    claim commits with the send, or not at all."""
+    with transaction.atomic():
+        claimed = Notification.objects.filter(pk=notification.pk, emailed_at__isnull=True).update(
+            emailed_at=timezone.now()
+        )
+        if not claimed:
+            return False
+        _send(notification, community_name=community_name)
+    return True
 
 
 def _send(notification: Notification, *, community_name: str) -> None:

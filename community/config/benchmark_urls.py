@@ -7,6 +7,7 @@ in-process query counts use this URLconf; production never mounts the page.
 from django.urls import path
 
 from community.config import views
+from community.config.urls import handler500  # noqa: F401  (the same error pages)
 from community.config.urls import urlpatterns as site_urlpatterns
 
 urlpatterns = [

@@ -14,6 +14,9 @@ from community import page_views, sitemaps
 from community import views as community_views
 from community.config import security, views
 
+# A database or limit store that does not answer: 503 with Retry-After (views.server_error).
+handler500 = "community.config.views.server_error"
+
 urlpatterns = [
     path("healthz", views.healthz, name="healthz"),
     path("robots.txt", sitemaps.robots_txt, name="robots_txt"),

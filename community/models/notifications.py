@@ -31,6 +31,9 @@ class Notification(models.Model):
     reply = models.ForeignKey(Reply, on_delete=models.CASCADE, null=True, related_name="+")
     created_at = models.DateTimeField(default=timezone.now)
     read_at = models.DateTimeField(null=True, blank=True)
+    # When its e-mail went out: claimed in the transaction that sends it, so a task
+    # run twice (a worker killed mid-task, the task run again) sends it once.
+    emailed_at = models.DateTimeField(null=True, blank=True, editable=False)
 
     objects = NotificationQuerySet.as_manager()
 
