@@ -263,6 +263,9 @@ class _SmtpHandler(socketserver.StreamRequestHandler):
 
     def handle(self) -> None:
         sink: SmtpSink = self.server.sink
+        # A test may hold a sender here: connected, nothing sent yet.
+        sink.connected.set()
+        sink.release.wait(timeout=120)
         self.write(b"220 relais-tests ESMTP")
         data, lines = False, []
         while True:
@@ -289,10 +292,6 @@ class _SmtpHandler(socketserver.StreamRequestHandler):
                 data = True
                 self.write(b"354 End data with <CR><LF>.<CR><LF>")
             elif verb == b"QUIT":
-                # A test may hold the sender here: the message is delivered, and the
-                # task that sent it has not finished yet.
-                sink.quitting.set()
-                sink.release.wait(timeout=120)
                 self.write(b"221 Bye")
                 return
             elif verb in (b"HELO", b"MAIL", b"RCPT", b"RSET", b"NOOP"):
@@ -318,7 +317,7 @@ class SmtpSink:
         self.lock = threading.Lock()
         self.release = threading.Event()
         self.release.set()
-        self.quitting = threading.Event()
+        self.connected = threading.Event()
         self.server = _ThreadingServer(("127.0.0.1", self.port), _SmtpHandler)
         self.server.sink = self
         self.thread = threading.Thread(target=self.server.serve_forever, daemon=True)
@@ -339,8 +338,9 @@ class SmtpSink:
         with self.lock:
             return [m for m in self.messages if address in m.get("To", "")]
 
-    def hold_at_quit(self) -> None:
-        self.quitting.clear()
+    def hold_senders(self) -> None:
+        """Hold every new connection before the greeting, until `let_go()`."""
+        self.connected.clear()
         self.release.clear()
 
     def let_go(self) -> None:
