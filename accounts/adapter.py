@@ -1,9 +1,11 @@
 from allauth.account.adapter import DefaultAccountAdapter
+from allauth.core.internal import ratelimit
 from django.conf import settings
 from django.utils import translation
 from django.utils.translation import gettext_lazy as _
 
 from accounts.language import browser_language, mail_language, supported_language
+from accounts.names import check_username
 
 
 class AccountAdapter(DefaultAccountAdapter):
@@ -16,6 +18,11 @@ class AccountAdapter(DefaultAccountAdapter):
             "for a few minutes: wait, then try again, or reset your password."
         ),
     }
+
+    def clean_username(self, username, shallow=False):
+        # Usernames are public handles: none may pass for the brand's staff.
+        check_username(username)
+        return super().clean_username(username, shallow=shallow)
 
     def save_user(self, request, user, form, commit=True):
         # A new member reads in the language their browser asked for (the cookie or
@@ -52,6 +59,17 @@ class AccountAdapter(DefaultAccountAdapter):
         subject = " ".join(str(subject).split())
         return f"[{settings.WAGTAIL_SITE_NAME}] {subject}"
 
+    def _get_login_attempts_cache_key(self, request, **credentials) -> str:
+        # allauth counts failed sign-ins ("login_failed", per "key") under the login
+        # alone, so anyone who knows a login could lock its owner out by typing
+        # wrong passwords. The key names the client's address too: failures from
+        # one address refuse that address only, and the owner still signs in from
+        # theirs. The address is allauth's own (ALLAUTH_TRUSTED_PROXY_COUNT), the
+        # one its per-"ip" limits count.
+        login_key = super()._get_login_attempts_cache_key(request, **credentials)
+        return f"{login_key}:{ratelimit.get_ip(request)}"
+
     def login_attempts_key(self, request, login: str) -> str:
-        """The key allauth counts failed sign-ins under for `login` (see accounts/limits.py)."""
+        """The key allauth counts failed sign-ins under for `login` from this
+        request's address (see accounts/limits.py)."""
         return self._get_login_attempts_cache_key(request, username=login)

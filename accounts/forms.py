@@ -7,12 +7,17 @@ from django.utils.translation import gettext_lazy as _
 
 from accounts.images import square_of
 from accounts.models import User
+from accounts.names import check_display_name
+from accounts.permissions import public_profile_refusal
+from accounts.services import KEEP
 
 # An avatar is stored as a square of this side, cropped from the upload's centre;
 # pages show it at 24 to 64 pixels (twice that on dense screens).
 AVATAR_SIDE = 256
 AVATAR_UPLOAD_MAX_BYTES = 5 * 1024 * 1024
 AVATAR_UPLOAD_MAX_PIXELS = 40_000_000
+# What others see of a member; a suspended member cannot change it.
+PUBLIC_FIELDS = ("display_name", "bio", "avatar")
 
 
 class SignupForm(forms.Form):
@@ -28,29 +33,53 @@ class SignupForm(forms.Form):
 
     field_order = ["email", "username", "display_name", "password1", "password2"]
 
+    def clean_display_name(self):
+        display_name = self.cleaned_data.get("display_name", "")
+        # Nobody signs up as staff: staff accounts are made by an administrator.
+        check_display_name(display_name, user=None)
+        return display_name
+
     def signup(self, request, user):
         user.display_name = self.cleaned_data.get("display_name", "")
         user.save(update_fields=["display_name"])
 
 
+class PictureField(forms.ImageField):
+    """An image judged by its content alone: Django's check of the file name's
+    extension is left out, as the name is never used (accounts.images)."""
+
+    default_validators = []
+
+
 class ProfileForm(forms.ModelForm):
+    """The member's profile. It only reads and checks what was sent: the view hands
+    the result to accounts.services.user_update_profile, which saves it. The cleaned
+    avatar is a re-encoded image (a new picture), None (remove it) or KEEP."""
+
+    avatar = PictureField(
+        label=capfirst(User._meta.get_field("avatar").verbose_name),
+        required=False,
+        widget=forms.ClearableFileInput,
+        help_text=_(
+            "A PNG, JPEG, WebP or GIF image of at most 5 MB; we crop it to a square. "
+            "Without one, your initial is shown."
+        ),
+    )
+
+    field_order = ["display_name", "bio", "avatar", "language", "email_notifications"]
+
     class Meta:
         model = User
-        fields = ["display_name", "bio", "avatar", "language", "email_notifications"]
+        fields = ["display_name", "bio", "language", "email_notifications"]
         widgets = {
             "bio": forms.Textarea(attrs={"rows": 4, "maxlength": 500}),
             "language": forms.RadioSelect,
             "email_notifications": forms.RadioSelect,
         }
-        help_texts = {
-            "avatar": _(
-                "A PNG, JPEG, WebP or GIF image of at most 5 MB; we crop it to a square. "
-                "Without one, your initial is shown."
-            ),
-        }
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
+        self.initial["avatar"] = self.instance.avatar
         # Each language in its own name, as the switcher shows it: someone who cannot
         # read the current one still finds theirs.
         self.fields["language"].choices = [
@@ -60,21 +89,61 @@ class ProfileForm(forms.ModelForm):
         # The page always sends the checked one; a client that posts only what it
         # changes keeps the member's language as it is.
         self.fields["language"].required = False
+        # A suspended member sees their public profile but cannot change it; their
+        # language and e-mails stay theirs to choose.
+        self.public_refusal = public_profile_refusal(self.instance)
+        if self.public_refusal:
+            for name in PUBLIC_FIELDS:
+                self.fields[name].disabled = True
 
     def clean_language(self):
         return self.cleaned_data.get("language") or self.instance.language
 
+    def clean_display_name(self):
+        display_name = self.cleaned_data.get("display_name", "")
+        if display_name != self.instance.display_name:
+            check_display_name(display_name, user=self.instance)
+        return display_name
+
     def clean_avatar(self):
         avatar = self.cleaned_data.get("avatar")
+        if avatar is False:  # "Clear" ticked, no new file
+            return None
         if isinstance(avatar, UploadedFile):  # a new upload, not the stored picture
-            square = square_of(
+            return square_of(
                 avatar,
                 side=AVATAR_SIDE,
                 max_bytes=AVATAR_UPLOAD_MAX_BYTES,
                 max_pixels=AVATAR_UPLOAD_MAX_PIXELS,
             )
-            return square.as_file("avatar")
-        return avatar
+        return KEEP
+
+    def clean(self):
+        cleaned = super().clean()
+        if self.public_refusal and self._asks_public_change():
+            raise forms.ValidationError(self.public_refusal, code="suspended")
+        return cleaned
+
+    def _asks_public_change(self) -> bool:
+        """Whether the request tried to change a field the member may not change
+        (the disabled fields themselves ignore what is sent)."""
+        for name in ("display_name", "bio"):
+            sent = self.data.get(self.add_prefix(name))
+            if sent is not None and sent.strip() != getattr(self.instance, name).strip():
+                return True
+        avatar = self.add_prefix("avatar")
+        return bool(self.files.get(avatar) or self.data.get(f"{avatar}-clear"))
+
+    def profile_changes(self) -> dict:
+        """The keyword arguments of user_update_profile for what was sent."""
+        data = self.cleaned_data
+        return {
+            "display_name": data["display_name"],
+            "bio": data["bio"],
+            "language": data["language"],
+            "email_notifications": data["email_notifications"],
+            "avatar": data["avatar"],
+        }
 
 
 class CloseAccountForm(forms.Form):

@@ -50,6 +50,22 @@ class CleanImage:
         return ContentFile(self.content, name=f"{stem}.{self.extension}")
 
 
+def stored_extension(file) -> str | None:
+    """The extension for a file of ours, from what its bytes are (PNG, JPEG or
+    WebP, the formats images are stored in), never from its name; None when the
+    content is none of them."""
+    from PIL import Image, UnidentifiedImageError
+
+    try:
+        file.seek(0)
+        with Image.open(file, formats=list(EXTENSIONS)) as image:
+            return EXTENSIONS[image.format]
+    except (UnidentifiedImageError, OSError, ValueError):
+        return None
+    finally:
+        file.seek(0)
+
+
 def _too_large(size: int, max_bytes: int) -> ValidationError:
     return ValidationError(
         _("The image is too large (%(size)s MB); the limit is %(limit)s MB."),

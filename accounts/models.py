@@ -7,14 +7,19 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from accounts.images import stored_extension
 from accounts.querysets import UserManagerWithQuerySet
 from accounts.validators import AvatarValidator
 
 
 def avatar_upload_to(instance, filename):
-    # A new name for each upload, so a browser never shows the previous picture
-    # from its cache; the extension is the one the image was re-encoded to.
-    extension = filename.rsplit(".", 1)[-1].lower() if "." in filename else "img"
+    """A new random name for each upload, so a browser never shows the previous
+    picture from its cache. The extension says what the stored bytes are (found by
+    reading them), never what the uploader's file name claimed: a file named
+    "me.pdf" or "me.html" is stored, and served, as the image it is, and bytes that
+    are no image of ours get ".bin", which nothing serves."""
+    content = getattr(instance.avatar, "_file", None)
+    extension = (stored_extension(content) if content is not None else None) or "bin"
     return f"avatars/{instance.pk or 'new'}/{uuid.uuid4().hex[:16]}.{extension}"
 
 
@@ -76,6 +81,13 @@ class User(AbstractUser):
 
     # A closed account is anonymised and inactive; its posts stay, signed "former member".
     closed_at = models.DateTimeField(_("closed at"), null=True, blank=True)
+
+    # The random value the e-mails' unsubscribe links name the member by (signed and
+    # dated in accounts/tokens.py): the links never carry the member's id or address.
+    # Made when the first link is.
+    unsubscribe_key = models.CharField(
+        _("unsubscribe key"), max_length=32, unique=True, null=True, blank=True, editable=False
+    )
 
     objects = UserManagerWithQuerySet()
 

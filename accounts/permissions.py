@@ -2,9 +2,10 @@
 the reason shown to the member (check_*)."""
 
 from django.core.exceptions import PermissionDenied
+from django.utils import formats, timezone
 from django.utils.translation import gettext as _
 
-from accounts.roles import STAFF_GROUPS
+from accounts.roles import STAFF_GROUPS, is_editor, is_moderator
 
 
 def close_account_refusal(user) -> str:
@@ -39,3 +40,40 @@ def can_export_data(user) -> bool:
 def check_export_data(user) -> None:
     if not can_export_data(user):
         raise PermissionDenied(_("Sign in to download your data."))
+
+
+def public_profile_refusal(user) -> str:
+    """Why `user` may not change what others see of them (display name, bio,
+    picture), or "" when they may. A suspended member keeps reading, and may still
+    choose their language and e-mails, but until the suspension ends cannot change
+    the name and picture shown on every one of their posts."""
+    if not (user.is_authenticated and user.is_active) or user.closed_at is not None:
+        return _("Sign in to edit your profile.")
+    if user.is_suspended:
+        until = timezone.localtime(user.suspended_until)
+        until = f"{formats.date_format(until, 'DATE_FORMAT')} {formats.time_format(until, 'H:i')}"
+        return _(
+            "Your account is suspended until %(until)s: until then you cannot change "
+            "your display name, your bio or your picture."
+        ) % {"until": until}
+    return ""
+
+
+def can_edit_public_profile(user) -> bool:
+    return not public_profile_refusal(user)
+
+
+def check_edit_public_profile(user) -> None:
+    refusal = public_profile_refusal(user)
+    if refusal:
+        raise PermissionDenied(refusal)
+
+
+def is_staff_account(user) -> bool:
+    """The brand's own accounts, which may carry its name and the words of its
+    official voice ("official", "moderator"…) in their display names."""
+    return bool(
+        user is not None
+        and user.is_authenticated
+        and (user.is_superuser or user.is_staff or is_moderator(user) or is_editor(user))
+    )

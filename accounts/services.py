@@ -1,21 +1,31 @@
-"""What a member changes about their own account: consent, their language, a copy of
-their data, closing the account."""
+"""What a member changes about their own account: consent, their profile and
+picture, their language, a copy of their data, closing the account."""
 
+import math
+import time
 from datetime import datetime
 
 from allauth.account.models import EmailAddress
 from django.apps import apps
 from django.conf import settings
+from django.core.cache import cache
 from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import ngettext
 from wagtail.log_actions import log
 
 from accounts import audit
 from accounts.export import member_data
+from accounts.images import CleanImage
 from accounts.models import EmailNotifications, User
-from accounts.permissions import check_close_account, check_export_data
+from accounts.names import check_display_name
+from accounts.permissions import (
+    check_close_account,
+    check_edit_public_profile,
+    check_export_data,
+)
 from accounts.signals import account_closed
 
 
@@ -46,6 +56,113 @@ def user_set_language(*, user: User, language: str) -> bool:
     changed = User.objects.filter(pk=user.pk).exclude(language=language).update(language=language)
     user.language = language
     return bool(changed)
+
+
+# Avatar changes (a new picture or its removal) per member and fixed window of
+# AVATAR_CHANGE_WINDOW seconds, counted in the shared cache (Redis in production,
+# so every app server counts the same changes). Each attempt counts.
+AVATAR_CHANGES_PER_WINDOW = 10
+AVATAR_CHANGE_WINDOW = 60 * 60
+
+
+class Keep:
+    """The picture stays as it is (user_update_profile's default)."""
+
+    def __repr__(self) -> str:
+        return "KEEP"
+
+
+KEEP = Keep()
+
+
+def _count_avatar_change(user: User) -> None:
+    """Count one avatar change by `user`; raise a ValidationError for the avatar
+    field when it is over the limit."""
+    now = time.time()
+    window = AVATAR_CHANGE_WINDOW
+    key = f"avatar-changes:{user.pk}:{int(now // window)}"
+    cache.add(key, 0, timeout=window + 5)
+    try:
+        count = cache.incr(key)
+    except ValueError:  # expired between the add and the incr
+        cache.add(key, 1, timeout=window + 5)
+        count = 1
+    if count > AVATAR_CHANGES_PER_WINDOW:
+        minutes = max(1, math.ceil(((now // window + 1) * window - now) / 60))
+        raise ValidationError(
+            {
+                "avatar": ValidationError(
+                    ngettext(
+                        "You have changed your picture too often. Try again in about "
+                        "%(count)s minute.",
+                        "You have changed your picture too often. Try again in about "
+                        "%(count)s minutes.",
+                        minutes,
+                    ),
+                    code="avatar_limit",
+                    params={"count": minutes},
+                )
+            }
+        )
+
+
+@transaction.atomic
+def user_update_profile(
+    *,
+    user: User,
+    display_name: str,
+    bio: str,
+    language: str,
+    email_notifications: str,
+    avatar: CleanImage | Keep | None = KEEP,
+) -> User:
+    """Save `user`'s profile: the public part (display name, bio, and a new picture,
+    or None to remove it) and their own settings (language, e-mails).
+
+    The public part follows the member's rights (a suspended member cannot change
+    it) and the reserved names; avatar changes are limited per member. A replaced or
+    removed picture's file is deleted from storage once the change is committed.
+    """
+    member = User.objects.select_for_update().get(pk=user.pk)
+    public_change = display_name != member.display_name or bio != member.bio or avatar is not KEEP
+    if public_change:
+        check_edit_public_profile(member)
+    if display_name != member.display_name:
+        try:
+            check_display_name(display_name, user=member)
+        except ValidationError as error:
+            raise ValidationError({"display_name": error}) from error
+    if language not in dict(settings.LANGUAGES):
+        raise ValidationError({"language": _("This language is not available.")})
+    member.display_name = display_name
+    member.bio = bio
+    member.language = language
+    member.email_notifications = email_notifications
+    fields = ["display_name", "bio", "language", "email_notifications"]
+    storage = User._meta.get_field("avatar").storage
+    previous = member.avatar.name
+    stored = ""
+    if avatar is not KEEP:
+        _count_avatar_change(member)
+        fields.append("avatar")
+        if avatar is None:
+            member.avatar = ""
+        else:
+            # The name and its extension come from the re-encoded image
+            # (accounts.models.avatar_upload_to), never from the upload.
+            member.avatar = avatar.as_file("avatar")
+            member.avatar.save("avatar", member.avatar.file, save=False)
+            stored = member.avatar.name
+    try:
+        member.save(update_fields=fields)
+    except Exception:
+        if stored:  # the row keeps its old picture: the new file goes
+            storage.delete(stored)
+        raise
+    if previous and previous != member.avatar.name:
+        # Only once the row no longer names it: a rolled-back change keeps it.
+        transaction.on_commit(lambda: storage.delete(previous))
+    return member
 
 
 @transaction.atomic

@@ -6,7 +6,7 @@ from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth import logout
 from django.contrib.auth.decorators import login_required
-from django.core.exceptions import NON_FIELD_ERRORS
+from django.core.exceptions import NON_FIELD_ERRORS, ValidationError
 from django.core.serializers.json import DjangoJSONEncoder
 from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
@@ -16,28 +16,35 @@ from django.views import i18n
 from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_http_methods
 
-from accounts import services
+from accounts import limits, services
 from accounts.forms import CloseAccountForm, ProfileForm
-from accounts.models import EmailNotifications, User
+from accounts.models import EmailNotifications
 from accounts.permissions import check_export_data, close_account_refusal
-from accounts.tokens import read_unsubscribe_token
+from accounts.tokens import UnsubscribeLinkExpired, read_unsubscribe_token
 
 
 @login_required
 @require_http_methods(["GET", "POST"])
 def profile_edit(request):
+    status = HTTPStatus.OK
     if request.method == "POST":
         form = ProfileForm(request.POST, request.FILES, instance=request.user)
         if form.is_valid():
-            member = form.save()
-            # The next page is in the language just chosen (the middleware reads it
-            # from the account): so is the message it shows.
-            with translation.override(member.language):
-                messages.success(request, _("Your profile was saved."))
-            return redirect("accounts:profile_edit")
+            try:
+                member = services.user_update_profile(user=request.user, **form.profile_changes())
+            except ValidationError as error:
+                form.add_error(None, error)
+            else:
+                # The next page is in the language just chosen (the middleware reads
+                # it from the account): so is the message it shows.
+                with translation.override(member.language):
+                    messages.success(request, _("Your profile was saved."))
+                return redirect("accounts:profile_edit")
+        if form.has_error(NON_FIELD_ERRORS, code="suspended"):
+            status = HTTPStatus.FORBIDDEN
     else:
         form = ProfileForm(instance=request.user)
-    return render(request, "accounts/profile_edit.html", {"form": form})
+    return render(request, "accounts/profile_edit.html", {"form": form}, status=status)
 
 
 def set_language(request):
@@ -105,14 +112,18 @@ def account_close(request):
 
 
 # Mail clients send the one-click unsubscribe (RFC 8058) as a POST without our
-# CSRF cookie; the signed token in the URL is what proves the request.
+# CSRF cookie; the signed token in the URL is what proves the request. This is the
+# site's only view exempt from CSRF, and all it can do is stop notification e-mails.
 @csrf_exempt
 @require_http_methods(["GET", "POST"])
 def unsubscribe(request, token):
     """Stop notification e-mails from a link in one, without signing in."""
-    data = read_unsubscribe_token(token)
-    user = User.objects.filter(pk=(data or {}).get("user"), is_active=True).first()
-    if user is None or user.email != data.get("email"):
+    try:
+        user = read_unsubscribe_token(token)
+    except UnsubscribeLinkExpired:
+        # 410: the link was ours but is too old; signed in, the member can still choose.
+        return render(request, "accounts/unsubscribe_expired.html", status=HTTPStatus.GONE)
+    if user is None:
         raise Http404(_("This unsubscribe link is not valid."))
     if request.method == "POST":
         user.email_notifications = EmailNotifications.NONE
@@ -133,6 +144,9 @@ class LoginView(allauth_views.LoginView):
         response = super().form_invalid(form)
         if form.has_error(NON_FIELD_ERRORS, code="too_many_login_attempts"):
             response.status_code = HTTPStatus.TOO_MANY_REQUESTS
+            login = self.request.POST.get("login", "")
+            refused_by = limits.login_limits(self.request, login)
+            limits.with_retry_after(self.request, response, refused_by)
         return response
 
 

@@ -30,6 +30,22 @@ Three rules, all applied by `community.services.thread_create` and `reply_create
    everyone the limits apply to (PostingPaused, a 429 with the text kept): a spam
    wave must not ride an outage. Staff are not limited, so official replies go on.
 
+4. Solutions: marking or undoing a thread's solution is limited per member and per
+   thread (kind ACCEPT, SolutionLimitReached, a 429), with the same counters; and
+   a reply's author and the members waiting on the thread are told of a reply
+   accepted once only, however often it is undone and accepted again
+   (community/services/solutions.py).
+
+5. Edits (`thread_edit`, `reply_edit`) follow the same rules as new posts: each
+   change of text counts against the edit limits (kind EDIT), the text of a recent
+   post in another discussion is refused as copy-paste (DuplicatePost), and an
+   edit that would make a public post wait for approval (a new member's post
+   past the link limit) is refused with EditNeedsApproval, the old version staying
+   public and the text kept in the form. Staff edits are exempt, as their posts are.
+
+6. Mentions: one post notifies at most MENTIONS_NOTIFIED_PER_POST members (setting,
+   ten by default), the first ones it names; the others are linked, not notified.
+
 Tests that are not about these rules turn 2 and 3 off through the POSTING_RULES
 setting (tests/conftest.py); the rules' own tests keep them on.
 """
@@ -60,6 +76,10 @@ DAY = 24 * 60 * 60
 
 THREAD = "thread"
 REPLY = "reply"
+# Marking or undoing a thread's solution, counted per member and thread.
+ACCEPT = "accept"
+# Changing the text of a question or a reply already posted.
+EDIT = "edit"
 
 
 @dataclass(frozen=True)
@@ -87,6 +107,14 @@ DEFAULT_RULES = PostingRules(
             (Rate(6, MINUTE), Rate(200, DAY)),
             (Rate(3, MINUTE), Rate(30, DAY)),
         ),
+        ACCEPT: (
+            (Rate(4, MINUTE), Rate(20, DAY)),
+            (Rate(4, MINUTE), Rate(20, DAY)),
+        ),
+        EDIT: (
+            (Rate(6, MINUTE), Rate(100, DAY)),
+            (Rate(3, MINUTE), Rate(30, DAY)),
+        ),
     },
     duplicate_window=timedelta(minutes=5),
 )
@@ -95,12 +123,18 @@ DEFAULT_RULES = PostingRules(
 NO_RULES = PostingRules()
 
 COPY_PASTE_MIN_LENGTH = 30
+DEFAULT_MENTIONS_NOTIFIED = 10
 CACHE_PREFIX = "posting"
 
 
 def rules() -> PostingRules:
     """The rules in force: settings.POSTING_RULES if set, else DEFAULT_RULES."""
     return getattr(settings, "POSTING_RULES", DEFAULT_RULES)
+
+
+def mentions_notified_per_post() -> int:
+    """How many of the members a post mentions are notified (rule 4)."""
+    return getattr(settings, "MENTIONS_NOTIFIED_PER_POST", DEFAULT_MENTIONS_NOTIFIED)
 
 
 # Errors --------------------------------------------------------------------------
@@ -146,6 +180,34 @@ class PostingPaused(PostingLimitReached):
             code="posting_paused",
         )
         self.retry_after = retry_after
+
+
+class SolutionLimitReached(PostingLimitReached):
+    """A member marks and undoes a thread's solution faster than the limits allow."""
+
+    def __init__(self, *, retry_after: int):
+        self.retry_after = retry_after
+        minutes = max(1, math.ceil(retry_after / MINUTE))
+        message = ngettext(
+            "You changed this thread's solution too often. Try again in about %(count)s minute.",
+            "You changed this thread's solution too often. Try again in about %(count)s minutes.",
+            minutes,
+        ) % {"count": minutes}
+        ValidationError.__init__(self, message, code="solution_limit")
+
+
+class EditNeedsApproval(ValidationError):
+    """An edit would make a public post wait for a moderator (pre-moderation)."""
+
+    def __init__(self):
+        super().__init__(
+            _(
+                "This change needs a moderator's approval (new members' posts may hold "
+                "only a few links), so it is not saved and your post stays as it was. "
+                "Remove some links and save again."
+            ),
+            code="edit_needs_approval",
+        )
 
 
 class DuplicatePost(ValidationError):
@@ -219,7 +281,8 @@ def refuses_copy_paste(*, author, body: str) -> bool:
 # Posting limits ------------------------------------------------------------------
 
 
-def _key(*, kind: str, author, seconds: int, now: float) -> str:
+def _key(*, kind: str, author, seconds: int, now: float, scope: str = "") -> str:
+    kind = f"{kind}@{scope}" if scope else kind
     return f"{CACHE_PREFIX}:{kind}:{author.pk}:{seconds}:{int(now // seconds)}"
 
 
@@ -238,10 +301,13 @@ def _windows(kind: str) -> tuple[tuple[Rate, ...], tuple[Rate, ...], set[int]]:
     return member_rates, new_member_rates, {r.seconds for r in (*member_rates, *new_member_rates)}
 
 
-def check_rate(*, author, kind: str, is_new_member) -> None:
-    """Count one post of `kind` by `author`; raise PostingLimitReached when it is
-    over a limit. `is_new_member()` is only asked when the count is between the
-    new member's and the member's limits (it costs queries)."""
+def check_rate(
+    *, author, kind: str, is_new_member, scope: str = "", error=PostingLimitReached
+) -> None:
+    """Count one post of `kind` by `author`; raise `error` (PostingLimitReached)
+    when it is over a limit. `is_new_member()` is only asked when the count is
+    between the new member's and the member's limits (it costs queries). A
+    `scope` (a thread's id) counts apart for each value."""
     if is_moderator(author):
         return
     member_rates, new_member_rates, windows = _windows(kind)
@@ -257,15 +323,22 @@ def check_rate(*, author, kind: str, is_new_member) -> None:
         # replies go on; members wait a minute with their text kept.
         raise PostingPaused() from error
 
+    counts = {
+        seconds: _count(
+            _key(kind=kind, author=author, seconds=seconds, now=now, scope=scope), seconds
+        )
+        for seconds in windows
+    }
+
     def wait(rates) -> int:
         """Seconds until the latest window that is over its limit starts afresh."""
         over = [r.seconds for r in rates if counts[r.seconds] > r.count]
         return max((int((now // s + 1) * s - now) + 1 for s in over), default=0)
 
     if seconds := wait(member_rates):
-        raise PostingLimitReached(retry_after=seconds)
+        raise error(retry_after=seconds)
     if (seconds := wait(new_member_rates)) and is_new_member():
-        raise PostingLimitReached(retry_after=seconds)
+        raise error(retry_after=seconds)
 
 
 def forget_attempt(*, author, kind: str) -> None:

@@ -38,6 +38,23 @@ LINK_REL = "nofollow ugc noopener"
 MENTION_PATTERN = re.compile(r"(?<![\w@/])@([\w.+-]{1,150})")
 
 
+# Characters that can start or end Markdown syntax, or an HTML tag, entity,
+# autolink or mention: what escape_markdown puts a backslash before. CommonMark
+# lets any ASCII punctuation be escaped, and shows the character itself.
+_MARKDOWN_SPECIAL = re.compile(r"([\\`*_\[\]()#+\-.!|<>~&:@=])")
+
+
+def escape_markdown(text: str) -> str:
+    """`text` as Markdown that renders as exactly that text, on one line.
+
+    For values put into Markdown written by someone else (a member's name or a
+    thread's title in a canned response): no link, image, emphasis, heading,
+    HTML, entity or @mention can come out of them. Whitespace is collapsed, so a
+    value cannot start a new block either.
+    """
+    return _MARKDOWN_SPECIAL.sub(r"\\\1", " ".join(text.split()))
+
+
 def mentioned_usernames(source: str) -> set[str]:
     """The usernames `source` mentions, as typed (the caller checks which exist)."""
     return {name.rstrip(".") for name in MENTION_PATTERN.findall(source[:MAX_SOURCE_LENGTH])}

@@ -113,17 +113,42 @@ def check_say_me_too(user, thread) -> None:
         raise PermissionDenied(_("You asked this question: you already count."))
 
 
-def can_accept(user, thread) -> bool:
-    return (
-        _can_post(user)
-        and thread.is_visible
-        and (thread.author_id == user.pk or is_moderator(user))
+def can_rate_help_article(user) -> bool:
+    """Visitors answer "was this helpful?" too (once per signed cookie); members once
+    per article; suspended members cast no vote of any kind."""
+    return not (_is_member(user) and user.is_suspended)
+
+
+def check_rate_help_article(user) -> None:
+    _check_not_suspended(user)
+
+
+def solution_marked_by_staff(thread) -> bool:
+    """Whether the thread's solution was marked by someone other than the asker:
+    only the asker and moderators may mark one, so that was staff."""
+    return thread.solution_id is not None and thread.solution_marked_by_id not in (
+        None,
+        thread.author_id,
     )
+
+
+def can_accept(user, thread) -> bool:
+    """The asker marks, changes or undoes the solution of their thread, unless
+    staff marked it: a moderator's solution is changed by moderators only."""
+    if not _can_post(user) or not thread.is_visible:
+        return False
+    if is_moderator(user):
+        return True
+    return thread.author_id == user.pk and not solution_marked_by_staff(thread)
 
 
 def check_accept(user, thread) -> None:
     _check_not_suspended(user)
     if not can_accept(user, thread):
+        if _is_member(user) and thread.author_id == user.pk and solution_marked_by_staff(thread):
+            raise PermissionDenied(
+                _("A moderator marked this solution: only a moderator can change it.")
+            )
         raise PermissionDenied(_("Only the asker or a moderator can mark the solution."))
 
 

@@ -9,7 +9,16 @@ from django.db import transaction
 from django.db.models import Q
 
 from community.cache import content_changed
-from community.models import Follow, HelpfulVote, MeToo, Notification, Reply, Revision, Thread
+from community.models import (
+    Follow,
+    HelpArticleVote,
+    HelpfulVote,
+    MeToo,
+    Notification,
+    Reply,
+    Revision,
+    Thread,
+)
 
 
 def _iso(value):
@@ -91,6 +100,16 @@ def member_data_sections(user) -> dict:
                 for row in MeToo.objects.filter(user=user)
                 .order_by("created_at", "pk")
                 .values("thread_id", "created_at")
+            ],
+            "help_articles": [
+                {
+                    "article": row["article_id"],
+                    "helpful": row["helpful"],
+                    "created_at": _iso(row["created_at"]),
+                }
+                for row in HelpArticleVote.objects.filter(member=user)
+                .order_by("created_at", "pk")
+                .values("article_id", "helpful", "created_at")
             ],
         },
         "follows": [

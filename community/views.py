@@ -4,6 +4,7 @@ Every action is a plain POST form that redirects (works without JavaScript);
 with htmx the same view answers with the fragment the page includes.
 """
 
+import secrets
 from urllib.parse import urlencode
 
 from django.conf import settings
@@ -13,6 +14,7 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import (
     FileResponse,
     Http404,
+    HttpResponse,
     HttpResponseBadRequest,
     HttpResponsePermanentRedirect,
 )
@@ -24,6 +26,7 @@ from django.views.decorators.vary import vary_on_headers
 from django_htmx.http import HttpResponseClientRedirect
 from wagtail import hooks
 
+from accounts import limits as account_limits
 from community import help_selectors, legal, limits, permissions, selectors, services
 from community.cache import cache_page_for_visitors
 from community.forms import (
@@ -36,7 +39,13 @@ from community.forms import (
     ThreadEditForm,
 )
 from community.markdown import render_markdown
-from community.models import TITLE_MAX_LENGTH, CommunitySettings, Notification, Visibility
+from community.models import (
+    HELP_FEEDBACK_SESSION_KEY,
+    TITLE_MAX_LENGTH,
+    CommunitySettings,
+    Notification,
+    Visibility,
+)
 
 SEARCH_QUERY_MAX_LENGTH = 200
 
@@ -384,18 +393,27 @@ def _edit_post(request, *, post, thread, form, save):
     earlier version (the service stores it)."""
     permissions.check_edit(request.user, post)
     preview_html = ""
+    status = 200
     if request.method == "POST":
         if "preview" in request.POST:
             preview_html = _preview(request, form)
         elif form.is_valid():
-            save(form.cleaned_data)
-            messages.success(request, _("Your changes are saved; the earlier version is kept."))
-            return redirect(post.get_absolute_url())
-    return render(
+            try:
+                save(form.cleaned_data)
+            except ValidationError as error:
+                # The posting rules refused the edit: the text comes back with why.
+                form.add_error(None, error)
+                status = _refused_status(error)
+            else:
+                messages.success(request, _("Your changes are saved; the earlier version is kept."))
+                return redirect(post.get_absolute_url())
+    response = render(
         request,
         "community/post_edit.html",
         {"form": form, "thread": thread, "post": post, "preview_html": preview_html},
+        status=status,
     )
+    return _with_retry_after(response, form)
 
 
 @login_required
@@ -539,6 +557,13 @@ def thread_accept(request, pk):
         reply = get_object_or_404(thread.replies.visible(), pk=int(reply_id))
     try:
         services.thread_accept_reply(user=request.user, thread=thread, reply=reply)
+    except limits.SolutionLimitReached as error:
+        # The thread page again, saying why nothing changed (a limit: 429).
+        messages.error(request, " ".join(error.messages))
+        response = _thread_page_in_place(request, thread.pk)
+        response.status_code = 429
+        response["Retry-After"] = str(error.retry_after)
+        return response
     except ValidationError as error:
         messages.error(request, " ".join(error.messages))
     if request.htmx:
@@ -628,16 +653,83 @@ def profile_detail(request, username):
 # Help centre ---------------------------------------------------------------------
 
 
+# Visitors' help-article votes count once per browser: the browser must keep this
+# signed cookie (a random id) to have its vote counted. A vote sent without it gets
+# the cookie and a 307 to the same address, which the browser sends again, body and
+# all, with the cookie; a client that drops cookies is refused (400) on its return.
+HELP_VOTER_COOKIE = "relais_help_voter"
+HELP_VOTER_SALT = "relais.community.help_voter"
+HELP_VOTER_MAX_AGE = 365 * 24 * 60 * 60
+HELP_VOTER_RETURN = "voter"
+# A browser that keeps cookies could still ask for a new one before every vote: new
+# visitors' votes on one article are limited per address too (a 429 past it).
+HELP_VOTE_APP = "community.help"
+HELP_VOTE_RATES = {"visitor_vote": "20/h/key"}
+
+
+def _help_vote_limits(request, article) -> list[tuple[str, str]]:
+    return [("visitor_vote", f"{article.pk}:{account_limits.client_address(request)}")]
+
+
+def _help_voter(request) -> str | None:
+    visitor = request.get_signed_cookie(
+        HELP_VOTER_COOKIE, default=None, salt=HELP_VOTER_SALT, max_age=HELP_VOTER_MAX_AGE
+    )
+    return visitor if visitor and len(visitor) <= 32 else None
+
+
+def _help_voter_cookie_first(request):
+    if request.GET.get(HELP_VOTER_RETURN) == "new":
+        return HttpResponseBadRequest(
+            _("Your browser did not keep our cookie: allow cookies for this site to rate articles.")
+        )
+    response = redirect(f"{request.path}?{HELP_VOTER_RETURN}=new")
+    response.status_code = 307  # sent again as it came: a POST, with its answer
+    response.set_signed_cookie(
+        HELP_VOTER_COOKIE,
+        secrets.token_urlsafe(16),
+        salt=HELP_VOTER_SALT,
+        max_age=HELP_VOTER_MAX_AGE,
+        secure=settings.SESSION_COOKIE_SECURE,
+        httponly=True,
+        samesite="Lax",
+    )
+    return response
+
+
 @require_POST
 def help_feedback(request, page_id):
-    """ "Was this article helpful?": counted once per visitor and article."""
+    """ "Was this article helpful?": one answer per member, or per visitor's browser
+    (its signed cookie), and article; a second answer changes the first."""
     article = help_selectors.help_article_get(pk=page_id)
     answer = request.POST.get("helpful")
     if answer not in {"yes", "no"}:
         return HttpResponseBadRequest(_("Answer yes or no."))
-    services.help_article_record_feedback(
-        article=article, helpful=answer == "yes", session=request.session
-    )
+    if request.user.is_authenticated:
+        permissions.check_rate_help_article(request.user)
+        voter = {"member": request.user}
+    else:
+        visitor = _help_voter(request)
+        if visitor is None:
+            return _help_voter_cookie_first(request)
+        voter = {"visitor": visitor}
+        if not article.votes.filter(visitor=visitor).exists():
+            [(action, key)] = _help_vote_limits(request, article)
+            rates = {"app": HELP_VOTE_APP, "config": HELP_VOTE_RATES}
+            if not account_limits.consume(request, action=action, key=key, **rates):
+                refused = HttpResponse(
+                    _("Too many answers from your network for this article: try again later."),
+                    status=429,
+                    content_type="text/plain; charset=utf-8",
+                )
+                return account_limits.with_retry_after(
+                    request, refused, _help_vote_limits(request, article), **rates
+                )
+    services.help_article_record_feedback(article=article, helpful=answer == "yes", **voter)
+    # The article then thanks this reader instead of asking (see HelpArticlePage).
+    given = request.session.get(HELP_FEEDBACK_SESSION_KEY, [])
+    if article.pk not in given:
+        request.session[HELP_FEEDBACK_SESSION_KEY] = [*given, article.pk]
     if request.htmx:
         return render(request, "community/_help_feedback_fragment.html", {"given": True})
     messages.success(request, _("Thanks for your feedback."))

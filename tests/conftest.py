@@ -1,3 +1,7 @@
+import json
+import os
+from pathlib import Path
+
 import pytest
 
 from community import services
@@ -187,10 +191,14 @@ def thread(asker, category, thread_title, thread_body):
 
 def pytest_terminal_summary(terminalreporter):
     from tests.security.figures import summary_lines
+    from tests.security.figures_table import figures_as_data
 
     terminalreporter.section("security figures")
     for line in summary_lines():
         terminalreporter.write_line(line)
+    # .ci/run keeps each run's figures for SECURITY.md's table (tests/security/figures_table.py).
+    if path := os.environ.get("SECURITY_FIGURES_FILE"):
+        Path(path).write_text(json.dumps(figures_as_data(), indent=2))
 
 
 @pytest.fixture(autouse=True)

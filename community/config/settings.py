@@ -209,8 +209,10 @@ ACCOUNT_ADAPTER = "accounts.adapter.AccountAdapter"
 ACCOUNT_RATE_LIMITS = {
     # Every sign-in attempt (the form's POST), right or wrong.
     "login": "30/m/ip",
-    # Failed sign-ins: 10 a minute from one address; 5 in 5 minutes for one login,
-    # after which even the right password is refused until the window passes.
+    # Failed sign-ins: 10 a minute from one address; 5 in 5 minutes for one login
+    # from one address (the adapter's "key" names both), after which that address
+    # is refused even the right password until the window passes; the owner still
+    # signs in from another address, and password reset is never refused for it.
     "login_failed": "10/m/ip,5/5m/key",
     # New accounts from one address.
     "signup": "10/m/ip,30/h/ip",
@@ -233,6 +235,10 @@ ACCOUNT_RATE_LIMITS = {
 # TRUSTED_PROXY_COUNT to the number of proxies that append to X-Forwarded-For, so
 # the per-address limits count clients, not the proxy.
 ALLAUTH_TRUSTED_PROXY_COUNT = int(os.environ.get("TRUSTED_PROXY_COUNT", "0"))
+
+# How many members one post may notify by @mention (community/limits.py); the
+# names past the cap are still linked, they are just not notified.
+MENTIONS_NOTIFIED_PER_POST = int(os.environ.get("MENTIONS_NOTIFIED_PER_POST", "10"))
 
 # E-mail: printed to the console unless EMAIL_URL names an SMTP server
 # (smtp://user:password@host:587 or smtp+ssl://...).
@@ -309,6 +315,11 @@ def env_storage(prefix: str, default_options: dict) -> dict:
 # and Django serves the uploaded media itself. Production leaves both off.
 STATIC_FROM_SOURCES = env_bool("STATIC_FROM_SOURCES", DEBUG)
 SERVE_MEDIA = env_bool("SERVE_MEDIA", DEBUG)
+# Public media on the local disk (avatars, Wagtail's images) is served by the app
+# itself in production too (accounts/media.py: images only, safe headers). Turn it
+# off where a proxy serves MEDIA_ROOT at /media/; a site on object storage
+# (MEDIA_STORAGE_BACKEND) serves media from the storage's own URLs.
+MEDIA_SERVE_BY_APP = env_bool("MEDIA_SERVE_BY_APP", not os.environ.get("MEDIA_STORAGE_BACKEND"))
 STORAGES = {
     # Public media: avatars (and Wagtail's images and documents).
     "default": env_storage("MEDIA_STORAGE", {}),

@@ -14,6 +14,8 @@ from community import page_views, sitemaps
 from community import views as community_views
 from community.config import security, views
 
+# allauth answers its rate limits with the root URLconf's handler429: with Retry-After.
+handler429 = "accounts.limits.handler429"
 # A database or limit store that does not answer: 503 with Retry-After (views.server_error).
 handler500 = "community.config.views.server_error"
 
@@ -44,15 +46,17 @@ urlpatterns = [
     path("", include("accounts.urls")),
 ]
 
-if settings.SERVE_MEDIA:
-    # Local runs only (DEBUG, `make run`): production serves media from its storage.
-    from django.views.static import serve
+if (settings.SERVE_MEDIA or settings.MEDIA_SERVE_BY_APP) and settings.MEDIA_URL.startswith("/"):
+    # Public media from the default storage (avatars, Wagtail's images): images
+    # only, with safe headers (accounts/media.py). Off where a proxy serves the
+    # media folder, or object storage its own URLs (MEDIA_SERVE_BY_APP=0).
+    from accounts.media import public_media
 
     urlpatterns += [
         re_path(
             rf"^{re.escape(settings.MEDIA_URL.lstrip('/'))}(?P<path>.*)$",
-            serve,
-            {"document_root": settings.MEDIA_ROOT},
+            public_media,
+            name="public_media",
         )
     ]
 

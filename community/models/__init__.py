@@ -22,7 +22,14 @@ from community.models.forum import (
     Thread,
     Visibility,
 )
-from community.models.marks import Deflection, Follow, HelpfulVote, MemberMark, MeToo
+from community.models.marks import (
+    Deflection,
+    Follow,
+    HelpArticleVote,
+    HelpfulVote,
+    MemberMark,
+    MeToo,
+)
 from community.models.notifications import Notification
 from community.models.pages import (
     HELP_FEEDBACK_SESSION_KEY,
@@ -74,6 +81,7 @@ __all__ = [
     "FooterLinkBlock",
     "HelpArticlePage",
     "HelpArticleTag",
+    "HelpArticleVote",
     "HelpIndexPage",
     "HelpfulVote",
     "HomePage",

@@ -113,3 +113,53 @@ class Deflection(models.Model):
 
     def __str__(self):
         return str(self.thread or self.help_article)
+
+
+class HelpArticleVote(models.Model):
+    """One answer to "was this article helpful?": a signed-in member's, or a visitor's
+    named by the signed cookie the help centre gave their browser (never both).
+    One per article and voter, changeable; the article's helpful_yes and
+    helpful_no count these rows, from the day the rows were kept."""
+
+    article = models.ForeignKey(
+        "community.HelpArticlePage",
+        on_delete=models.CASCADE,
+        related_name="votes",
+        verbose_name=_("help article"),
+    )
+    member = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.CASCADE,
+        null=True,
+        blank=True,
+        related_name="help_article_votes",
+        verbose_name=_("member"),
+    )
+    # The random id in a visitor's signed cookie (community.help_feedback).
+    visitor = models.CharField(_("visitor"), max_length=32, blank=True, default="")
+    helpful = models.BooleanField(_("helpful"))
+    created_at = models.DateTimeField(_("voted at"), default=timezone.now)
+
+    class Meta:
+        verbose_name = _("help article vote")
+        verbose_name_plural = _("help article votes")
+        constraints = [
+            models.CheckConstraint(
+                condition=models.Q(member__isnull=False, visitor="")
+                | (models.Q(member__isnull=True) & ~models.Q(visitor="")),
+                name="help_vote_one_voter",
+            ),
+            models.UniqueConstraint(
+                fields=["article", "member"],
+                condition=models.Q(member__isnull=False),
+                name="help_vote_once_per_member",
+            ),
+            models.UniqueConstraint(
+                fields=["article", "visitor"],
+                condition=~models.Q(visitor=""),
+                name="help_vote_once_per_visitor",
+            ),
+        ]
+
+    def __str__(self):
+        return f"{'yes' if self.helpful else 'no'}: article {self.article_id}"

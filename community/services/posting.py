@@ -24,7 +24,11 @@ from accounts.models import User
 from accounts.roles import is_moderator
 from community import limits, permissions
 from community.locking import lock_reply, lock_thread
-from community.markdown import mentioned_usernames, render_markdown_with_mentions
+from community.markdown import (
+    MENTION_PATTERN,
+    mentioned_usernames,
+    render_markdown_with_mentions,
+)
 from community.models import (
     Category,
     CommunitySettings,
@@ -89,14 +93,17 @@ def normalize_tags(raw: str | Iterable[str]) -> list[str]:
 
 
 def _rendered(body: str) -> tuple[str, list[int]]:
-    """The body's HTML, and the ids of the existing members it really mentions."""
+    """The body's HTML, and the ids of the members to notify of a mention: those it
+    really mentions, the first ones named, at most limits.mentions_notified_per_post()."""
     candidates = dict(
         User.objects.filter(username__in=mentioned_usernames(body), is_active=True).values_list(
             "username", "pk"
         )
     )
     html, linked = render_markdown_with_mentions(body, mentions=candidates.keys())
-    return html, [candidates[name] for name in linked]
+    in_order = dict.fromkeys(name.rstrip(".") for name in MENTION_PATTERN.findall(body))
+    named = [name for name in in_order if name in linked]
+    return html, [candidates[name] for name in named[: limits.mentions_notified_per_post()]]
 
 
 def _set_tags(thread: Thread, tags: list[str]) -> None:
@@ -445,15 +452,56 @@ def _reply_went_public(reply: Reply, *, thread: Thread, mentioned_ids, now) -> N
     )
 
 
+def _check_edit_rules(
+    *, editor, post: Thread | Reply, thread: Thread, body: str, body_html: str
+) -> None:
+    """The posting rules of community/limits.py (rule 5) for an edit that changes
+    the text: the edit limits, the copy-paste rule and pre-moderation. Staff edits
+    are exempt, as their new posts are."""
+    if is_moderator(editor):
+        return
+    if (since := limits.recent_since(timezone.now())) is not None and (
+        limits.refuses_copy_paste(author=editor, body=body)
+    ):
+        elsewhere = any(
+            reply.thread_id != thread.pk and limits.same_text(reply.body, body)
+            for reply in _recent_posts(Reply, author=editor, since=since)
+        ) or any(
+            asked.pk != thread.pk and limits.same_text(asked.body, body)
+            for asked in _recent_posts(Thread, author=editor, since=since)
+        )
+        if elsewhere:
+            raise limits.DuplicatePost()
+    limits.check_rate(author=editor, kind=limits.EDIT, is_new_member=lambda: is_new_member(editor))
+    # A public post stays public: an edit that would need approval is refused (a
+    # pending post is still waiting, and is read again by the moderator who approves).
+    if post.visibility == Visibility.VISIBLE and needs_approval(author=editor, body_html=body_html):
+        raise limits.EditNeedsApproval()
+
+
 @transaction.atomic
 def thread_edit(
-    *, editor, thread: Thread, title: str, body: str, tags: Iterable[str] | None = None
+    *,
+    editor,
+    thread: Thread,
+    title: str,
+    body: str,
+    tags: Iterable[str] | None = None,
+    check_limits: bool = True,
 ) -> Thread:
+    """Edit a question; the earlier text is kept as a revision (promise 3). A change
+    of text follows the posting rules (see _check_edit_rules); `check_limits=False`
+    is for scripts such as seed_demo, never for a member's request."""
     thread = lock_thread(thread)
     permissions.check_edit(editor, thread)
     title = " ".join(title.split())
     new_tags = normalize_tags(tags) if tags is not None else None
     if title != thread.title or body != thread.body:
+        body_html, _mentioned = _rendered(body)
+        if check_limits:
+            _check_edit_rules(
+                editor=editor, post=thread, thread=thread, body=body, body_html=body_html
+            )
         Revision.objects.create(
             thread=thread,
             editor=editor,
@@ -461,7 +509,6 @@ def thread_edit(
             body=thread.body,
             body_html=thread.body_html,
         )
-        body_html, _mentioned = _rendered(body)
         thread.title, thread.body, thread.body_html = title, body, body_html
         thread.edited_at = timezone.now()
         thread.save(update_fields=["title", "body", "body_html", "edited_at", "updated_at"])
@@ -472,15 +519,23 @@ def thread_edit(
 
 
 @transaction.atomic
-def reply_edit(*, editor, reply: Reply, body: str) -> Reply:
+def reply_edit(*, editor, reply: Reply, body: str, check_limits: bool = True) -> Reply:
+    """Edit a reply; the earlier text is kept as a revision (promise 3). A change of
+    text follows the posting rules (see _check_edit_rules); `check_limits=False` is
+    for scripts such as seed_demo, never for a member's request."""
     reply = lock_reply(reply)
     permissions.check_edit(editor, reply)
     if body != reply.body:
+        body_html, _mentioned = _rendered(body)
+        if check_limits:
+            _check_edit_rules(
+                editor=editor, post=reply, thread=reply.thread, body=body, body_html=body_html
+            )
         Revision.objects.create(
             reply=reply, editor=editor, body=reply.body, body_html=reply.body_html
         )
         reply.body = body
-        reply.body_html, _mentioned = _rendered(body)
+        reply.body_html = body_html
         reply.edited_at = timezone.now()
         reply.save(update_fields=["body", "body_html", "edited_at", "updated_at"])
         thread_reindex_on_commit(thread_id=reply.thread_id)

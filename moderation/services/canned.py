@@ -13,6 +13,7 @@ from django.db.models import F
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
+from community.markdown import escape_markdown
 from community.models import Thread
 from moderation import permissions
 from moderation.models import CANNED_PLACEHOLDERS, CannedResponse
@@ -26,16 +27,21 @@ def canned_fill(*, canned: CannedResponse, thread: Thread, staff) -> str:
 
     Like str.replace for each placeholder, but in a single pass, so a value that
     itself contains a placeholder (an asker named "{staff_name}") stays as typed.
+    Each value is inserted as escaped Markdown (community.markdown.escape_markdown):
+    the posted reply shows it as typed, and it adds no markup of its own.
     """
     # The category's name in the response's own language: a French response names
     # "Machines à café", its English original "Coffee machines".
     with translation.override(canned.locale.language_code):
         category = thread.category.local_name
+    # The values are text, not Markdown: a member named "[Refunds](https://…)"
+    # or a title holding an image or an @mention must not put a link, a picture
+    # or a notification into the brand's official reply.
     values = {
-        "{asker}": thread.author.public_name,
-        "{thread_title}": thread.title,
-        "{category}": category,
-        "{staff_name}": staff.public_name,
+        "{asker}": escape_markdown(thread.author.public_name),
+        "{thread_title}": escape_markdown(thread.title),
+        "{category}": escape_markdown(category),
+        "{staff_name}": escape_markdown(staff.public_name),
     }
     return _PLACEHOLDER.sub(lambda match: values[match.group(0)], canned.body)
 

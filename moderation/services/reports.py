@@ -2,7 +2,8 @@
 
 A member reports a thread or a reply once (a second report while the first is
 open changes nothing). When enough different members report the same post it is
-hidden "pending review" without a moderator, so a flood of spam does not stay up
+hidden "pending review" without a moderator (never an official reply or a staff
+member's post: those reports only wait on the report list), so a flood of spam does not stay up
 overnight; the reports stay open for a moderator, who dismisses them (a post hidden
 by reports comes back), hides the post for good or suspends its author. Every
 change is logged (promise 3); hiding a reply keeps the official-reply queue exact
@@ -20,6 +21,7 @@ from django.utils.translation import gettext_lazy
 from wagtail.log_actions import log
 from wagtail.models import ModelLogEntry
 
+from accounts.roles import is_moderator
 from community.locking import lock_post
 from community.models import CommunitySettings, Reply, Thread, Visibility
 from community.services import post_hide
@@ -100,11 +102,25 @@ def report_create(
         # A concurrent double submit got there first: one open report per member.
         return _open_reports_on(thread, reply).get(reporter=reporter)
 
-    threshold = CommunitySettings.load().report_auto_hide_threshold
-    reporters = _open_reports_on(thread, reply).values("reporter_id").distinct().count()
-    if reporters >= threshold:
-        _hide_pending_review(thread, reply, reporters=reporters, threshold=threshold)
+    if hides_on_reports(post):
+        threshold = CommunitySettings.load().report_auto_hide_threshold
+        reporters = _open_reports_on(thread, reply).values("reporter_id").distinct().count()
+        if reporters >= threshold:
+            _hide_pending_review(thread, reply, reporters=reporters, threshold=threshold)
     return report
+
+
+def hides_on_reports(post: Thread | Reply) -> bool:
+    """Whether enough reports hide `post` without a moderator.
+
+    Not the brand's own voice: an official reply, or any post by staff, stays up
+    however many members report it (a few accounts must not be able to silence
+    the brand and put an answered thread back in the queue); its reports wait on
+    the moderators' report list like any other.
+    """
+    if isinstance(post, Reply) and post.is_official:
+        return False
+    return not is_moderator(post.author)
 
 
 def _hide_pending_review(thread: Thread, reply: Reply | None, *, reporters: int, threshold: int):

@@ -1,15 +1,21 @@
 """Help centre: articles and their blocks, the "was this helpful?" counter, related
 articles on thread pages, and the demo's help centre (issue 5, point 2)."""
 
+import time
+from datetime import timedelta
 from io import StringIO
 
 import pytest
+from django.core import signing
+from django.core.exceptions import PermissionDenied
 from django.core.management import call_command
 from django.test import Client
 from django.urls import reverse
+from django.utils import timezone
 
 from community import help_selectors, services
 from community.models import HelpArticlePage, HelpIndexPage, HomePage
+from community.views import HELP_VOTER_COOKIE, HELP_VOTER_SALT
 from tests.community.test_queries import assert_same_queries, queries
 from tests.factories import CategoryFactory, ThreadFactory
 
@@ -95,18 +101,146 @@ def feedback_url(article) -> str:
     return reverse("community:help_feedback", kwargs={"page_id": article.pk})
 
 
-def test_help_feedback_counts_once_per_session(client, article):
-    client.post(feedback_url(article), {"helpful": "yes"})
-    client.post(feedback_url(article), {"helpful": "yes"})
-    client.post(feedback_url(article), {"helpful": "no"})
-    Client().post(feedback_url(article), {"helpful": "no"})
+def with_voter_cookie(client, visitor="visitor-1"):
+    """A browser that kept the help centre's signed voter cookie."""
+    signer = signing.get_cookie_signer(salt=HELP_VOTER_COOKIE + HELP_VOTER_SALT)
+    client.cookies[HELP_VOTER_COOKIE] = signer.sign(visitor)
+    return client
 
+
+def counts(article) -> tuple[int, int]:
     article.refresh_from_db()
-    assert (article.helpful_yes, article.helpful_no) == (1, 1)
+    assert article.helpful_yes == article.votes.filter(helpful=True).count()
+    assert article.helpful_no == article.votes.filter(helpful=False).count()
+    return article.helpful_yes, article.helpful_no
+
+
+def test_help_feedback_counts_once_per_visitor_and_may_change(client, article):
+    with_voter_cookie(client)
+    client.post(feedback_url(article), {"helpful": "yes"})
+    client.post(feedback_url(article), {"helpful": "yes"})
+    assert counts(article) == (1, 0)
+    client.post(feedback_url(article), {"helpful": "no"})
+    assert counts(article) == (0, 1)
+
+    with_voter_cookie(Client(), "visitor-2").post(feedback_url(article), {"helpful": "no"})
+
+    assert counts(article) == (0, 2)
+
+
+def test_a_visitors_first_vote_counts_when_the_browser_comes_back_with_the_cookie(article):
+    browser = Client()
+
+    first = browser.post(feedback_url(article), {"helpful": "yes"})
+
+    assert first.status_code == 307  # sent again, as a POST, with the cookie just set
+    assert first["Location"] == feedback_url(article) + "?voter=new"
+    assert HELP_VOTER_COOKIE in first.cookies
+    assert first.cookies[HELP_VOTER_COOKIE]["httponly"]
+    assert counts(article) == (0, 0)
+
+    again = browser.post(first["Location"], {"helpful": "yes"})
+
+    assert again.status_code == 302
+    assert counts(article) == (1, 0)
+
+
+def test_a_browser_votes_in_one_click_following_the_307(article):
+    response = Client().post(feedback_url(article), {"helpful": "yes"}, follow=True)
+
+    assert response.redirect_chain[-1][0] == article.url
+    assert "Thanks for your feedback." in response.content.decode()
+    assert counts(article) == (1, 0)
+
+
+def test_cookieless_visitors_cannot_stuff_votes(article):
+    for _ in range(10):
+        refused_first = Client().post(feedback_url(article), {"helpful": "yes"})
+        assert refused_first.status_code == 307
+        # Coming back without the cookie it was given: refused, not counted.
+        returned = Client().post(feedback_url(article) + "?voter=new", {"helpful": "yes"})
+        assert returned.status_code == 400
+    assert counts(article) == (0, 0)
+
+
+def test_new_visitors_votes_are_limited_per_address_and_say_when_to_come_back(article, monkeypatch):
+    """A client that keeps cookies could ask for a new one before every vote: from one
+    address, 20 new visitors' votes an hour per article, then 429 with Retry-After."""
+    now = [time.time()]
+    monkeypatch.setattr(time, "time", lambda: now[0])
+    for n in range(20):
+        browser = with_voter_cookie(Client(REMOTE_ADDR="203.0.113.5"), f"visitor-{n}")
+        assert browser.post(feedback_url(article), {"helpful": "yes"}).status_code == 302
+        now[0] += 60 if n == 0 else 1
+
+    refused = with_voter_cookie(Client(REMOTE_ADDR="203.0.113.5"), "visitor-20").post(
+        feedback_url(article), {"helpful": "yes"}
+    )
+    # A returning voter may still change their answer, and another address still votes.
+    changed = with_voter_cookie(Client(REMOTE_ADDR="203.0.113.5"), "visitor-0").post(
+        feedback_url(article), {"helpful": "no"}
+    )
+    elsewhere = with_voter_cookie(Client(REMOTE_ADDR="198.51.100.5"), "visitor-21").post(
+        feedback_url(article), {"helpful": "yes"}
+    )
+
+    assert refused.status_code == 429
+    # The first vote was cast 60 + 19 seconds ago: it leaves the hour in 3600 - 79 s.
+    assert int(refused["Retry-After"]) == 3600 - 79
+    assert changed.status_code == 302
+    assert elsewhere.status_code == 302
+    assert counts(article) == (20, 1)
+
+
+def test_a_forged_voter_cookie_is_not_a_voter(article):
+    browser = Client()
+    browser.cookies[HELP_VOTER_COOKIE] = "visitor-1"  # unsigned
+
+    response = browser.post(feedback_url(article), {"helpful": "yes"})
+
+    assert response.status_code == 307
+    assert counts(article) == (0, 0)
+
+
+def test_a_member_votes_once_per_article_from_any_browser_and_may_change(member, article):
+    first, second = Client(), Client()
+    first.force_login(member)
+    second.force_login(member)
+
+    first.post(feedback_url(article), {"helpful": "yes"})
+    second.post(feedback_url(article), {"helpful": "yes"})
+    assert counts(article) == (1, 0)
+    second.post(feedback_url(article), {"helpful": "no"})
+
+    assert counts(article) == (0, 1)
+    assert article.votes.get().member == member
+
+
+def test_a_suspended_member_cannot_rate_an_article(member, member_client, article):
+    member.suspended_until = timezone.now() + timedelta(days=3)
+    member.save(update_fields=["suspended_until"])
+
+    response = member_client.post(feedback_url(article), {"helpful": "yes"})
+
+    assert response.status_code == 403
+    assert counts(article) == (0, 0)
+    with pytest.raises(PermissionDenied):
+        services.help_article_record_feedback(article=article, helpful=True, member=member)
+    assert counts(article) == (0, 0)
+
+
+def test_a_member_whose_suspension_ended_may_rate_again(member, member_client, article):
+    member.suspended_until = timezone.now() - timedelta(minutes=1)
+    member.save(update_fields=["suspended_until"])
+
+    assert member_client.post(feedback_url(article), {"helpful": "yes"}).status_code == 302
+    assert counts(article) == (1, 0)
 
 
 def test_help_feedback_without_js_redirects_back_with_a_message(client, article):
-    response = client.post(feedback_url(article), {"helpful": "yes"}, follow=True)
+    response = with_voter_cookie(client).post(
+        feedback_url(article), {"helpful": "yes"}, follow=True
+    )
 
     content = response.content.decode()
     assert response.redirect_chain[-1][0] == article.url
@@ -115,29 +249,29 @@ def test_help_feedback_without_js_redirects_back_with_a_message(client, article)
 
 
 def test_help_feedback_answers_htmx_with_a_fragment(client, article):
-    response = client.post(feedback_url(article), {"helpful": "no"}, headers={"HX-Request": "true"})
+    response = with_voter_cookie(client).post(
+        feedback_url(article), {"helpful": "no"}, headers={"HX-Request": "true"}
+    )
 
     content = response.content.decode()
     assert response.status_code == 200
     assert "Thanks for your feedback." in content
     assert "<html" not in content
-    article.refresh_from_db()
-    assert article.helpful_no == 1
+    assert counts(article) == (0, 1)
 
 
 def test_help_feedback_requires_csrf(article):
-    client = Client(enforce_csrf_checks=True)
+    client = with_voter_cookie(Client(enforce_csrf_checks=True))
 
     response = client.post(feedback_url(article), {"helpful": "yes"})
 
     assert response.status_code == 403
-    article.refresh_from_db()
-    assert article.helpful_yes == 0
+    assert counts(article) == (0, 0)
 
 
 @pytest.mark.parametrize("data", [{}, {"helpful": "maybe"}])
 def test_help_feedback_rejects_other_answers(client, article, data):
-    assert client.post(feedback_url(article), data).status_code == 400
+    assert with_voter_cookie(client).post(feedback_url(article), data).status_code == 400
 
 
 def test_help_feedback_404_for_drafts_and_get_is_not_allowed(client, help_index, article):
@@ -148,26 +282,26 @@ def test_help_feedback_404_for_drafts_and_get_is_not_allowed(client, help_index,
 
 
 def test_help_feedback_survives_publishing_a_revision(client, article):
-    client.post(feedback_url(article), {"helpful": "yes"})
+    with_voter_cookie(client).post(feedback_url(article), {"helpful": "yes"})
 
     article.refresh_from_db()
     article.save_revision().publish()  # the revision was taken after the vote …
     stale = article.revisions.order_by("pk").first()  # … but an older one is stale
     stale.publish()
 
-    article.refresh_from_db()
-    assert article.helpful_yes == 1
+    assert counts(article) == (1, 0)
 
 
-def test_help_article_record_feedback_service(article):
-    session = {}
+def test_help_article_record_feedback_service(article, member):
+    assert services.help_article_record_feedback(article=article, helpful=True, member=member)
+    assert not services.help_article_record_feedback(article=article, helpful=True, member=member)
+    assert services.help_article_record_feedback(article=article, helpful=False, visitor="v-1")
+    assert not services.help_article_record_feedback(article=article, helpful=False, visitor="v-1")
+    assert services.help_article_record_feedback(article=article, helpful=False, member=member)
 
-    assert services.help_article_record_feedback(article=article, helpful=True, session=session)
-    assert not services.help_article_record_feedback(
-        article=article, helpful=False, session=session
-    )
-    article.refresh_from_db()
-    assert (article.helpful_yes, article.helpful_no) == (1, 0)
+    assert counts(article) == (0, 2)
+    with pytest.raises(ValueError):
+        services.help_article_record_feedback(article=article, helpful=True)
 
 
 # Related articles on thread pages -------------------------------------------------------

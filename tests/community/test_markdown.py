@@ -2,7 +2,13 @@ from html.parser import HTMLParser
 
 import pytest
 
-from community.markdown import ALLOWED_TAGS, ALLOWED_URL_SCHEMES, render_markdown
+from community.markdown import (
+    ALLOWED_TAGS,
+    ALLOWED_URL_SCHEMES,
+    escape_markdown,
+    plain_text,
+    render_markdown,
+)
 
 
 class ElementCollector(HTMLParser):
@@ -74,3 +80,24 @@ def test_images_only_over_https():
     assert 'src="https://cdn.example/cat.png"' in render_markdown(
         "![cat](https://cdn.example/cat.png)"
     )
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "[Maison Brio refunds](https://evil.example/refund)",
+        "![logo](https://evil.example/pixel.png)",
+        "@ana <b>bold</b> &amp; &#x41; `code` *em* _em_ ~~s~~ \\ back",
+        "# Heading",
+        "1. listed",
+        "- item",
+        "www.evil.example http://localhost <https://evil.example> ana@evil.example",
+        "> quoted\n\n    indented",
+    ],
+)
+def test_escape_markdown_renders_as_the_text_itself(text):
+    html = render_markdown(escape_markdown(text), mentions={"ana"})
+
+    assert "<a" not in html
+    assert "<img" not in html
+    assert plain_text(html) == " ".join(text.split())

@@ -117,6 +117,65 @@ def test_accepting_twice_notifies_once(asker, thread):
     assert Notification.objects.filter(kind=Kind.ACCEPTED).count() == 1
 
 
+def test_undoing_and_accepting_the_same_reply_again_notifies_nobody_again(asker, thread):
+    me_too, helper = UserFactory(), UserFactory()
+    services.thread_set_me_too(user=me_too, thread=thread, me_too=True)
+    reply = services.reply_create(author=helper, thread=thread, body="Descale it.")
+    other = services.reply_create(author=UserFactory(), thread=thread, body="Or replace it.")
+    Notification.objects.all().delete()
+
+    for _ in range(5):
+        services.thread_accept_reply(user=asker, thread=thread, reply=reply)
+        services.thread_accept_reply(user=asker, thread=thread, reply=None)
+    services.thread_accept_reply(user=asker, thread=thread, reply=reply)
+
+    assert kinds_for(helper) == [Kind.ACCEPTED]
+    assert kinds_for(me_too) == [Kind.SOLUTION]
+    # Another reply accepted is news: its author and the waiting members hear of it.
+    services.thread_accept_reply(user=asker, thread=thread, reply=other)
+    assert kinds_for(other.author) == [Kind.ACCEPTED]
+    assert kinds_for(me_too) == [Kind.SOLUTION, Kind.SOLUTION]
+
+
+@pytest.mark.posting_limits
+def test_marking_and_undoing_a_solution_is_limited_per_member_and_thread(asker, thread):
+    reply = services.reply_create(author=UserFactory(), thread=thread, body="Descale it.")
+    client = Client()
+    client.force_login(asker)
+    url = f"/community/t/{thread.pk}/accept/"
+
+    statuses = [
+        client.post(url, {"reply": str(reply.pk) if turn % 2 == 0 else ""}).status_code
+        for turn in range(5)
+    ]
+
+    assert statuses == [302, 302, 302, 302, 429]
+    refused = client.post(url, {"reply": str(reply.pk)})
+    assert refused.status_code == 429
+    assert int(refused["Retry-After"]) > 0
+    assert "You changed this thread&#x27;s solution too often." in refused.content.decode()
+    thread.refresh_from_db()
+    assert thread.solution_id is None  # the fourth change (an undo) was the last one made
+    # Another thread of the same member counts apart; staff are not limited.
+    elsewhere = services.thread_create(
+        author=asker,
+        category=thread.category,
+        title="Another one",
+        body="The lid too.",
+        check_limits=False,
+    )
+    answer = services.reply_create(
+        author=UserFactory(), thread=elsewhere, body="Glue it.", check_limits=False
+    )
+    accepted = client.post(f"/community/t/{elsewhere.pk}/accept/", {"reply": answer.pk})
+    assert accepted.status_code == 302
+    moderator = ModeratorFactory()
+    for turn in range(6):
+        services.thread_accept_reply(
+            user=moderator, thread=thread, reply=reply if turn % 2 == 0 else None
+        )
+
+
 def test_recommending_notifies_the_reply_author(thread):
     helper = UserFactory()
     reply = services.reply_create(author=helper, thread=thread, body="Descale it.")
@@ -181,6 +240,29 @@ def test_members_are_never_notified_of_their_own_mention(asker, thread):
     services.reply_create(author=asker, thread=thread, body="I, @asker, add a photo.")
 
     assert kinds_for(asker) == []
+
+
+def test_one_post_notifies_at_most_the_first_members_it_mentions(settings, asker, thread):
+    settings.MENTIONS_NOTIFIED_PER_POST = 3
+    crowd = [UserFactory(username=f"member{number:02}") for number in range(12)]
+    body = "Calling " + " ".join(f"@{member.username}" for member in crowd) + " about this."
+
+    reply = services.reply_create(author=UserFactory(), thread=thread, body=body)
+
+    notified = Notification.objects.filter(kind=Kind.MENTION).values_list("recipient", flat=True)
+    assert sorted(notified) == [member.pk for member in crowd[:3]]
+    # The names past the cap are still linked; only the notifications are capped.
+    assert all(f'href="/u/{member.username}/"' in reply.body_html for member in crowd)
+
+
+def test_the_mention_cap_is_ten_members_by_default(asker, thread):
+    crowd = [UserFactory(username=f"member{number:02}") for number in range(25)]
+    body = " ".join(f"@{member.username}" for member in reversed(crowd))
+
+    services.thread_create(author=asker, category=CategoryFactory(), title="All of you", body=body)
+
+    notified = Notification.objects.filter(kind=Kind.MENTION).values_list("recipient", flat=True)
+    assert sorted(notified) == sorted(member.pk for member in crowd[-10:])
 
 
 # --- e-mails -----------------------------------------------------------------

@@ -436,6 +436,78 @@ def test_asker_may_accept_their_own_reply_but_not_mark_it_helpful(scene):
     assert permissions.can_mark_helpful(scene.people["author"], own_reply) is False
 
 
+# A solution staff marked ------------------------------------------------------------
+
+
+def _staff_marks_the_solution(scene):
+    services.thread_accept_reply(
+        user=scene.people["moderator"], thread=scene.thread, reply=scene.thread_reply
+    )
+    scene.thread.refresh_from_db()
+
+
+@pytest.mark.parametrize("choice", ["undo", "another reply"])
+def test_asker_cannot_change_or_undo_a_solution_staff_marked(scene, choice):
+    _staff_marks_the_solution(scene)
+    asker = scene.people["author"]
+    posted = "" if choice == "undo" else str(scene.official_reply.pk)
+
+    response = scene.client("author").post(
+        f"/community/t/{scene.thread.pk}/accept/", {"reply": posted}
+    )
+
+    assert response.status_code == 403
+    assert "A moderator marked this solution" in response.content.decode()
+    assert permissions.can_accept(asker, scene.thread) is False
+    with pytest.raises(PermissionDenied):
+        services.thread_accept_reply(user=asker, thread=scene.thread, reply=None)
+    scene.thread.refresh_from_db()
+    assert scene.thread.solution_id == scene.thread_reply.pk
+    assert scene.thread.solution_marked_by_id == scene.people["moderator"].pk
+
+
+@pytest.mark.parametrize("role", ["moderator", "superuser"])
+def test_staff_may_change_and_undo_a_solution_staff_marked(scene, role):
+    _staff_marks_the_solution(scene)
+
+    changed = scene.client(role).post(
+        f"/community/t/{scene.thread.pk}/accept/", {"reply": str(scene.official_reply.pk)}
+    )
+    scene.thread.refresh_from_db()
+    assert changed.status_code == 302
+    assert scene.thread.solution_id == scene.official_reply.pk
+
+    undone = scene.client(role).post(f"/community/t/{scene.thread.pk}/accept/", {"reply": ""})
+    scene.thread.refresh_from_db()
+    assert undone.status_code == 302
+    assert scene.thread.solution_id is None
+
+
+def test_asker_may_change_their_own_solution_and_again_once_staff_undid_theirs(scene):
+    asker = scene.people["author"]
+    services.thread_accept_reply(user=asker, thread=scene.thread, reply=scene.thread_reply)
+    scene.thread.refresh_from_db()
+    assert permissions.can_accept(asker, scene.thread) is True
+    services.thread_accept_reply(user=asker, thread=scene.thread, reply=scene.official_reply)
+
+    _staff_marks_the_solution(scene)
+    services.thread_accept_reply(user=scene.people["moderator"], thread=scene.thread, reply=None)
+    scene.thread.refresh_from_db()
+
+    assert permissions.can_accept(asker, scene.thread) is True
+
+
+def test_the_thread_page_offers_the_asker_no_button_on_a_staff_solution(scene):
+    _staff_marks_the_solution(scene)
+
+    page = scene.client("author").get(scene.thread.get_absolute_url()).content.decode()
+    staff_page = scene.client("moderator").get(scene.thread.get_absolute_url()).content.decode()
+
+    assert "Undo solution" not in page
+    assert "Accept as solution" not in page
+    assert "Undo solution" in staff_page
+
+
 @pytest.mark.parametrize("role", ROLES)
 def test_permission_checks_run_no_queries_once_roles_are_loaded(
     scene, role, django_assert_num_queries

@@ -9,6 +9,7 @@ from django.test.utils import CaptureQueriesContext
 
 from community import services as community_services
 from community.forms import ReplyForm
+from community.models import Notification
 from moderation import selectors, services
 from moderation.models import CannedResponse
 from tests.factories import CannedResponseFactory, CategoryFactory, ModeratorFactory, UserFactory
@@ -91,7 +92,73 @@ def test_fill_does_not_expand_placeholders_inside_values(category, staff):
 
     text = services.canned_fill(canned=canned, thread=thread, staff=staff)
 
-    assert text == "Dear {staff_name}, re: Title with {asker} in it"
+    # As text: the underscore is escaped, so the Markdown shows it as typed.
+    assert text == r"Dear {staff\_name}, re: Title with {asker} in it"
+
+
+HOSTILE_NAME = "[Maison Brio refunds](https://evil.example/refund)"
+HOSTILE_TITLE = "Broken ![logo](https://evil.example/pixel.png) @sam_admin <b>now</b> &amp;"
+
+
+@pytest.fixture
+def hostile_thread(category):
+    # A member whose name and title are Markdown: a link, a remote image, a mention.
+    UserFactory(username="sam_admin")
+    return community_services.thread_create(
+        author=UserFactory(display_name=HOSTILE_NAME),
+        category=category,
+        title=HOSTILE_TITLE,
+        body="It stops after two seconds.",
+    )
+
+
+def test_fill_inserts_the_askers_name_and_title_as_escaped_text(hostile_thread, staff):
+    canned = CannedResponseFactory(body="Hi {asker}, about {thread_title}:")
+
+    text = services.canned_fill(canned=canned, thread=hostile_thread, staff=staff)
+
+    assert text == (
+        r"Hi \[Maison Brio refunds\]\(https\://evil\.example/refund\), about Broken "
+        r"\!\[logo\]\(https\://evil\.example/pixel\.png\) \@sam\_admin "
+        r"\<b\>now\</b\> \&amp;:"
+    )
+
+
+def test_an_official_reply_from_a_canned_response_shows_member_markdown_as_text(
+    staff_client, hostile_thread, staff
+):
+    canned = CannedResponseFactory(body="Hi {asker}, about “{thread_title}”: refunds are free.")
+
+    editor = staff_client.post(
+        insert_url(hostile_thread),
+        {"canned": canned.pk, "body": ""},
+        headers={"HX-Request": "true"},
+    )
+    # What the moderator's editor receives: the escaped text, nothing to click.
+    assert editor.status_code == 200
+    assert r"Hi \[Maison Brio refunds\]\(https\://evil\.example/refund\)" in (
+        editor.content.decode()
+    )
+    body = services.canned_fill(canned=canned, thread=hostile_thread, staff=staff)
+    posted = staff_client.post(f"/community/t/{hostile_thread.pk}/reply/", {"body": body})
+
+    assert posted.status_code == 302
+    reply = hostile_thread.replies.get()
+    assert reply.is_official
+    # The brand's reply shows the member's name and title exactly as typed...
+    assert "Hi [Maison Brio refunds](https://evil.example/refund), about" in reply.body_html
+    assert "![logo](https://evil.example/pixel.png) @sam_admin &lt;b&gt;now&lt;/b&gt;" in (
+        reply.body_html
+    )
+    assert "&amp;amp;" in reply.body_html
+    # ...and nothing of it became markup: no link, no image, no mention, no tag.
+    assert "<a" not in reply.body_html
+    assert "<img" not in reply.body_html
+    assert "<b>" not in reply.body_html
+    assert not Notification.objects.filter(kind=Notification.Kind.MENTION).exists()
+    page = staff_client.get(hostile_thread.get_absolute_url()).content.decode()
+    assert 'href="https://evil.example/refund"' not in page
+    assert 'src="https://evil.example/pixel.png"' not in page
 
 
 def test_use_counts_each_insert_and_returns_the_filled_text(thread, staff):

@@ -235,20 +235,55 @@ def test_enough_different_reporters_hide_the_post_pending_review(thread, reply):
     assert thread.reply_count == 0
 
 
-def test_auto_hiding_the_only_official_reply_puts_the_thread_back_in_the_queue(thread, moderator):
+def test_reports_never_hide_an_official_reply_nor_put_the_thread_back_in_the_queue(
+    moderator_client, thread, moderator
+):
     threshold(2)
-    due = thread.response_due_at
     official = community_services.reply_create(author=moderator, thread=thread, body="Fixed.")
     assert not in_queue(thread)
 
-    report(UserFactory(), thread, official)
-    report(UserFactory(), thread, official)
+    for _ in range(3):
+        report(UserFactory(), thread, official)
 
+    official.refresh_from_db()
     thread.refresh_from_db()
-    assert in_queue(thread)
-    assert thread.first_official_reply_at is None
-    assert thread.response_due_at == due
+    assert official.visibility == Visibility.VISIBLE
+    assert "relais.report.auto_hide" not in actions_on(official)
+    assert not in_queue(thread)
+    assert thread.first_official_reply_at is not None
     assert selectors.queue_problems() == []
+    # The reports wait for a moderator on the report list.
+    assert Report.objects.filter(reply=official, status=Report.Status.OPEN).count() == 3
+    items = moderator_client.get("/moderation/reports/").context["page"].object_list
+    assert [(item.reply, item.reporters) for item in items] == [(official, 3)]
+
+
+@pytest.mark.parametrize("post", ["thread", "reply"])
+def test_reports_never_hide_a_staff_members_post(category, moderator, post):
+    threshold(1)
+    staff_thread = community_services.thread_create(
+        author=moderator, category=category, title="Maintenance tonight", body="From 22:00."
+    )
+    staff_reply = community_services.reply_create(
+        author=ModeratorFactory(), thread=staff_thread, body="See the status page."
+    )
+    reported = staff_reply if post == "reply" else None
+
+    report(UserFactory(), staff_thread, reported)
+
+    target = staff_reply if post == "reply" else staff_thread
+    target.refresh_from_db()
+    assert target.visibility == Visibility.VISIBLE
+    assert Report.objects.filter(status=Report.Status.OPEN).count() == 1
+
+
+def test_a_members_reply_is_still_hidden_by_enough_reports(thread, reply):
+    threshold(1)
+
+    report(UserFactory(), thread, reply)
+
+    reply.refresh_from_db()
+    assert reply.visibility == Visibility.HIDDEN
 
 
 def test_a_thread_reported_enough_is_hidden_and_leaves_the_lists(client, thread):

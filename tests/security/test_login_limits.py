@@ -5,6 +5,7 @@ sign-in pages draw on the same counters (accounts/limits.py).
 """
 
 import hashlib
+import time
 from http import HTTPStatus
 
 import pytest
@@ -107,7 +108,7 @@ def test_the_login_counter_lives_in_the_shared_cache():
     """The count is a cache entry, not process state: with REDIS_URL every process sees it."""
     member = UserFactory()
     _fail(Client(), "/accounts/login/", member.username, FAILURES_PER_LOGIN)
-    login_key = hashlib.sha256(f"testserver:{member.username}".encode()).hexdigest()
+    login_key = hashlib.sha256(f"testserver:{member.username}:127.0.0.1".encode()).hexdigest()
     rate = f"{FAILURES_PER_LOGIN}/300.0/key"
     cache_key = f"allauth:rl:allauth.account:login_failed:{rate}:{login_key}"
 
@@ -203,3 +204,166 @@ def test_password_reset_mails_are_limited_per_email(path):
     assert refused.status_code == HTTPStatus.TOO_MANY_REQUESTS
     assert other_email.status_code == HTTPStatus.FOUND
     assert len(mail.outbox) == sent + 1  # only the other member's mail
+
+
+# --- a lockout that slows an attacker, never the owner (issue 17) -------------------
+
+ATTACKER, OWNER = "203.0.113.66", "198.51.100.77"
+
+
+@pytest.mark.parametrize("path", LOGIN_PAGES)
+def test_failures_from_one_address_do_not_lock_the_owner_out(path):
+    staff = UserFactory(is_staff=True, is_superuser=True)
+    attacker = Client(REMOTE_ADDR=ATTACKER)
+    _fail(attacker, path, staff.username, FAILURES_PER_LOGIN)
+
+    refused = _sign_in(attacker, path, staff.username, DEFAULT_PASSWORD)
+    owner = Client(REMOTE_ADDR=OWNER)
+    allowed = _sign_in(owner, path, staff.username, DEFAULT_PASSWORD)
+
+    assert refused.status_code == HTTPStatus.TOO_MANY_REQUESTS
+    assert not _signed_in(attacker)
+    assert allowed.status_code == HTTPStatus.FOUND
+    assert _signed_in(owner)
+
+
+def test_the_owner_may_still_reset_their_password_from_the_attackers_address():
+    member = UserFactory()
+    attacker = Client(REMOTE_ADDR=ATTACKER)
+    _fail(attacker, "/accounts/login/", member.username, FAILURES_PER_LOGIN)
+    assert _right_password(member, Client(REMOTE_ADDR=ATTACKER)) == HTTPStatus.TOO_MANY_REQUESTS
+
+    response = attacker.post("/accounts/password/reset/", {"email": member.email})
+
+    assert response.status_code == HTTPStatus.FOUND
+    assert [message.to for message in mail.outbox] == [[member.email]]
+    # The link in it sets a new password, and the member is then signed in with it.
+    link = next(
+        word for word in mail.outbox[0].body.split() if "/accounts/password/reset/key/" in word
+    )
+    reset = Client(REMOTE_ADDR=ATTACKER)
+    form_page = reset.get(link, follow=True)
+    new_password = "a-new-Passw0rd-for-the-owner"
+    done = reset.post(
+        form_page.redirect_chain[-1][0] if form_page.redirect_chain else link,
+        {"password1": new_password, "password2": new_password},
+    )
+    assert done.status_code == HTTPStatus.FOUND
+    member.refresh_from_db()
+    assert member.check_password(new_password)
+
+
+def test_failures_still_count_per_address_and_login():
+    member = UserFactory()
+    # Two attackers' addresses: each is refused after its own five failures.
+    for address in (ATTACKER, "203.0.113.67"):
+        client = Client(REMOTE_ADDR=address)
+        _fail(client, "/accounts/login/", member.username, FAILURES_PER_LOGIN)
+        refused = _sign_in(client, "/accounts/login/", member.username, DEFAULT_PASSWORD)
+        assert refused.status_code == HTTPStatus.TOO_MANY_REQUESTS
+
+
+def test_the_address_is_the_client_behind_the_trusted_proxies(settings):
+    settings.ALLAUTH_TRUSTED_PROXY_COUNT = 1
+    member = UserFactory()
+    proxy = "10.0.0.1"
+    attacker = Client(REMOTE_ADDR=proxy, HTTP_X_FORWARDED_FOR=ATTACKER)
+    _fail(attacker, "/accounts/login/", member.username, FAILURES_PER_LOGIN)
+
+    owner = Client(REMOTE_ADDR=proxy, HTTP_X_FORWARDED_FOR=OWNER)
+
+    assert _right_password(member, owner) == HTTPStatus.FOUND
+    assert _right_password(member, attacker) == HTTPStatus.TOO_MANY_REQUESTS
+
+
+# --- every 429 says when to come back (issue 17) ------------------------------------
+
+
+def _retry_after(response) -> int:
+    assert response.status_code == HTTPStatus.TOO_MANY_REQUESTS
+    assert response.has_header("Retry-After"), response
+    return int(response["Retry-After"])
+
+
+@pytest.fixture
+def clock(monkeypatch):
+    """Moves the time the limits read forward by `seconds`."""
+    now = [time.time()]
+    monkeypatch.setattr(time, "time", lambda: now[0])
+
+    def advance(seconds):
+        now[0] += seconds
+
+    return advance
+
+
+@pytest.mark.parametrize("path", LOGIN_PAGES)
+def test_a_refused_sign_in_says_when_to_come_back(path, clock):
+    member = UserFactory(is_staff=True, is_superuser=True)
+    client = Client()
+    _fail(client, path, member.username, 1)
+    clock(100)  # the first failure is 100 s old when the window fills
+    _fail(client, path, member.username, FAILURES_PER_LOGIN - 1)
+
+    refused = _sign_in(client, path, member.username, DEFAULT_PASSWORD)
+
+    # The oldest of the five failures leaves the five-minute window in 200 s.
+    assert _retry_after(refused) == 200
+    clock(199)
+    assert _sign_in(client, path, member.username, DEFAULT_PASSWORD).status_code == (
+        HTTPStatus.TOO_MANY_REQUESTS
+    )
+    clock(2)
+    assert _sign_in(client, path, member.username, DEFAULT_PASSWORD).status_code == (
+        HTTPStatus.FOUND
+    )
+
+
+def test_too_many_sign_in_attempts_from_one_address_say_when_to_come_back(clock):
+    member = UserFactory()
+    client = Client(REMOTE_ADDR=ATTACKER)
+    for _ in range(30):  # "login": "30/m/ip", right or wrong
+        assert _right_password(member, client) == HTTPStatus.FOUND
+        client.logout()
+    clock(15)
+
+    refused = _sign_in(client, "/accounts/login/", member.username, DEFAULT_PASSWORD)
+
+    assert _retry_after(refused) == 45
+
+
+def test_a_refused_sign_up_says_when_to_come_back(clock):
+    client = Client(REMOTE_ADDR="203.0.113.20")
+    for n in range(SIGNUPS_PER_IP):
+        client.post("/accounts/signup/", {"email": f"n{n}@example.com", "username": f"n{n}"})
+    clock(10)
+
+    refused = client.post("/accounts/signup/", {"email": "x@example.com", "username": "x"})
+
+    assert _retry_after(refused) == 50
+
+
+@pytest.mark.parametrize("path", ["/accounts/password/reset/", "/admin/password_reset/"])
+def test_a_refused_password_reset_says_when_to_come_back(path, clock):
+    member = UserFactory()
+    client = Client()
+    for _ in range(RESETS_PER_EMAIL):
+        assert client.post(path, {"email": member.email}).status_code == HTTPStatus.FOUND
+    clock(60)
+
+    refused = client.post(path, {"email": member.email})
+
+    assert _retry_after(refused) == 15 * 60 - 60
+
+
+def test_a_refused_password_change_says_when_to_come_back(clock):
+    member = UserFactory()
+    client = Client()
+    client.force_login(member)
+    for _ in range(5):  # "change_password": "5/m/user"
+        client.post("/accounts/password/change/", {"oldpassword": "wrong"})
+    clock(20)
+
+    refused = client.post("/accounts/password/change/", {"oldpassword": "wrong"})
+
+    assert _retry_after(refused) == 40

@@ -11,7 +11,7 @@ def earlier_notifications_were_handled(apps, schema_editor):
 
 class Migration(migrations.Migration):
     dependencies = [
-        ("community", "0027_help_articles_link_categories_not_translations"),
+        ("community", "0028_help_article_votes"),
     ]
 
     operations = [
