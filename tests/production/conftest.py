@@ -58,6 +58,7 @@ class Stack:
         self.worker = Worker(self.app)
         self.data: dict = {}
         self.timings: dict[str, float] = {}
+        self._workers_started = 0
         # The seeded threads' askers and repliers have mail and posts already.
         self._members_taken = THREADS + 1
 
@@ -130,7 +131,8 @@ class Stack:
 
     def restart_worker(self) -> None:
         self.worker.kill()
-        self.worker = Worker(self.app)
+        self._workers_started += 1
+        self.worker = Worker(self.app, f"db_worker-{self._workers_started}")
         self.worker.start()
 
     # Reading the database ----------------------------------------------------------
