@@ -20,6 +20,8 @@ class Figure:
     failures: int = 0
     # Why a figure may be missing from a run (its tests need PostgreSQL).
     when_not_run: str = "not run in this run"
+    # The slowest answer but 1 %, for figures that time what they count (write load).
+    p99_ms: float | None = None
 
 
 FIGURES: dict[str, Figure] = {
@@ -35,21 +37,37 @@ FIGURES: dict[str, Figure] = {
         when_not_run="not run: PostgreSQL only (set DATABASE_URL)",
     ),
     "double_submit": Figure("Double submits", "duplicate submissions", "extra rows"),
+    "write_load": Figure(
+        "Write load",
+        "operations",
+        "errors (5xx or dropped)",
+        when_not_run="not run: needs PostgreSQL's server binaries and redis-server",
+    ),
+    "faults": Figure(
+        "Faults survived",
+        "faults",
+        "failures",
+        when_not_run="not run: needs PostgreSQL's server binaries and redis-server",
+    ),
 }
 
 
-def record(figure: str, *, cases: int, failures: int = 0) -> None:
-    """Add `cases` tried and `failures` found to a figure; call it before asserting."""
+def record(figure: str, *, cases: int, failures: int = 0, p99_ms: float | None = None) -> None:
+    """Add `cases` tried and `failures` found to a figure; call it before asserting.
+    A timed figure keeps the highest p99 recorded in the run."""
     FIGURES[figure].cases += cases
     FIGURES[figure].failures += failures
+    if p99_ms is not None:
+        FIGURES[figure].p99_ms = max(p99_ms, FIGURES[figure].p99_ms or 0.0)
 
 
 def summary_lines() -> list[str]:
     lines = []
     for figure in FIGURES.values():
         if figure.cases:
+            timing = "" if figure.p99_ms is None else f", p99 {figure.p99_ms:.0f} ms"
             lines.append(
-                f"{figure.title}: {figure.cases} {figure.cases_label}, "
+                f"{figure.title}: {figure.cases} {figure.cases_label}{timing}, "
                 f"{figure.failures} {figure.failures_label}"
             )
         else:
