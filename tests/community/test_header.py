@@ -81,14 +81,15 @@ def test_bell_menu_without_htmx_is_the_notifications_page(member_client):
     assert response["Location"] == "/community/notifications/"
 
 
-def test_bell_menu_keeps_a_hidden_replys_text_out(thread, member_client):
+def test_bell_menu_leaves_out_a_hidden_reply(thread, member_client):
     reply = _reply(thread, body="Something a moderator hid.")
     Reply.objects.filter(pk=reply.pk).update(visibility="hidden")
 
     content = member_client.get(MENU, **HTMX).content.decode()
 
     assert "Something a moderator hid." not in content
-    assert 'data-testid="notification"' in content
+    assert 'data-testid="notification"' not in content
+    assert "No notifications yet." in content
 
 
 def test_bell_menu_queries_are_constant_for_1_and_50(thread, member, member_client):
