@@ -1,6 +1,6 @@
 from django.urls import path
 
-from community import feeds, views
+from community import feeds, help_views, views
 
 app_name = "community"
 
@@ -35,7 +35,7 @@ urlpatterns = [
         {"thumbnail": True},
         name="attachment_thumbnail",
     ),
-    path("help-feedback/<int:page_id>/", views.help_feedback, name="help_feedback"),
+    path("help-feedback/<int:page_id>/", help_views.help_feedback, name="help_feedback"),
     path("notifications/", views.notification_list, name="notification_list"),
     path("notifications/latest/", views.notification_menu, name="notification_menu"),
     path("notifications/read-all/", views.notifications_read_all, name="notifications_read_all"),

@@ -14,8 +14,8 @@ from django.urls import reverse
 from django.utils import timezone
 
 from community import help_selectors, services
+from community.help_views import HELP_VOTER_COOKIE, HELP_VOTER_SALT
 from community.models import HelpArticlePage, HelpIndexPage, HomePage
-from community.views import HELP_VOTER_COOKIE, HELP_VOTER_SALT
 from tests.community.test_queries import assert_same_queries, queries
 from tests.factories import CategoryFactory, ThreadFactory
 
