@@ -18,7 +18,9 @@ from community.models import Notification
 from community.tasks import index_thread_task, send_notification_emails_task
 from tests.factories import ReplyFactory, ThreadFactory, UserFactory
 
-pytestmark = pytest.mark.django_db
+# db_worker closes connections it finds outside autocommit between batches, as a test
+# transaction would be: on PostgreSQL these tests run without one.
+pytestmark = pytest.mark.django_db(transaction=True, serialized_rollback=True)
 
 DATABASE_TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend"}}
 
