@@ -37,7 +37,12 @@ def _cell(figure: dict | None) -> str:
         return figure["when_not_run"]
     cell = f"{figure['cases']:,}, {figure['failures']:,}"
     for name, value in figure.get("extra", {}).items():
-        cell += f" ({name} {value})"
+        if value is None:  # a measure this figure does not take
+            continue
+        if name.endswith("_ms"):
+            cell += f" ({name.removesuffix('_ms')} {round(value):,} ms)"
+        else:
+            cell += f" ({name} {value})"
     return cell
 
 

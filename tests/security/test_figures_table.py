@@ -27,8 +27,9 @@ def test_each_figure_is_a_row_with_a_cell_per_run():
 
 
 def test_a_figure_missing_from_one_run_says_so_and_extras_follow_the_counts():
-    sqlite = [_figure("Write load", 900, 0, p99_ms=41)]
+    sqlite = [_figure("Write load", 900, 0, p99_ms=41.4), _figure("Stored XSS", 3, 0, p99_ms=None)]
 
     lines = table(sqlite, [], headers=["SQLite", "PostgreSQL"]).splitlines()
 
-    assert lines[2] == "| write load: cases, failures | 900, 0 (p99_ms 41) | not in this run |"
+    assert lines[2] == "| write load: cases, failures | 900, 0 (p99 41 ms) | not in this run |"
+    assert lines[3] == "| stored xss: cases, failures | 3, 0 | not in this run |"
