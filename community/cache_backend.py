@@ -121,7 +121,9 @@ class TolerantRedisCache(RedisCache):
         try:
             if outages.is_down(self._location):
                 self._probe()
-            result = call()
+                result = call()
+            else:
+                result = self._once_more_on_error(call)
         except self._errors() as error:
             if outages.failed(self._location):
                 logger.warning(
@@ -133,6 +135,16 @@ class TolerantRedisCache(RedisCache):
                 raise CacheUnavailable(f"cache {operation}: {error}") from error
             return fallback
         return result
+
+    def _once_more_on_error(self, call):
+        """A connection pooled before Redis restarted fails on its first use even
+        though Redis is back; redis-py drops it on that error, so one more try on a
+        new connection tells a restart from an outage. Only outside an outage: during
+        one, the probe above decides."""
+        try:
+            return call()
+        except self._errors():
+            return call()
 
     # What a limit or a lock relies on: failures raise CacheUnavailable.
 
