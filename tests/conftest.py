@@ -1,5 +1,6 @@
 import json
 import os
+import time
 from pathlib import Path
 
 import pytest
@@ -187,6 +188,19 @@ def thread(asker, category, thread_title, thread_body):
     return services.thread_create(
         author=asker, category=category, title=thread_title, body=thread_body
     )
+
+
+@pytest.fixture
+def clock(monkeypatch):
+    """Moves the wall-clock time (time.time) forward by `seconds`: for limits and
+    signed tokens that expire. A module may give its own."""
+    now = [time.time()]
+    monkeypatch.setattr(time, "time", lambda: now[0])
+
+    def advance(seconds):
+        now[0] += seconds
+
+    return advance
 
 
 def pytest_terminal_summary(terminalreporter):

@@ -7,7 +7,6 @@ acting after accounts.tokens.UNSUBSCRIBE_MAX_AGE.
 """
 
 import contextlib
-import time
 from http import HTTPStatus
 
 import pytest
@@ -35,17 +34,6 @@ def _one_click(token: str):
 def _notifications(member) -> str:
     member.refresh_from_db()
     return member.email_notifications
-
-
-@pytest.fixture
-def clock(monkeypatch):
-    now = [time.time()]
-    monkeypatch.setattr(time, "time", lambda: now[0])
-
-    def advance(seconds):
-        now[0] += seconds
-
-    return advance
 
 
 def _readable_parts(token: str) -> list[str]:

@@ -5,7 +5,6 @@ sign-in pages draw on the same counters (accounts/limits.py).
 """
 
 import hashlib
-import time
 from http import HTTPStatus
 
 import pytest
@@ -283,18 +282,6 @@ def _retry_after(response) -> int:
     assert response.status_code == HTTPStatus.TOO_MANY_REQUESTS
     assert response.has_header("Retry-After"), response
     return int(response["Retry-After"])
-
-
-@pytest.fixture
-def clock(monkeypatch):
-    """Moves the time the limits read forward by `seconds`."""
-    now = [time.time()]
-    monkeypatch.setattr(time, "time", lambda: now[0])
-
-    def advance(seconds):
-        now[0] += seconds
-
-    return advance
 
 
 @pytest.mark.parametrize("path", LOGIN_PAGES)
