@@ -39,9 +39,9 @@ Three rules, all applied by `community.services.thread_create` and `reply_create
 5. Edits (`thread_edit`, `reply_edit`) follow the same rules as new posts: each
    change of text counts against the edit limits (kind EDIT), the text of a recent
    post in another discussion is refused as copy-paste (DuplicatePost), and an
-   edit that would make a public post wait for approval (a new member's post
-   past the link limit) is refused with EditNeedsApproval, the old version staying
-   public and the text kept in the form. Staff edits are exempt, as their posts are.
+   edit that pre-moderation would hold (a new member's post past the link limit)
+   waits for a moderator as a ProposedEdit, the old version staying public
+   (community/services/editing.py). Staff edits are exempt, as their posts are.
 
 6. Mentions: one post notifies at most MENTIONS_NOTIFIED_PER_POST members (setting,
    ten by default), the first ones it names; the others are linked, not notified.
@@ -194,20 +194,6 @@ class SolutionLimitReached(PostingLimitReached):
             minutes,
         ) % {"count": minutes}
         ValidationError.__init__(self, message, code="solution_limit")
-
-
-class EditNeedsApproval(ValidationError):
-    """An edit would make a public post wait for a moderator (pre-moderation)."""
-
-    def __init__(self):
-        super().__init__(
-            _(
-                "This change needs a moderator's approval (new members' posts may hold "
-                "only a few links), so it is not saved and your post stays as it was. "
-                "Remove some links and save again."
-            ),
-            code="edit_needs_approval",
-        )
 
 
 class DuplicatePost(ValidationError):

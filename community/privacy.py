@@ -7,6 +7,7 @@ the thread titles joined in.
 
 from django.db import transaction
 from django.db.models import Q
+from django.utils import timezone
 
 from community.cache import content_changed
 from community.models import (
@@ -15,6 +16,7 @@ from community.models import (
     HelpfulVote,
     MeToo,
     Notification,
+    ProposedEdit,
     Reply,
     Revision,
     Thread,
@@ -88,6 +90,31 @@ def member_data_sections(user) -> dict:
             .order_by("created_at", "pk")
             .values("thread_id", "reply_id", "title", "body", "created_at")
         ],
+        # Changes that waited for a moderator, with the decision taken on each.
+        "proposed_changes": [
+            {
+                "thread": row["thread_id"],
+                "reply": row["reply_id"],
+                "title": row["title"],
+                "body": row["body"],
+                "status": row["status"],
+                "reason": row["reason"],
+                "proposed_at": _iso(row["created_at"]),
+                "decided_at": _iso(row["decided_at"]),
+            }
+            for row in ProposedEdit.objects.filter(editor=user)
+            .order_by("created_at", "pk")
+            .values(
+                "thread_id",
+                "reply_id",
+                "title",
+                "body",
+                "status",
+                "reason",
+                "created_at",
+                "decided_at",
+            )
+        ],
         "votes": {
             "helpful": [
                 {"reply": row["reply_id"], "created_at": _iso(row["created_at"])}
@@ -139,8 +166,12 @@ def member_data_sections(user) -> dict:
 
 
 def forget_closed_member(sender, *, user, **kwargs) -> None:
-    """A closed account follows nothing and is told nothing any more. Its posts and
-    votes stay (the counters keep counting them); cached pages drop its old name."""
+    """A closed account follows nothing and is told nothing any more, and its changes
+    still waiting for approval are withdrawn. Its posts and votes stay (the counters
+    keep counting them); cached pages drop its old name."""
+    ProposedEdit.objects.filter(editor=user, status=ProposedEdit.Status.PENDING).update(
+        status=ProposedEdit.Status.SUPERSEDED, decided_at=timezone.now()
+    )
     Follow.objects.filter(user=user).delete()
     Notification.objects.filter(recipient=user).delete()
     transaction.on_commit(content_changed)

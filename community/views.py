@@ -19,6 +19,7 @@ from django.http import (
 from django.shortcuts import get_object_or_404, redirect, render, resolve_url
 from django.utils import translation
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 from django.views.decorators.vary import vary_on_headers
 from django_htmx.http import HttpResponseClientRedirect
@@ -397,6 +398,12 @@ def attachment(request, pk, thumbnail=False):
 # Editing and history -------------------------------------------------------------
 
 
+EDIT_HELD = gettext_lazy(
+    "Your change waits for a moderator's approval (new members' posts may hold only a "
+    "few links). Until then your post stays as it was."
+)
+
+
 def _edit_post(request, *, post, thread, form, save):
     """The edit page of a question or a reply: preview, or save and keep the
     earlier version (the service stores it)."""
@@ -408,20 +415,34 @@ def _edit_post(request, *, post, thread, form, save):
             preview_html = _preview(request, form)
         elif form.is_valid():
             try:
-                save(form.cleaned_data)
+                saved = save(form.cleaned_data)
             except ValidationError as error:
                 # The posting rules refused the edit: the text comes back with why.
                 form.add_error(None, error)
                 status = _refused_status(error)
             else:
-                messages.success(request, _("Your changes are saved; the earlier version is kept."))
+                if saved.held_edit is not None:
+                    messages.info(request, EDIT_HELD)
+                else:
+                    messages.success(
+                        request, _("Your changes are saved; the earlier version is kept.")
+                    )
                 return redirect(post.get_absolute_url())
-    response = render(
-        request,
-        "community/post_edit.html",
-        {"form": form, "thread": thread, "post": post, "preview_html": preview_html},
-        status=status,
-    )
+    waiting = selectors.edit_waiting(post=post)
+    if waiting is not None and request.method == "GET":
+        # The author goes on from the text that waits, not from the public one.
+        form.initial.update(
+            {"body": waiting.body} | ({"title": waiting.title} if waiting.title else {})
+        )
+    context = {
+        "form": form,
+        "thread": thread,
+        "post": post,
+        "preview_html": preview_html,
+        "edit_waiting": waiting,
+        "edit_not_approved": None if waiting else selectors.edit_not_approved(post=post),
+    }
+    response = render(request, "community/post_edit.html", context, status=status)
     return _with_retry_after(response, form)
 
 

@@ -24,6 +24,8 @@ THREAD_MARK_DUPLICATE = "relais.thread.mark_duplicate"
 THREAD_UNMARK_DUPLICATE = "relais.thread.unmark_duplicate"
 THREAD_APPROVE = "relais.thread.approve"
 THREAD_REJECT = "relais.thread.reject"
+EDIT_APPROVE = "relais.edit.approve"
+EDIT_REJECT = "relais.edit.reject"
 THREAD_CLAIM = "relais.thread.claim"
 THREAD_ASSIGN = "relais.thread.assign"
 THREAD_RELEASE = "relais.thread.release"
@@ -49,6 +51,8 @@ ACTIONS = (
     (THREAD_UNMARK_DUPLICATE, _("Reopen duplicate"), _("Thread no longer a duplicate")),
     (THREAD_APPROVE, _("Approve thread"), _("Thread approved by a moderator")),
     (THREAD_REJECT, _("Reject thread"), _("Thread rejected by a moderator")),
+    (EDIT_APPROVE, _("Approve edit"), _("Change to a post approved by a moderator")),
+    (EDIT_REJECT, _("Reject edit"), _("Change to a post not approved by a moderator")),
     (THREAD_CLAIM, _("Claim thread"), _("Thread claimed by a moderator")),
     (THREAD_ASSIGN, _("Assign thread"), _("Thread assigned to a moderator")),
     (THREAD_RELEASE, _("Release thread"), _("Thread released by a moderator")),

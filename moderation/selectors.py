@@ -28,7 +28,14 @@ from django.utils.translation import ngettext
 
 from accounts.roles import MODERATE_PERMISSION
 from community.cache import content_version
-from community.models import Category, CommunitySettings, Reply, Thread, Visibility
+from community.models import (
+    Category,
+    CommunitySettings,
+    ProposedEdit,
+    Reply,
+    Thread,
+    Visibility,
+)
 from community.premoderation import external_link_count
 from community.querysets import overdue_q
 from community.selectors import CachedCountPaginator
@@ -216,18 +223,26 @@ APPROVALS_PER_PAGE = 50
 
 
 def awaiting_approval():
-    """Pending threads and replies as (kind, id, created_at) rows, oldest first: one
-    list across both tables, so the oldest waiting post is always at the top."""
+    """Pending threads and replies, and changes to public posts that wait, as (kind,
+    id, created_at) rows, oldest first: one list across the three tables, so the
+    oldest waiting item is always at the top."""
 
-    def rows(model, kind):
+    def rows(queryset, kind):
         return (
-            model.objects.filter(visibility=Visibility.PENDING)
-            .annotate(kind=Value(kind, output_field=CharField()))
+            queryset.annotate(kind=Value(kind, output_field=CharField()))
             .values_list("kind", "id", "created_at")
             .order_by()
         )
 
-    return rows(Thread, "thread").union(rows(Reply, "reply"), all=True).order_by("created_at", "id")
+    return (
+        rows(Thread.objects.filter(visibility=Visibility.PENDING), "thread")
+        .union(
+            rows(Reply.objects.filter(visibility=Visibility.PENDING), "reply"),
+            rows(ProposedEdit.objects.filter(status=ProposedEdit.Status.PENDING), "edit"),
+            all=True,
+        )
+        .order_by("created_at", "id")
+    )
 
 
 def pending_count() -> int:
@@ -237,26 +252,37 @@ def pending_count() -> int:
 
 @dataclass(frozen=True)
 class PendingPost:
-    """One post awaiting approval, with what the moderator needs to decide."""
+    """One post awaiting approval, or one change to a public post, with what the
+    moderator needs to decide."""
 
-    kind: str  # "thread" or "reply"
+    kind: str  # "thread", "reply" or "edit"
     post: Thread | Reply
     thread: Thread
     approved_posts: int
     link_count: int
     why: str
+    edit: ProposedEdit | None = None
 
     @property
     def is_thread(self) -> bool:
         return self.kind == "thread"
 
+    @property
+    def is_edit(self) -> bool:
+        return self.kind == "edit"
 
-def _approved_posts_expression():
+    @property
+    def key(self) -> int:
+        """The id the page's anchors and forms use: the change's, or the post's."""
+        return self.edit.pk if self.edit else self.post.pk
+
+
+def _approved_posts_expression(author_field="author_id"):
     """The author's public posts (threads + replies), counted inside the row's query."""
 
     def count_of(model):
         counted = (
-            model.objects.filter(author=OuterRef("author_id"), visibility=Visibility.VISIBLE)
+            model.objects.filter(author=OuterRef(author_field), visibility=Visibility.VISIBLE)
             .order_by()
             .values("author")
             .annotate(n=Count("pk"))
@@ -282,10 +308,11 @@ def _why_pending(*, approved: int, links: int, rules) -> str:
 
 
 def approvals_list(*, page_number=1) -> Page:
-    """A page of posts awaiting approval, oldest first, in a fixed number of queries:
-    the count, the page's ids, its threads, its replies and the site's rules."""
+    """A page of posts and changes awaiting approval, oldest first, in a fixed number
+    of queries: the count, the page's ids, its threads, its replies, its changes
+    (with their posts) and the site's rules."""
     page = Paginator(awaiting_approval(), APPROVALS_PER_PAGE).get_page(page_number)
-    ids = {"thread": [], "reply": []}
+    ids = {"thread": [], "reply": [], "edit": []}
     for kind, pk, _created_at in page.object_list:
         ids[kind].append(pk)
     approved = _approved_posts_expression()
@@ -305,9 +332,27 @@ def approvals_list(*, page_number=1) -> Page:
             .annotate(approved_posts=approved)
             .in_bulk(ids["reply"])
         )
+    edits = {}
+    if ids["edit"]:
+        edits = (
+            ProposedEdit.objects.filter(status=ProposedEdit.Status.PENDING)
+            .select_related(
+                "editor",
+                "thread__author",
+                "thread__category",
+                "reply__author",
+                "reply__thread__category",
+            )
+            .annotate(approved_posts=_approved_posts_expression("editor_id"))
+            .in_bulk(ids["edit"])
+        )
     rules = CommunitySettings.load()
     items = []
     for kind, pk, _created_at in page.object_list:
+        if kind == "edit":
+            if (edit := edits.get(pk)) is not None:
+                items.append(_pending_edit_item(edit, rules=rules))
+            continue
         post = threads.get(pk) if kind == "thread" else replies.get(pk)
         if post is None:  # approved or rejected between the two queries
             continue
@@ -324,3 +369,17 @@ def approvals_list(*, page_number=1) -> Page:
         )
     page.object_list = items
     return page
+
+
+def _pending_edit_item(edit: ProposedEdit, *, rules) -> PendingPost:
+    post = edit.post
+    links = external_link_count(edit.body_html)
+    return PendingPost(
+        kind="edit",
+        post=post,
+        thread=edit.thread if edit.thread_id else edit.reply.thread,
+        approved_posts=edit.approved_posts,
+        link_count=links,
+        why=_why_pending(approved=edit.approved_posts, links=links, rules=rules),
+        edit=edit,
+    )

@@ -483,3 +483,65 @@ class Revision(models.Model):
     def __str__(self):
         post = f"thread {self.thread_id}" if self.thread_id else f"reply {self.reply_id}"
         return f"revision of {post} replaced at {self.created_at:%Y-%m-%d %H:%M}"
+
+
+class ProposedEdit(models.Model):
+    """A change to a public post that waits for a moderator (pre-moderation of
+    edits): the post keeps its old text until the change is approved. One change
+    waits per post at a time; a newer one replaces it (superseded), and every
+    decision is kept."""
+
+    class Status(models.TextChoices):
+        PENDING = "pending", _("Waiting for approval")
+        APPROVED = "approved", _("Approved")
+        REJECTED = "rejected", _("Not approved")
+        SUPERSEDED = "superseded", _("Replaced by a later change")
+
+    thread = models.ForeignKey(
+        Thread, on_delete=models.CASCADE, null=True, blank=True, related_name="proposed_edits"
+    )
+    reply = models.ForeignKey(
+        Reply, on_delete=models.CASCADE, null=True, blank=True, related_name="proposed_edits"
+    )
+    editor = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    title = models.CharField(max_length=TITLE_MAX_LENGTH, blank=True)
+    body = models.TextField(max_length=BODY_MAX_LENGTH)
+    body_html = models.TextField()
+    status = models.CharField(max_length=12, choices=Status, default=Status.PENDING)
+    created_at = models.DateTimeField(_("proposed at"), default=timezone.now)
+    decided_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+    )
+    decided_at = models.DateTimeField(null=True, blank=True)
+    reason = models.TextField(
+        blank=True, help_text=_("Why a moderator did not approve it; its author reads this.")
+    )
+
+    class Meta:
+        ordering = ["-created_at", "-pk"]
+        constraints = [
+            exactly_one_of("thread", "reply", name="proposed_edit_of_one_post"),
+            models.UniqueConstraint(
+                fields=["thread"],
+                condition=models.Q(status="pending", thread__isnull=False),
+                name="one_pending_edit_per_thread",
+            ),
+            models.UniqueConstraint(
+                fields=["reply"],
+                condition=models.Q(status="pending", reply__isnull=False),
+                name="one_pending_edit_per_reply",
+            ),
+        ]
+        indexes = [models.Index(fields=["status", "created_at"], name="proposed_edit_waiting")]
+
+    def __str__(self):
+        post = f"thread {self.thread_id}" if self.thread_id else f"reply {self.reply_id}"
+        return f"proposed edit of {post} ({self.status})"
+
+    @property
+    def post(self) -> Thread | Reply:
+        return self.thread if self.thread_id else self.reply

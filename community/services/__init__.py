@@ -7,6 +7,7 @@ so callers write `services.reply_create(...)`.
 """
 
 from community.services.counters import thread_recount, thread_refresh_replies
+from community.services.editing import edit_apply, reply_edit, thread_edit
 from community.services.help import deflection_record, help_article_record_feedback
 from community.services.inbox import (
     notification_mark_read,
@@ -24,11 +25,9 @@ from community.services.posting import (
     TAG_MAX_LENGTH,
     normalize_tags,
     reply_create,
-    reply_edit,
     reply_publish,
     response_target,
     thread_create,
-    thread_edit,
     thread_publish,
 )
 from community.services.solutions import reply_set_recommended, thread_accept_reply
@@ -39,6 +38,7 @@ __all__ = [
     "MAX_TAGS",
     "TAG_MAX_LENGTH",
     "deflection_record",
+    "edit_apply",
     "help_article_record_feedback",
     "normalize_tags",
     "notification_mark_read",

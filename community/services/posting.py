@@ -36,7 +36,6 @@ from community.models import (
     MeToo,
     Notification,
     Reply,
-    Revision,
     Thread,
     Visibility,
 )
@@ -450,93 +449,3 @@ def _reply_went_public(reply: Reply, *, thread: Thread, mentioned_ids, now) -> N
         thread=thread,
         reply=reply,
     )
-
-
-def _check_edit_rules(
-    *, editor, post: Thread | Reply, thread: Thread, body: str, body_html: str
-) -> None:
-    """The posting rules of community/limits.py (rule 5) for an edit that changes
-    the text: the edit limits, the copy-paste rule and pre-moderation. Staff edits
-    are exempt, as their new posts are."""
-    if is_moderator(editor):
-        return
-    if (since := limits.recent_since(timezone.now())) is not None and (
-        limits.refuses_copy_paste(author=editor, body=body)
-    ):
-        elsewhere = any(
-            reply.thread_id != thread.pk and limits.same_text(reply.body, body)
-            for reply in _recent_posts(Reply, author=editor, since=since)
-        ) or any(
-            asked.pk != thread.pk and limits.same_text(asked.body, body)
-            for asked in _recent_posts(Thread, author=editor, since=since)
-        )
-        if elsewhere:
-            raise limits.DuplicatePost()
-    limits.check_rate(author=editor, kind=limits.EDIT, is_new_member=lambda: is_new_member(editor))
-    # A public post stays public: an edit that would need approval is refused (a
-    # pending post is still waiting, and is read again by the moderator who approves).
-    if post.visibility == Visibility.VISIBLE and needs_approval(author=editor, body_html=body_html):
-        raise limits.EditNeedsApproval()
-
-
-@transaction.atomic
-def thread_edit(
-    *,
-    editor,
-    thread: Thread,
-    title: str,
-    body: str,
-    tags: Iterable[str] | None = None,
-    check_limits: bool = True,
-) -> Thread:
-    """Edit a question; the earlier text is kept as a revision (promise 3). A change
-    of text follows the posting rules (see _check_edit_rules); `check_limits=False`
-    is for scripts such as seed_demo, never for a member's request."""
-    thread = lock_thread(thread)
-    permissions.check_edit(editor, thread)
-    title = " ".join(title.split())
-    new_tags = normalize_tags(tags) if tags is not None else None
-    if title != thread.title or body != thread.body:
-        body_html, _mentioned = _rendered(body)
-        if check_limits:
-            _check_edit_rules(
-                editor=editor, post=thread, thread=thread, body=body, body_html=body_html
-            )
-        Revision.objects.create(
-            thread=thread,
-            editor=editor,
-            title=thread.title,
-            body=thread.body,
-            body_html=thread.body_html,
-        )
-        thread.title, thread.body, thread.body_html = title, body, body_html
-        thread.edited_at = timezone.now()
-        thread.save(update_fields=["title", "body", "body_html", "edited_at", "updated_at"])
-    if new_tags is not None:
-        _set_tags(thread, new_tags)
-    thread_reindex_on_commit(thread_id=thread.pk)
-    return thread
-
-
-@transaction.atomic
-def reply_edit(*, editor, reply: Reply, body: str, check_limits: bool = True) -> Reply:
-    """Edit a reply; the earlier text is kept as a revision (promise 3). A change of
-    text follows the posting rules (see _check_edit_rules); `check_limits=False` is
-    for scripts such as seed_demo, never for a member's request."""
-    reply = lock_reply(reply)
-    permissions.check_edit(editor, reply)
-    if body != reply.body:
-        body_html, _mentioned = _rendered(body)
-        if check_limits:
-            _check_edit_rules(
-                editor=editor, post=reply, thread=reply.thread, body=body, body_html=body_html
-            )
-        Revision.objects.create(
-            reply=reply, editor=editor, body=reply.body, body_html=reply.body_html
-        )
-        reply.body = body
-        reply.body_html = body_html
-        reply.edited_at = timezone.now()
-        reply.save(update_fields=["body", "body_html", "edited_at", "updated_at"])
-        thread_reindex_on_commit(thread_id=reply.thread_id)
-    return reply

@@ -13,6 +13,8 @@ from moderation.services.actions import (  # noqa: F401
     thread_unmark_duplicate,
 )
 from moderation.services.approvals import (  # noqa: F401
+    edit_approve,
+    edit_reject,
     reply_approve,
     reply_reject,
     thread_approve,

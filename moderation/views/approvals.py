@@ -8,7 +8,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_GET, require_POST
 
-from community.models import Reply, Thread, Visibility
+from community.models import ProposedEdit, Reply, Thread, Visibility
 from moderation import permissions, selectors, services
 from moderation.views.common import local_next, posted_reason, refusal_as_message
 
@@ -57,3 +57,28 @@ thread_approve = _decision(Thread, services.thread_approve, THREAD_APPROVED)
 thread_reject = _decision(Thread, services.thread_reject, THREAD_REJECTED, with_reason=True)
 reply_approve = _decision(Reply, services.reply_approve, REPLY_APPROVED)
 reply_reject = _decision(Reply, services.reply_reject, REPLY_REJECTED, with_reason=True)
+
+
+def _edit_decision(action, done, *, with_reason=False):
+    """The view of a decision on one waiting change to a post: as `_decision`, the
+    change named by its id (a newer change by its author is another id)."""
+
+    @login_required
+    @require_POST
+    def view(request, pk):
+        permissions.check_moderate(request.user)
+        edit = get_object_or_404(ProposedEdit, pk=pk)
+        arguments = {"reason": posted_reason(request)} if with_reason else {}
+        with refusal_as_message(request):
+            action(moderator=request.user, edit=edit, **arguments)
+            messages.success(request, done)
+        return redirect(local_next(request, reverse("moderation:approvals")))
+
+    return view
+
+
+EDIT_APPROVED = gettext_lazy("Approved: the post shows the change; the earlier version is kept.")
+EDIT_REJECTED = gettext_lazy("Not approved: the post stays as it was; its author sees your reason.")
+
+edit_approve = _edit_decision(services.edit_approve, EDIT_APPROVED)
+edit_reject = _edit_decision(services.edit_reject, EDIT_REJECTED, with_reason=True)

@@ -20,7 +20,8 @@ from playwright.sync_api import Page, expect
 
 from accounts.tokens import make_unsubscribe_token
 from community import services
-from community.models import HomePage, LegalPage, Notification, Thread, Visibility
+from community.markdown import render_markdown
+from community.models import HomePage, LegalPage, Notification, ProposedEdit, Thread, Visibility
 from moderation.models import CannedResponse
 from moderation.services import assignment as claim
 from moderation.services import reports
@@ -350,6 +351,13 @@ def forum_data(db):
         response_due_at=None,
     )
     reports.report_create(reporter=asker, thread=thread, reply=recommended, reason="off_topic")
+    # A change to a public reply waiting for approval (pre-moderation of edits).
+    ProposedEdit.objects.create(
+        reply=recommended,
+        editor=voter,
+        body="Same here; see https://a.example and https://b.example",
+        body_html=render_markdown("Same here; see https://a.example and https://b.example"),
+    )
     CannedResponse.objects.create(title="Thanks", body="Hello {asker}, thanks!")
 
     # The asker's bell: the oldest notification read, the others not.

@@ -124,7 +124,7 @@ def test_approvals_page_explains_a_post_held_for_its_links(moderator_client, new
 
 def test_approvals_page_is_empty_when_nothing_waits(moderator_client, public_thread):
     content = moderator_client.get("/moderation/approvals/").content.decode()
-    assert "No post is waiting for approval." in content
+    assert "No post or change is waiting for approval." in content
 
 
 def test_approvals_page_queries_are_constant_for_1_and_50_posts(moderator_client):

@@ -261,6 +261,7 @@ WORLD_KEYS = (
     "report",
     "token",
     "attachment",
+    "edit",
 )
 
 
@@ -275,7 +276,13 @@ def build_world(*, with_help_article: bool = True, with_legal_page: bool = False
     from accounts.images import clean_upload
     from accounts.tokens import make_unsubscribe_token
     from community import services
-    from community.models import HelpArticlePage, HelpIndexPage, HomePage, Notification
+    from community.models import (
+        HelpArticlePage,
+        HelpIndexPage,
+        HomePage,
+        Notification,
+        ProposedEdit,
+    )
     from moderation.services.reports import report_create
     from tests.factories import (
         CannedResponseFactory,
@@ -319,6 +326,10 @@ def build_world(*, with_help_article: bool = True, with_legal_page: bool = False
     notification = Notification.objects.filter(recipient=author).order_by("pk").first()
     assert notification is not None
     report = report_create(reporter=users["member"], thread=thread, reply=peer_reply, reason="spam")
+    # A change to the author's reply waiting for approval (as pre-moderation holds one).
+    edit = ProposedEdit.objects.create(
+        reply=reply, editor=author, body="See https://shop.example", body_html="<p>See</p>"
+    )
     article = None
     if with_help_article:  # the slowest part to build: only for the routes that use it
         index = HelpIndexPage(title="Help centre", slug="help", intro="<p>Answers.</p>")
@@ -355,6 +366,7 @@ def build_world(*, with_help_article: bool = True, with_legal_page: bool = False
         "report": report.pk,
         "token": make_unsubscribe_token(author),
         "attachment": thread.attachments.get().pk,
+        "edit": edit.pk,
     }
     assert set(world.values) == set(WORLD_KEYS)
     for role in ROLES:
