@@ -32,7 +32,7 @@ from community.models.notifications import Notification
 from community.models.site_settings import Footer
 from community.querysets import STATUSES
 from community.search import SEARCH_RESULTS_MAX, fold, query_words, relevance, title_share
-from community.search_backend import search_in_language
+from community.search_backend import ranked_in_language, search_in_language
 from community.translations import in_language
 
 THREADS_PER_PAGE = 30
@@ -515,8 +515,9 @@ def search_threads(
     )
     ranked_ids = cache.get(key)
     if ranked_ids is None:
-        # Ranking reads every match in the index: done once per search and per
-        # write, then every page of the results, for everyone, reads the ids.
+        # Ranked once per search and per write (on PostgreSQL among a bounded set of
+        # candidates: community.search_backend), then every page of the results, for
+        # everyone, reads the ids.
         ranked_ids = _ranked_thread_ids(
             query, category=category, tag=tag, status=status, reader=reader
         )
@@ -547,10 +548,13 @@ def _ranked_thread_ids(query: str, *, category, tag, status, reader: str) -> lis
     languages = _languages_from(reader)
 
     def hits_in(language: str, operator=None) -> list:
-        results = search_in_language(
-            threads.in_language(language), query, language=language, operator=operator
+        return ranked_in_language(
+            threads.in_language(language),
+            query,
+            language=language,
+            operator=operator,
+            limit=SEARCH_RESULTS_MAX,
         )
-        return list(results.annotate_score("_score")[:SEARCH_RESULTS_MAX])
 
     hits = {language: hits_in(language) for language in languages}
     if not any(hits.values()) and len(query.split()) > 1:

@@ -44,6 +44,7 @@ from community.models.pages import (
     LegalKind,
     LegalPage,
 )
+from community.models.search import ThreadSearchDocument
 from community.models.site_settings import (
     DEFAULT_BRAND_COLOUR,
     HEX_COLOUR_VALIDATOR,
@@ -96,6 +97,7 @@ __all__ = [
     "Revision",
     "TaggedThread",
     "Thread",
+    "ThreadSearchDocument",
     "Visibility",
     "contact_href",
 ]
