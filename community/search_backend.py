@@ -21,7 +21,7 @@ from functools import cache
 
 from django.contrib.postgres.search import SearchQuery, SearchRank
 from django.db import connection
-from django.db.models import F, Q
+from django.db.models import F
 from modelsearch.backends import get_search_backend
 from modelsearch.backends.database import SearchBackend as database_search_backend
 
@@ -98,18 +98,18 @@ def _ranked_by_documents(queryset, query: str, *, config: str, operator, limit: 
     tsquery = _tsquery(query, config=config, operator=operator)
     if tsquery is None:
         return []
-    # The candidates come from the GIN indexes and the thread's recency alone: no
-    # vector is read to choose them, and only theirs are ranked.
+    # The candidates are chosen by the GIN indexes and the thread's recency alone
+    # (walking the threads newest first while a word is common), and ranked inside
+    # each part: the rank reads the vector of a candidate only.
+    score = SearchRank(F("search_document__document"), tsquery)
     newest = ("-last_activity_at", "-pk")
-    matching = queryset.filter(search_document__document=tsquery).order_by(*newest)
-    in_title = queryset.filter(search_document__title=tsquery).order_by(*newest)
-    candidates = Q(pk__in=matching.values("pk")[:SEARCH_CANDIDATES]) | Q(
-        pk__in=in_title.values("pk")[:SEARCH_CANDIDATES]
-    )
-    ranked = queryset.filter(candidates).annotate(
-        _score=SearchRank(F("search_document__document"), tsquery)
-    )
-    return list(ranked.order_by("-_score", "-pk")[:limit])
+    matching = queryset.filter(search_document__document=tsquery)
+    in_title = queryset.filter(search_document__title=tsquery)
+    parts = [
+        part.annotate(_score=score).order_by(*newest)[:SEARCH_CANDIDATES]
+        for part in (matching, in_title)
+    ]
+    return list(parts[0].union(parts[1]).order_by("-_score", "-pk")[:limit])
 
 
 def _stores_documents(model) -> bool:

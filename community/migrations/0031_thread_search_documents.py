@@ -37,15 +37,14 @@ GIN_INDEXES = [
 
 
 def _category_names(apps) -> dict[int, str]:
-    """Each default-language category's names in every language, as
-    Category.search_names gives them."""
+    """Each category's names in every language, as Category.search_names gives them."""
     Category = apps.get_model("community", "Category")
     languages = [code for code, _name in settings.LANGUAGES]
     by_key: dict = {}
     for row in Category.objects.values("translation_key", "name", "locale__language_code"):
         by_key.setdefault(row["translation_key"], {})[row["locale__language_code"]] = row["name"]
     names = {}
-    for category in Category.objects.filter(locale__language_code=settings.LANGUAGE_CODE):
+    for category in Category.objects.only("pk", "name", "translation_key"):
         found = [category.name]
         for code in languages:
             name = by_key.get(category.translation_key, {}).get(code)
@@ -88,7 +87,7 @@ def _write_chunk(apps, cursor, threads, category_names) -> None:
     cursor.execute(UPSERT.format(rows=values), params)
 
 
-def index_and_backfill(apps, schema_editor):
+def backfill(apps, schema_editor):
     if schema_editor.connection.vendor != "postgresql":
         return
     Thread = apps.get_model("community", "Thread")
@@ -99,7 +98,12 @@ def index_and_backfill(apps, schema_editor):
         while chunk := list(threads.filter(pk__gt=last_pk)[:CHUNK_SIZE]):
             _write_chunk(apps, cursor, chunk, category_names)
             last_pk = chunk[-1].pk
+
+
+def create_indexes(apps, schema_editor):
     # Built once the rows are in: faster than keeping them up to date row by row.
+    if schema_editor.connection.vendor != "postgresql":
+        return
     for statement in GIN_INDEXES:
         schema_editor.execute(statement)
 
@@ -139,5 +143,6 @@ class Migration(migrations.Migration):
                 "verbose_name_plural": "thread search documents",
             },
         ),
-        migrations.RunPython(index_and_backfill, drop_indexes, elidable=True),
+        migrations.RunPython(backfill, migrations.RunPython.noop, elidable=True),
+        migrations.RunPython(create_indexes, drop_indexes),
     ]
