@@ -14,9 +14,10 @@ from django.utils import timezone
 from modelsearch.backends import get_search_backend
 
 from community import search_backend, selectors, services
+from community.config.scale.indexing import index_threads
 from community.models import Thread, ThreadSearchDocument
 from moderation.services import actions
-from tests.factories import CategoryFactory, ModeratorFactory, UserFactory
+from tests.factories import CategoryFactory, ModeratorFactory, ThreadFactory, UserFactory
 
 pytestmark = pytest.mark.django_db
 
@@ -200,3 +201,18 @@ def test_the_migration_backfills_the_vectors_the_backend_writes(ask, committed):
 
     assert ThreadSearchDocument.objects.values("title", "document").get(thread=thread) == written
     assert titles(selectors.search_threads(query="burrs")) == [thread.title]
+
+
+@pytest.mark.postgres
+@on_postgresql
+def test_the_scale_communitys_bulk_indexing_writes_the_vectors(coffee):
+    written = [
+        ThreadFactory(category=coffee, title=f"Bulk written thread {n} about a thermoblock")
+        for n in range(3)
+    ]
+    assert not ThreadSearchDocument.objects.exists()
+
+    index_threads(written[0].pk, written[-1].pk)
+
+    assert ThreadSearchDocument.objects.count() == 3
+    assert len(titles(selectors.search_threads(query="thermoblock"))) == 3
