@@ -473,17 +473,46 @@ SEARCH_CATEGORIES_MAX = 3
 def search_categories(*, query: str, limit: int = SEARCH_CATEGORIES_MAX) -> list[Category]:
     """Categories whose name has a word starting with one of the query's words, accents
     and case aside ("coffee" and "MACHINE" name "Coffee machines", "detartrage" names
-    "Entretien et détartrage"), with their thread counts. Read from category_list:
-    one query, none while it is cached."""
+    "Entretien et détartrage"), with their thread counts.
+
+    Two queries (three while the categories' translated names are not cached), none
+    while the answer is cached: the categories, then the counts of the few found.
+    Right after a write a search would otherwise count the threads of every category
+    (category_list) to show three.
+    """
     words = [word.casefold() for word in query_words(fold(query))]
     if not words:
         return []
+    key = (
+        f"relais:search-categories:{content_version()}:{limit}:"
+        f"{hashlib.sha256(' '.join(words).encode('utf-8', 'surrogateescape')).hexdigest()}"
+    )
+    found = cache.get(key)
+    if found is None:
+        found = _categories_named(words, limit=limit)
+        cache.set(key, found, COUNTS_CACHE_SECONDS)
+    return found
+
+
+def _categories_named(words: list[str], *, limit: int) -> list[Category]:
     found = []
-    for category in category_list():
+    for category in Category.objects.originals():
         names = [name.casefold() for name in re.findall(r"\w+", fold(category.search_names()))]
         if any(name.startswith(word) for word in words for name in names):
             found.append(category)
-    return found[:limit]
+    found = found[:limit]
+    if found:
+        counts = dict(
+            Thread.objects.visible()
+            .filter(category__in=found)
+            .values("category")
+            .annotate(count=Count("pk"))
+            .values_list("category", "count")
+            .order_by()
+        )
+        for category in found:
+            category.visible_thread_count = counts.get(category.pk, 0)
+    return found
 
 
 def search_threads(

@@ -103,6 +103,22 @@ def test_an_edit_and_a_hide_change_the_results_at_once(ask, committed):
     assert titles(selectors.search_threads(query="squeaks")) == []
 
 
+def test_categories_named_by_the_query_count_their_visible_threads_at_once(ask, committed):
+    tea = CategoryFactory(name="Tea makers", slug="tea-makers")
+    ask("Pump hums but nothing comes out")
+    hidden = ask("Grinder jams")
+    with committed():
+        actions.thread_hide(moderator=ModeratorFactory(), thread=hidden, reason="Spam")
+
+    found = selectors.search_categories(query="coffee tea")
+    assert [(c.slug, c.visible_thread_count) for c in found] == [("coffee", 1), ("tea-makers", 0)]
+
+    ThreadFactory(category=tea, title="Kettle whistles too early")
+    found = selectors.search_categories(query="coffee tea")
+    assert [(c.slug, c.visible_thread_count) for c in found] == [("coffee", 1), ("tea-makers", 1)]
+    assert selectors.search_categories(query="juicer") == []
+
+
 # PostgreSQL -------------------------------------------------------------------------------
 
 
