@@ -25,7 +25,15 @@ from django.views.decorators.vary import vary_on_headers
 from django_htmx.http import HttpResponseClientRedirect
 from wagtail import hooks
 
-from community import help_selectors, legal, limits, permissions, selectors, services
+from community import (
+    help_selectors,
+    legal,
+    limits,
+    list_fragments,
+    permissions,
+    selectors,
+    services,
+)
 from community.cache import cache_page_for_visitors
 from community.forms import (
     AskForm,
@@ -80,6 +88,8 @@ def _render_thread_list(request, category=None):
         "community/thread_list.html",
         {
             "page": page,
+            "rows": list_fragments.thread_rows(page.object_list),
+            "pinned_rows": list_fragments.thread_rows(page.pinned, hide_tags=True),
             "categories": selectors.category_list(),
             "category": category,
             "tag": tag,
