@@ -118,6 +118,10 @@ def tag_get(*, slug: str) -> Tag | None:
     return Tag.objects.filter(slug=slug).first() if slug else None
 
 
+# A list row shows no body: the largest columns stay in the database.
+LIST_ROW_UNUSED = ("body", "body_html")
+
+
 def thread_list(
     *,
     category: Category | None = None,
@@ -130,7 +134,7 @@ def thread_list(
 ) -> Page:
     """One page of a list. `language` is one of the site's languages (only its
     threads) or ALL_LANGUAGES (every thread, those in `reader`'s language first)."""
-    threads = Thread.objects.for_list()
+    threads = Thread.objects.for_list().defer(*LIST_ROW_UNUSED)
     if category is not None:
         threads = threads.filter(category=category)
     if tag is not None:
@@ -150,6 +154,7 @@ def thread_list(
     page = CachedCountPaginator(threads, THREADS_PER_PAGE, count_key=count_key).get_page(
         page_number
     )
+    page.object_list = list(page.object_list)
     # Pinned threads head the first page of the unfiltered list (all discussions or
     # one category), in a block of their own: the list itself keeps its order.
     show_pinned = page.number == 1 and tag is None and not status
@@ -171,7 +176,12 @@ def pinned_threads(
 ) -> list:
     """Visible pinned threads in the list's language (see thread_list), latest activity
     first, in one query (no tags: the pinned block shows titles and counts, not tags)."""
-    threads = Thread.objects.for_list().prefetch_related(None).filter(is_pinned=True)
+    threads = (
+        Thread.objects.for_list()
+        .defer(*LIST_ROW_UNUSED)
+        .prefetch_related(None)
+        .filter(is_pinned=True)
+    )
     if category is not None:
         threads = threads.filter(category=category)
     threads = _in_list_language(threads, language=language, reader=reader, order=SORTS["activity"])

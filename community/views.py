@@ -16,6 +16,7 @@ from django.http import (
     HttpResponseBadRequest,
     HttpResponsePermanentRedirect,
 )
+from django.middleware.csrf import get_token
 from django.shortcuts import get_object_or_404, redirect, render, resolve_url
 from django.utils import translation
 from django.utils.translation import gettext as _
@@ -25,7 +26,15 @@ from django.views.decorators.vary import vary_on_headers
 from django_htmx.http import HttpResponseClientRedirect
 from wagtail import hooks
 
-from community import help_selectors, legal, limits, permissions, selectors, services
+from community import (
+    help_selectors,
+    legal,
+    limits,
+    list_fragments,
+    permissions,
+    selectors,
+    services,
+)
 from community.cache import cache_page_for_visitors
 from community.forms import (
     AskForm,
@@ -58,15 +67,6 @@ def _render_thread_list(request, category=None):
     sort = sort if sort in selectors.SORTS else "activity"
     reader = selectors.reader_language()
     language = selectors.list_language(request.GET.get("language", ""), reader=reader)
-    page = selectors.thread_list(
-        category=category,
-        tag=tag,
-        status=status,
-        sort=sort,
-        language=language,
-        reader=reader,
-        page_number=request.GET.get("page", 1),
-    )
     chosen = {
         "tag": tag.slug if tag else "",
         "status": status,
@@ -75,11 +75,22 @@ def _render_thread_list(request, category=None):
     }
     defaults = {"sort": "activity", "language": reader}
     filters = {key: value for key, value in chosen.items() if value and defaults.get(key) != value}
+    query = urlencode(filters)
+    section = list_fragments.thread_list_section(
+        category=category,
+        tag=tag,
+        status=status,
+        sort=sort,
+        language=language,
+        reader=reader,
+        page_number=request.GET.get("page", 1),
+        query=query,
+    )
     return render(
         request,
         "community/thread_list.html",
         {
-            "page": page,
+            "section": section,
             "categories": selectors.category_list(),
             "category": category,
             "tag": tag,
@@ -92,7 +103,7 @@ def _render_thread_list(request, category=None):
                 (code, name) for code, name in settings.LANGUAGES if code != reader
             ],
             "all_languages": selectors.ALL_LANGUAGES,
-            "query": urlencode(filters),
+            "query": query,
             "filters": filters,
         },
     )
@@ -635,7 +646,8 @@ def reply_recommend(request, pk):
 @require_GET
 def notification_list(request):
     page = selectors.notification_list(user=request.user, page_number=request.GET.get("page", 1))
-    return render(request, "community/notification_list.html", {"page": page})
+    items = list_fragments.notification_items(page.object_list, csrf_token=get_token(request))
+    return render(request, "community/notification_list.html", {"page": page, "items": items})
 
 
 @login_required

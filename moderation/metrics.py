@@ -33,12 +33,14 @@ import statistics
 from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta
 
+from django.core.cache import cache
 from django.db.models import Count, F, Q, QuerySet
 from django.db.models.functions import TruncDate
 from django.utils import timezone
-from django.utils.translation import gettext
+from django.utils.translation import get_language, gettext
 
 from accounts.querysets import staff_flag_expression
+from community.cache import content_version
 from community.models import Category, Deflection, Reply, Thread, Visibility
 from community.querysets import officially_answered_q, overdue_q, solved_q
 
@@ -463,3 +465,37 @@ def support_metrics(
         helpers=top_helpers(**scope),
         answered_before_asking=answered_before_asking(**scope),
     )
+
+
+# The metrics page reads the report from the cache for this long at most: within
+# the minute it was measured in and until the next write (the content version).
+REPORT_CACHE_SECONDS = 60
+
+
+def support_metrics_for_page(
+    *,
+    now: datetime,
+    period_days: int = DEFAULT_PERIOD,
+    category: Category | None = None,
+    language: str = "",
+) -> SupportMetrics:
+    """support_metrics() as the metrics page shows it: measured once a minute, or after
+    any write, for every moderator asking for the same figures (they hold no viewer's
+    own data). The CSV export measures afresh."""
+    minute = now.replace(second=0, microsecond=0)
+    key = "relais:support-metrics:{}:{}:{}:{}:{}:{}:{}".format(
+        content_version(),
+        minute.isoformat(),
+        clean_period(period_days),
+        category.pk if category else "",
+        language,
+        get_language(),
+        timezone.get_current_timezone_name(),
+    )
+    report = cache.get(key)
+    if report is None:
+        report = support_metrics(
+            now=now, period_days=period_days, category=category, language=language
+        )
+        cache.set(key, report, REPORT_CACHE_SECONDS)
+    return report

@@ -88,6 +88,8 @@ def queue_list(
     now = timezone.now()
     threads = (
         awaiting_official_reply()
+        # A row shows no body: the largest columns stay in the database.
+        .defer("body", "body_html")
         .with_author()
         .select_related("category", "assigned_to")
         .annotate(

@@ -1,5 +1,8 @@
 """Plain helpers that test modules of several folders share (fixtures live in conftest.py)."""
 
+import html
+import re
+
 from django.test import Client
 from wagtail.models import ModelLogEntry
 
@@ -35,3 +38,12 @@ def logged(obj) -> list[tuple[str, int, dict]]:
         content_type__model=obj._meta.model_name, object_id=str(obj.pk)
     ).order_by("timestamp", "pk")
     return [(entry.action, entry.user_id, entry.data) for entry in entries]
+
+
+_QUEUE_TITLE = re.compile(r'<a class="queue-table__title" href="[^"]*" lang="[^"]*">([^<]*)</a>')
+
+
+def queue_titles_shown(response) -> list[str]:
+    """The titles of the threads a queue page lists, in order, as the page writes them."""
+    assert response.status_code == 200
+    return [html.unescape(title) for title in _QUEUE_TITLE.findall(response.content.decode())]

@@ -4,20 +4,20 @@ from urllib.parse import urlencode
 
 from django.conf import settings
 from django.contrib.auth.decorators import login_required
+from django.middleware.csrf import get_token
 from django.shortcuts import render
 from django.views.decorators.http import require_GET
 
 from community.models import Category
-from moderation import permissions, selectors
+from moderation import permissions, queue_rows, selectors
 
 
 @login_required
 @require_GET
 def queue(request):
     permissions.check_moderate(request.user)
-    category = (
-        Category.objects.originals().filter(slug=request.GET.get("category", "")[:80]).first()
-    )
+    slug = request.GET.get("category", "")[:80]
+    category = Category.objects.originals().filter(slug=slug).first() if slug else None
     language = request.GET.get("language", "")
     language = language if language in dict(settings.LANGUAGES) else ""
     filters = request.GET.getlist("filter")
@@ -26,15 +26,6 @@ def queue(request):
     assignment = next((f for f in filters if f in selectors.QUEUE_ASSIGNMENT_FILTERS), "")
     sort = request.GET.get("sort", "due")
     sort = sort if sort in selectors.QUEUE_SORTS else "due"
-    page = selectors.queue_list(
-        category=category,
-        language=language,
-        overdue=overdue,
-        assignment=assignment,
-        viewer=request.user,
-        sort=sort,
-        page_number=request.GET.get("page", 1),
-    )
     params = [
         ("category", category.slug if category else ""),
         ("language", language),
@@ -42,11 +33,24 @@ def queue(request):
         ("filter", assignment),
         ("sort", sort if sort != "due" else ""),
     ]
+    query = urlencode([(key, value) for key, value in params if value])
+    section = queue_rows.queue_section(
+        category=category,
+        language=language,
+        overdue=overdue,
+        assignment=assignment,
+        viewer=request.user,
+        sort=sort,
+        page_number=request.GET.get("page", 1),
+        back=request.get_full_path(),
+        query=query,
+        csrf_token=get_token(request),
+    )
     return render(
         request,
         "moderation/queue.html",
         {
-            "page": page,
+            "section": section,
             "categories": Category.objects.originals(),
             "category": category,
             "languages": settings.LANGUAGES,
@@ -54,7 +58,5 @@ def queue(request):
             "overdue": overdue,
             "assignment": assignment,
             "sort": sort,
-            "query": urlencode([(key, value) for key, value in params if value]),
-            "moderators": selectors.moderator_list(),
         },
     )

@@ -23,6 +23,7 @@ from tests.factories import (
     ThreadFactory,
     UserFactory,
 )
+from tests.helpers import queue_titles_shown
 
 pytestmark = pytest.mark.django_db
 
@@ -196,7 +197,7 @@ def test_an_official_reply_takes_the_thread_out_of_the_queue_whatever_the_claim(
 
     community_services.reply_create(author=moderator, thread=thread, body="Here is the fix.")
 
-    assert moderator_client.get("/moderation/").context["page"].object_list == []
+    assert queue_titles_shown(moderator_client.get("/moderation/")) == []
 
 
 # Views -----------------------------------------------------------------------------
@@ -386,9 +387,7 @@ def test_thread_page_shows_nobody_once_the_claim_expired(moderator_client, threa
 
 
 def titles(client, query=""):
-    response = client.get(f"/moderation/{query}")
-    assert response.status_code == 200
-    return [thread.title for thread in response.context["page"].object_list]
+    return queue_titles_shown(client.get(f"/moderation/{query}"))
 
 
 def test_queue_filters_mine_and_unassigned_and_combines_them(moderator_client, moderator):
@@ -424,10 +423,11 @@ def test_queue_shows_assignees_and_expired_claims_as_unassigned(moderator_client
 
     response = moderator_client.get("/moderation/")
 
-    rows = {thread.title: thread for thread in response.context["page"].object_list}
-    assert rows[held.title].assignee.public_name == "Alice"
-    assert rows[lapsed.title].assignee is None
     content = response.content.decode()
+    held_row = content[content.index(f">{held.title}</a>") :].split("</tr>")[0]
+    lapsed_row = content[content.index(f">{lapsed.title}</a>") :].split("</tr>")[0]
+    assert "<strong>Alice</strong>" in held_row
+    assert ">Unassigned<" in lapsed_row
     assert "<strong>Alice</strong>" in content
     assert "<strong>Bob</strong>" not in content
     assert content.count(">Unassigned<") == 2  # the filter's option and Bob's lapsed row
@@ -446,13 +446,12 @@ def test_queue_lists_moderators_once_for_the_assign_menus(moderator_client, mode
 
     response = moderator_client.get("/moderation/")
 
-    assert bob in response.context["moderators"]
-    assert moderator in response.context["moderators"]
-    names = [person.public_name for person in response.context["moderators"]]
-    assert "Eddie the editor" not in names
-    assert "Just a member" not in names
-    assert "Gone moderator" not in names
-    assert response.content.decode().count(f'<option value="{bob.pk}">Bob</option>') == 2
+    content = response.content.decode()
+    assert content.count(f'<option value="{bob.pk}">Bob</option>') == 2
+    assert content.count(f'<option value="{moderator.pk}">') == 2
+    assert "Eddie the editor" not in content
+    assert "Just a member" not in content
+    assert "Gone moderator" not in content
 
 
 def test_moderator_list_matches_the_moderator_role(moderator, superuser, editor, member):

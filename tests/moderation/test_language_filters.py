@@ -12,7 +12,7 @@ from community import services
 from community.cache import content_changed
 from moderation.metrics import support_metrics
 from tests.factories import CategoryFactory, ModeratorFactory, ReplyFactory, UserFactory
-from tests.helpers import MODERATORS_ONLY, client_for
+from tests.helpers import MODERATORS_ONLY, client_for, queue_titles_shown
 from tests.moderation.test_metrics import HOUR, ask, recommend
 
 pytestmark = pytest.mark.django_db
@@ -29,9 +29,7 @@ def ask_in(language: str, title: str, category=None):
 
 
 def queue_titles(client, query="") -> list[str]:
-    response = client.get(f"/moderation/{query}")
-    assert response.status_code == 200
-    return [thread.title for thread in response.context["page"].object_list]
+    return queue_titles_shown(client.get(f"/moderation/{query}"))
 
 
 # The queue ---------------------------------------------------------------------------

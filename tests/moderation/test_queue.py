@@ -13,7 +13,7 @@ from community.cache import content_changed
 from community.models import CommunitySettings, Thread, Visibility
 from moderation import services as moderation_services
 from tests.factories import CategoryFactory, ModeratorFactory, UserFactory
-from tests.helpers import MODERATORS_ONLY, assert_asks_to_sign_in
+from tests.helpers import MODERATORS_ONLY, assert_asks_to_sign_in, queue_titles_shown
 
 pytestmark = pytest.mark.django_db
 
@@ -28,9 +28,7 @@ def ask(title="The kettle switches itself off", category=None, author=None):
 
 
 def queue_titles(client, query="") -> list[str]:
-    response = client.get(f"/moderation/{query}")
-    assert response.status_code == 200
-    return [thread.title for thread in response.context["page"].object_list]
+    return queue_titles_shown(client.get(f"/moderation/{query}"))
 
 
 @pytest.mark.parametrize(("role", "expected"), MODERATORS_ONLY)
