@@ -27,7 +27,7 @@ from urllib.parse import urlencode
 
 from django.conf import settings
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.db.models import Count
+from django.db.models import Count, Q
 from django.test.utils import override_settings
 from django.utils import timezone
 
@@ -158,13 +158,14 @@ class Targets:
 
     @cached_property
     def search_word_share(self) -> float:
-        """The share of visible threads with the search word in their title (the issue's
-        figures are for a word found in half of them)."""
+        """The share of visible threads whose title or text holds the search word (the
+        search targets are for a word found in half of them)."""
         threads = Thread.objects.visible()
         total = threads.count()
         if not total or not self.search_word:
             return 0.0
-        return threads.filter(title__icontains=self.search_word).count() / total
+        word = self.search_word
+        return threads.filter(Q(title__icontains=word) | Q(body__icontains=word)).count() / total
 
     def describe(self) -> dict:
         return {

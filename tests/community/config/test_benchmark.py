@@ -314,6 +314,9 @@ def test_find_targets_picks_category_tag_thread_word_and_users(forum, member, mo
     assert targets.thread.reply_count == 3
     assert targets.search_word == "blender"
     assert targets.search_word_share == pytest.approx(4 / 5)  # the hidden thread aside
+    ThreadFactory(title="Kettle whistles", body="Unlike my blender, it whistles.")
+    del targets.search_word_share
+    assert targets.search_word_share == pytest.approx(5 / 6)
     assert targets.moderator == moderator
     assert targets.member == member
 

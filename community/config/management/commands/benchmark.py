@@ -193,10 +193,11 @@ class Server:
 
 RENDER_REPEAT_TEXT = f"{RENDER_REPEAT} after one untimed"
 LEGEND = (
-    'share: requests/s as a share of the constant page in "of" (the same kind of '
-    "viewer). *_after_write: one connection, one request at a time, each right after a "
-    "write by a member. cpu/wall ms: one request in one process, DEBUG off, median of "
-    f"{RENDER_REPEAT}."
+    'share: requests/s as a share of those of the constant page in "of", measured as '
+    "the same kind of viewer.\n"
+    "*_after_write: one connection, one request at a time, each right after a write by a "
+    "member.\n"
+    f"cpu ms, wall ms: one request in one process, DEBUG off, median of {RENDER_REPEAT}."
 )
 
 
@@ -304,7 +305,10 @@ class Command(BaseCommand):
                 for name in pages:
                     spec = PAGE_SPECS[name]
                     if spec.after_write and written is None:
-                        written = write_reply(targets)
+                        try:
+                            written = write_reply(targets)
+                        except ValueError as error:
+                            raise CommandError(f"The write before {name}: {error}") from error
                         self.stdout.write(
                             f"Wrote reply #{written.pk} in thread #{written.thread_id} as "
                             f"{targets.member.username}: the pages after a write follow it."
@@ -480,7 +484,7 @@ class Command(BaseCommand):
             )
         if targets.search_word:
             self.stdout.write(
-                f"Search word: {targets.search_word!r}, in the title of "
+                f"Search word: {targets.search_word!r}, in the title or text of "
                 f"{targets.search_word_share:.0%} of the visible threads."
             )
         self.stdout.write(
