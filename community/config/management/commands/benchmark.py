@@ -516,6 +516,7 @@ class Command(BaseCommand):
                 "threads": options["threads"],
                 "workers": options["workers"],
                 "client": tool,
+                "render_repeat": RENDER_REPEAT,
             },
             "targets": targets.describe(),
             "rows": rows,
