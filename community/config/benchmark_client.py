@@ -6,7 +6,9 @@ each one. It only ever talks to 127.0.0.1: a benchmark is run against a server
 started on the same machine, never against someone else's site.
 
 When `wrk` is installed the command uses it instead (`run_wrk`), and reads the
-same three numbers from its `--latency` report.
+same three numbers from its `--latency` report. `run_sequential` sends one request
+at a time with something done before each, outside the timed part: for figures
+that must hold for every request ("the first search after a write").
 """
 
 from __future__ import annotations
@@ -17,6 +19,7 @@ import re
 import subprocess
 import threading
 import time
+from collections.abc import Callable
 from dataclasses import asdict, dataclass, field
 from multiprocessing import get_context
 
@@ -130,13 +133,21 @@ RESULT_HEADERS = [
     "p99 ms",
     "queries/req",
     "queries/render",
-    "x baseline",
+    "share",
+    "of",
+    "cpu ms",
+    "wall ms",
     "errors",
 ]
 
 
 def result_rows(rows: list[dict]) -> list[list]:
-    """Table rows from the JSON rows of a run (see the command's `--json`)."""
+    """Table rows from the JSON rows of a run (see the command's `--json`).
+
+    "share": the page's requests per second as a share of those of the constant
+    page named in "of"; "cpu ms" and "wall ms": one request to the page in one
+    process (the median of a few), where it was timed.
+    """
     return [
         [
             row["page"],
@@ -146,6 +157,9 @@ def result_rows(rows: list[dict]) -> list[list]:
             row["queries"],
             row.get("queries_rendered", ""),
             row["ratio"],
+            row.get("baseline", ""),
+            row.get("render_cpu_ms"),
+            row.get("render_wall_ms"),
             row["errors"],
         ]
         for row in rows
@@ -313,6 +327,80 @@ def run_load(
 
 def _noop(_):
     return None
+
+
+# How long a sequential run may go on past its duration to reach its minimum of requests.
+SEQUENTIAL_MAX_SECONDS = 60
+
+
+def run_sequential(
+    *,
+    host: str,
+    port: int,
+    path: str,
+    seconds: float,
+    before_each: Callable[[], object],
+    headers: dict[str, str] | None = None,
+    min_requests: int = 10,
+) -> LoadResult:
+    """GET `path` one request at a time on one keep-alive connection for `seconds`,
+    calling `before_each()` before every request, outside the timed part.
+
+    A slow page gets `seconds` or `min_requests` requests, whichever takes longer
+    (within SEQUENTIAL_MAX_SECONDS): a percentile of three requests says little.
+
+    For a figure that must hold for every request, such as "the first request after
+    a write": `before_each` makes the write, so no request can be served what an
+    earlier one left in a cache. The requests per second are the connection's while
+    it waits for answers (the time of `before_each` is not counted), that is one
+    over the mean latency.
+    """
+    check_loopback(host)
+    if seconds <= 0 or seconds > 3600:
+        raise ValueError("seconds must be between 0 and 3600")
+    if not path.startswith("/"):
+        raise ValueError("path must start with /")
+    headers = {"Host": f"{LOOPBACK}:{port}", "Connection": "keep-alive", **(headers or {})}
+    latencies: list[float] = []
+    statuses: dict[str, int] = {}
+    errors = 0
+    connection = http.client.HTTPConnection(LOOPBACK, port, timeout=30)
+    started_at = time.perf_counter()
+    deadline = started_at + seconds
+    last_call = started_at + max(seconds, SEQUENTIAL_MAX_SECONDS)
+    try:
+        while (now := time.perf_counter()) < deadline or (
+            len(latencies) < min_requests and now < last_call
+        ):
+            before_each()
+            started = time.perf_counter()
+            try:
+                connection.request("GET", path, headers=headers)
+                response = connection.getresponse()
+                response.read()
+            except (OSError, http.client.HTTPException):
+                errors += 1
+                connection.close()
+                connection = http.client.HTTPConnection(LOOPBACK, port, timeout=30)
+                time.sleep(0.01)
+                continue
+            elapsed_ms = (time.perf_counter() - started) * 1000
+            status = str(response.status)
+            statuses[status] = statuses.get(status, 0) + 1
+            if 200 <= response.status < 400:
+                latencies.append(elapsed_ms)
+            else:
+                errors += 1
+            if response.will_close:
+                connection.close()
+                connection = http.client.HTTPConnection(LOOPBACK, port, timeout=30)
+    finally:
+        connection.close()
+    result = LoadResult.from_latencies(
+        latencies, errors=errors, seconds=sum(latencies) / 1000, statuses=statuses
+    )
+    result.tool = "sequential"
+    return result
 
 
 # wrk ---------------------------------------------------------------------------------

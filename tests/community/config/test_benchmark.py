@@ -1,11 +1,14 @@
 import math
 import threading
+import time
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 
 import pytest
 from django.core.management import CommandError, call_command
 
+from community.cache import content_version
 from community.config.benchmark_client import (
+    RESULT_HEADERS,
     LoadResult,
     NotLoopbackError,
     compare_runs,
@@ -13,18 +16,33 @@ from community.config.benchmark_client import (
     format_table,
     parse_wrk_output,
     percentile,
+    result_rows,
     run_load,
+    run_sequential,
     run_wrk,
     throughput_ratio,
 )
-from community.config.management.commands.benchmark import (
-    create_session,
+from community.config.benchmark_pages import (
+    MEMBER,
+    MODERATOR,
+    PAGE_SPECS,
+    PAGES,
+    VISITOR,
     find_targets,
+    missing_people,
     page_paths,
-    queries_per_request,
+    write_reply,
 )
+from community.config.benchmark_process import (
+    PageFailed,
+    create_session,
+    queries_per_request,
+    render_time,
+)
+from community.config.management.commands import benchmark
+from community.models import Notification, Reply
 from community.services import reply_create
-from tests.factories import CategoryFactory, ThreadFactory, UserFactory
+from tests.factories import CategoryFactory, ModeratorFactory, ThreadFactory, UserFactory
 
 # Arithmetic --------------------------------------------------------------------------
 
@@ -143,7 +161,11 @@ def test_compare_runs_passes_up_to_the_target_ratio_and_fails_above():
 class _Handler(BaseHTTPRequestHandler):
     protocol_version = "HTTP/1.1"
 
+    seen: list | None = None
+
     def do_GET(self):
+        if self.seen is not None:
+            self.seen.append("request")
         body = b"ok" if self.path == "/ok" else b"broken"
         self.send_response(200 if self.path == "/ok" else 500)
         self.send_header("Content-Length", str(len(body)))
@@ -156,6 +178,7 @@ class _Handler(BaseHTTPRequestHandler):
 
 @pytest.fixture
 def local_server():
+    _Handler.seen = None
     server = ThreadingHTTPServer(("127.0.0.1", 0), _Handler)
     server.daemon_threads = True
     thread = threading.Thread(target=server.serve_forever, daemon=True)
@@ -192,6 +215,43 @@ def test_python_client_spreads_connections_over_processes(local_server):
     assert result.errors == 0
     assert result.requests > 20
     assert result.seconds < 5
+
+
+def test_sequential_client_sends_each_request_after_its_own_write(local_server):
+    """One request at a time, each after `before_each`, which is not timed."""
+    events = []
+    _Handler.seen = events
+
+    def write():
+        events.append("write")
+        time.sleep(0.02)
+
+    started = time.perf_counter()
+    result = run_sequential(
+        host="127.0.0.1", port=local_server, path="/ok", seconds=0.5, before_each=write
+    )
+    elapsed = time.perf_counter() - started
+
+    assert result.errors == 0
+    assert result.tool == "sequential"
+    assert 5 <= result.requests <= 25
+    assert events == ["write", "request"] * result.requests
+    # The requests are timed, not the writes.
+    assert result.seconds <= elapsed - 0.02 * result.requests
+    assert result.rps == pytest.approx(result.requests / result.seconds)
+
+
+def test_sequential_client_goes_on_past_its_duration_for_its_minimum_of_requests(local_server):
+    result = run_sequential(
+        host="127.0.0.1",
+        port=local_server,
+        path="/ok",
+        seconds=0.01,
+        before_each=lambda: None,
+        min_requests=4,
+    )
+
+    assert result.requests == 4
 
 
 @pytest.mark.parametrize("host", ["localhost", "10.0.0.1", "example.com", "::1"])
@@ -238,8 +298,10 @@ def forum(db, member, moderator):
     hidden = ThreadFactory(category=quiet, title="Spam spam spam", visibility="hidden")
     hidden.tags.add("spam", "spam2")
     talked_about = ThreadFactory(category=quiet, title="Blender lid cracked")
-    for _ in range(3):
-        reply_create(author=UserFactory(), thread=talked_about, body="Same here.")
+    # Each reply notifies who replied before (they follow the thread): `member`
+    # replies first and so has the most notifications.
+    for author in (member, UserFactory(), UserFactory()):
+        reply_create(author=author, thread=talked_about, body="Same here.")
     return {"busy": busy, "talked_about": talked_about}
 
 
@@ -251,25 +313,201 @@ def test_find_targets_picks_category_tag_thread_word_and_users(forum, member, mo
     assert targets.thread == forum["talked_about"]
     assert targets.thread.reply_count == 3
     assert targets.search_word == "blender"
+    assert targets.search_word_share == pytest.approx(4 / 5)  # the hidden thread aside
+    ThreadFactory(title="Kettle whistles", body="Unlike my blender, it whistles.")
+    del targets.search_word_share
+    assert targets.search_word_share == pytest.approx(5 / 6)
     assert targets.moderator == moderator
-    assert not targets.member.groups.exists()
-    assert not targets.member.is_staff
+    assert targets.member == member
+
+
+def test_the_member_is_the_one_with_most_notifications_in_the_sites_language(forum, member):
+    french = UserFactory(language="fr")
+    staff = ModeratorFactory()
+    for recipient in (french, staff):
+        for _ in range(5):
+            Notification.objects.create(
+                recipient=recipient, kind=Notification.Kind.REPLY, thread=forum["talked_about"]
+            )
+
+    assert find_targets().member == member
+    Notification.objects.filter(recipient=member).delete()
+    # The second one to reply now has the most (one, from the third reply).
+    assert find_targets().member == Reply.objects.order_by("pk")[1].author
+    Notification.objects.exclude(recipient__in=[french, staff]).delete()
+    assert find_targets().member is None
+
+
+def test_the_moderator_is_the_demos_moderator_account_when_there_is_one(moderator):
+    assert find_targets().moderator == moderator
+    demo = ModeratorFactory(username="moderator")
+
+    assert find_targets().moderator == demo
 
 
 def test_page_paths_point_at_the_targets(forum):
     paths = page_paths(find_targets())
+    thread = forum["talked_about"].get_absolute_url()
 
-    assert paths["category_tag"] == ("/community/c/busy/?tag=blender", None)
-    assert paths["thread_member"] == (forum["talked_about"].get_absolute_url(), "member")
-    assert paths["search"] == ("/community/search/?q=blender", None)
-    assert paths["moderation_queue"] == ("/moderation/", "moderator")
+    assert paths["category_tag"] == paths["category_tag_member"] == "/community/c/busy/?tag=blender"
+    assert paths["thread_anonymous"] == paths["thread_member"] == thread
+    assert paths["thread_moderator"] == thread
+    assert paths["search"] == paths["search_member"] == "/community/search/?q=blender"
+    assert paths["search_after_write"] == "/community/search/?q=blender"
+    assert paths["moderation_queue"] == "/moderation/"
+    assert paths["notifications"] == "/community/notifications/"
+    assert set(paths) == set(PAGE_SPECS)
 
 
 def test_find_targets_on_an_empty_forum_finds_no_pages_to_skip(db):
     targets = find_targets()
 
     assert targets.thread is None
-    assert set(page_paths(targets)) == {"baseline", "home", "community"}
+    assert set(page_paths(targets)) == {
+        "baseline",
+        "home",
+        "community",
+        "baseline_signed_in",
+        "community_member",
+        "notifications",
+        "moderation_queue",
+        "approvals",
+        "reports",
+        "metrics",
+        "baseline_after_write",
+    }
+
+
+def test_every_page_is_measured_against_the_constant_page_of_its_kind_of_viewer():
+    for spec in PAGES:
+        baseline = PAGE_SPECS[spec.baseline]
+        # A constant page is its own baseline, and is measured the same way as its pages.
+        assert baseline.baseline == baseline.name
+        assert baseline.after_write == spec.after_write
+        # Visitors against visitors; members and moderators against a signed-in page.
+        assert (baseline.kind == VISITOR) == (spec.kind == VISITOR)
+        assert baseline.kind in (VISITOR, MEMBER)
+    kinds = {spec.kind for spec in PAGES}
+    assert kinds == {VISITOR, MEMBER, MODERATOR}
+    # Each constant page is measured before the pages whose share is taken against it.
+    order = [spec.name for spec in PAGES]
+    assert all(order.index(spec.baseline) <= order.index(spec.name) for spec in PAGES)
+
+
+def test_every_page_answers_whom_it_is_measured_as(forum, member, moderator):
+    """Each page is a 200 for its viewer, in process (the command stops on anything else)."""
+    targets = find_targets()
+    for name, path in page_paths(targets).items():
+        role = PAGE_SPECS[name].role
+        served, rendered = queries_per_request(path, getattr(targets, role) if role else None)
+        assert served <= rendered, name
+
+
+def test_signed_in_constant_page_costs_a_moderator_what_it_costs_a_member(member, moderator):
+    # The middleware reads the session and the member, whatever their role: one
+    # signed-in constant page serves members' and moderators' pages alike.
+    as_member = queries_per_request("/bench/baseline", member)
+
+    assert as_member == queries_per_request("/bench/baseline", moderator)
+    assert as_member[0] > queries_per_request("/bench/baseline")[0] == 0
+
+
+def test_missing_people_name_what_is_missing(db):
+    targets = find_targets()
+
+    assert missing_people(targets, ["baseline", "home"]) == []
+    (problem,) = missing_people(targets, ["notifications", "thread_member"])
+    assert "No member" in problem
+    (problem,) = missing_people(targets, ["reports"])
+    assert "No moderator" in problem and "'moderator'" in problem
+
+
+def test_command_fails_clearly_when_nobody_to_sign_in_as_exists(db):
+    with pytest.raises(CommandError, match="seed_demo"):
+        call_command("benchmark", "--pages", "home,notifications")
+
+
+def test_pages_come_with_their_constant_page_and_after_write_pages_need_a_shared_cache(
+    forum, monkeypatch
+):
+    command = benchmark.Command()
+    paths = page_paths(find_targets())
+
+    assert command._pages(["thread_member", "home"], paths, explain=False) == [
+        "baseline",
+        "home",
+        "baseline_signed_in",
+        "thread_member",
+    ]
+    assert command._pages(["reports"], paths, explain=True) == ["reports"]
+    # The tests' cache is local to the process: a write here would not reach a server.
+    assert command._pages(["search_after_write"], paths, explain=False) == []
+    monkeypatch.setattr(benchmark, "cache_is_shared", lambda: True)
+    assert command._pages(["search_after_write"], paths, explain=False) == [
+        "baseline_after_write",
+        "search_after_write",
+    ]
+
+
+def test_write_reply_is_a_members_reply_elsewhere_that_moves_the_version_on(forum, member):
+    targets = find_targets()
+    before = content_version()
+
+    reply = write_reply(targets)
+
+    assert reply.author == member
+    assert "blender" in reply.body
+    assert reply.thread != targets.thread
+    assert reply.thread.author != member
+    assert content_version() != before
+
+
+def test_render_time_times_a_signed_in_page_and_refuses_a_page_that_is_not_200(forum, member):
+    timing = render_time("/community/notifications/", member, repeat=2)
+
+    assert timing.cpu_ms > 0
+    assert timing.wall_ms > 0
+    with pytest.raises(PageFailed, match="302"):
+        render_time("/community/notifications/", None, repeat=1)
+
+
+def test_result_rows_show_the_share_its_baseline_and_render_times():
+    rows = [
+        {
+            "page": "thread_member",
+            "rps": 50.0,
+            "p50_ms": 40.0,
+            "p99_ms": 80.0,
+            "queries": 9,
+            "queries_rendered": 12,
+            "ratio": 0.05,
+            "baseline": "baseline_signed_in",
+            "render_cpu_ms": 30.5,
+            "render_wall_ms": 35.25,
+            "errors": 0,
+        },
+        # A row from a run before these columns: shown with dashes.
+        {
+            "page": "home",
+            "rps": 1.0,
+            "p50_ms": 2.0,
+            "p99_ms": 3.0,
+            "queries": 0,
+            "ratio": 1.0,
+            "errors": 0,
+        },
+    ]
+    cells = dict(zip(RESULT_HEADERS, result_rows(rows)[0], strict=True))
+
+    assert cells["share"] == 0.05
+    assert cells["of"] == "baseline_signed_in"
+    assert (cells["cpu ms"], cells["wall ms"]) == (30.5, 35.25)
+    lines = format_table(RESULT_HEADERS, result_rows(rows)).splitlines()
+    assert lines[2].split() == [
+        *["thread_member", "50.00", "40.00", "80.00", "9", "12", "0.05"],
+        *["baseline_signed_in", "30.50", "35.25", "0"],
+    ]
+    assert lines[3].split() == ["home", "1.00", "2.00", "3.00", "0", "1.00", "-", "-", "0"]
 
 
 def test_created_session_signs_in_on_a_server_with_another_secret_key(client, moderator, settings):

@@ -1,6 +1,7 @@
 """`manage.py benchmark`: the forum's main pages under load, on a production server.
 
-See `Command.help` for how to run it and how to read the scaling check.
+See `Command.help` for how to run it and how to read the scaling check; the pages
+and whom they are measured as are in community/config/benchmark_pages.py.
 """
 
 from __future__ import annotations
@@ -9,7 +10,6 @@ import http.client
 import json
 import os
 import platform
-import re
 import secrets
 import shutil
 import signal
@@ -18,23 +18,13 @@ import subprocess
 import sys
 import tempfile
 import time
-from collections import Counter
-from dataclasses import dataclass
-from importlib import import_module
 from pathlib import Path
-from urllib.parse import urlencode
 
 from django.conf import settings
-from django.contrib.auth import BACKEND_SESSION_KEY, HASH_SESSION_KEY, SESSION_KEY
 from django.core.management.base import BaseCommand, CommandError
 from django.db import connection
-from django.db.models import Count
-from django.test import Client
-from django.test.utils import CaptureQueriesContext, override_settings
 from django.utils import timezone
 
-from accounts.models import User
-from accounts.roles import MODERATORS_GROUP, STAFF_GROUPS
 from community.cache import content_changed
 from community.config.benchmark_client import (
     LOOPBACK,
@@ -46,266 +36,45 @@ from community.config.benchmark_client import (
     format_table,
     result_rows,
     run_load,
+    run_sequential,
     run_wrk,
     throughput_ratio,
 )
-from community.models import Category, Reply, TaggedThread, Thread
-
-# The URLconf with the constant baseline page (production never mounts it).
-BENCHMARK_URLCONF = "community.config.benchmark_urls"
-
-PAGES = (
-    "baseline",
-    "home",
-    "community",
-    "category_tag",
-    "thread_anonymous",
-    "thread_member",
-    "search",
-    "moderation_queue",
+from community.config.benchmark_pages import (
+    BASELINE_PAGES,
+    MANY_REPLIES,
+    PAGE_SPECS,
+    PAGES,
+    Targets,
+    find_targets,
+    missing_people,
+    page_paths,
+    write_reply,
 )
-MANY_REPLIES = 50
-# Words too common to say anything about search (English and French).
-STOP_WORDS = frozenset(
+from community.config.benchmark_process import (
+    RENDER_REPEAT,
+    PageFailed,
+    create_session,
+    delete_session,
+    explain_page,
+    queries_per_request,
+    render_time,
+)
+from community.models import Reply, Thread
+
+# Caches local to a process: a write made in this command's process would not reach
+# the server's, so the pages measured after a write cannot be.
+UNSHARED_CACHES = frozenset(
     {
-        "the",
-        "and",
-        "for",
-        "with",
-        "from",
-        "that",
-        "this",
-        "have",
-        "has",
-        "not",
-        "but",
-        "are",
-        "was",
-        "were",
-        "what",
-        "when",
-        "how",
-        "why",
-        "does",
-        "can",
-        "cannot",
-        "after",
-        "before",
-        "into",
-        "your",
-        "you",
-        "our",
-        "about",
-        "there",
-        "their",
-        "they",
-        "them",
-        "les",
-        "des",
-        "une",
-        "pour",
-        "avec",
-        "dans",
-        "sur",
-        "pas",
-        "est",
-        "que",
-        "qui",
-        "par",
-        "plus",
-        "sont",
-        "mon",
-        "mes",
+        "django.core.cache.backends.locmem.LocMemCache",
+        "django.core.cache.backends.dummy.DummyCache",
     }
 )
 
 
-@dataclass
-class Targets:
-    category: Category | None
-    tag_slug: str
-    thread: Thread | None
-    search_word: str
-    member: User | None
-    moderator: User | None
-
-    def describe(self) -> dict:
-        return {
-            "category": self.category.slug if self.category else None,
-            "tag": self.tag_slug or None,
-            "thread": self.thread.pk if self.thread else None,
-            "thread_replies": self.thread.reply_count if self.thread else None,
-            "search_word": self.search_word or None,
-            "member": self.member.username if self.member else None,
-            "moderator": self.moderator.username if self.moderator else None,
-        }
-
-
-def find_targets() -> Targets:
-    """The rows each page is measured on, chosen from the data so that two runs on
-    differently sized data measure the same kind of page."""
-    pair = (
-        TaggedThread.objects.filter(content_object__visibility="visible")
-        .values("content_object__category_id", "tag__slug")
-        .annotate(uses=Count("id"))
-        .order_by("-uses", "content_object__category_id", "tag__slug")
-        .first()
-    )
-    if pair:
-        category = Category.objects.get(pk=pair["content_object__category_id"])
-        tag_slug = pair["tag__slug"]
-    else:
-        category = (
-            Category.objects.originals()
-            .annotate(n=Count("threads"))
-            .order_by("-n", "position", "pk")
-            .first()
-        )
-        tag_slug = ""
-    thread = Thread.objects.visible().order_by("-reply_count", "pk").first()
-    return Targets(
-        category=category,
-        tag_slug=tag_slug,
-        thread=thread,
-        search_word=common_title_word(),
-        member=(
-            User.objects.filter(is_active=True, is_staff=False, is_superuser=False)
-            .exclude(groups__name__in=STAFF_GROUPS)
-            .order_by("pk")
-            .first()
-        ),
-        moderator=(
-            User.objects.filter(is_active=True, groups__name=MODERATORS_GROUP)
-            .order_by("pk")
-            .first()
-            or User.objects.filter(is_active=True, is_superuser=True).order_by("pk").first()
-        ),
-    )
-
-
-def common_title_word(limit: int = 20_000) -> str:
-    """The most frequent word of the latest visible thread titles; else the most used tag."""
-    words = Counter()
-    titles = (
-        Thread.objects.visible()
-        .order_by("-pk")
-        .values_list("title", flat=True)[:limit]
-        .iterator(chunk_size=2000)
-    )
-    for title in titles:
-        for word in re.findall(r"[^\W\d_]{4,}", title.lower()):
-            if word not in STOP_WORDS:
-                words[word] += 1
-    if words:
-        return min(words.items(), key=lambda item: (-item[1], item[0]))[0]
-    tag = (
-        TaggedThread.objects.values("tag__name")
-        .annotate(uses=Count("id"))
-        .order_by("-uses", "tag__name")
-        .first()
-    )
-    return tag["tag__name"] if tag else ""
-
-
-def page_paths(targets: Targets) -> dict[str, tuple[str, str | None]]:
-    """Page name -> (path, who is signed in: None, "member" or "moderator")."""
-    paths: dict[str, tuple[str, str | None]] = {
-        "baseline": ("/bench/baseline", None),
-        "home": ("/", None),
-        "community": ("/community/", None),
-    }
-    if targets.category:
-        query = f"?{urlencode({'tag': targets.tag_slug})}" if targets.tag_slug else ""
-        paths["category_tag"] = (f"{targets.category.get_absolute_url()}{query}", None)
-    if targets.thread:
-        paths["thread_anonymous"] = (targets.thread.get_absolute_url(), None)
-        if targets.member:
-            paths["thread_member"] = (targets.thread.get_absolute_url(), "member")
-    if targets.search_word:
-        paths["search"] = (f"/community/search/?{urlencode({'q': targets.search_word})}", None)
-    if targets.moderator:
-        paths["moderation_queue"] = ("/moderation/", "moderator")
-    return paths
-
-
-def create_session(user: User, *, secret_key: str) -> str:
-    """A signed-in session for `user`, stored where the server reads sessions and
-    signed with the server's secret key; returns the session key for the cookie."""
-    engine = import_module(settings.SESSION_ENGINE)
-    with override_settings(SECRET_KEY=secret_key):
-        session = engine.SessionStore()
-        session[SESSION_KEY] = user._meta.pk.value_to_string(user)
-        session[BACKEND_SESSION_KEY] = "django.contrib.auth.backends.ModelBackend"
-        session[HASH_SESSION_KEY] = user.get_session_auth_hash()
-        session.save()
-    return session.session_key
-
-
-def delete_session(session_key: str) -> None:
-    engine = import_module(settings.SESSION_ENGINE)
-    engine.SessionStore(session_key=session_key).delete()
-
-
-def queries_per_request(path: str, user: User | None = None) -> tuple[int, int]:
-    """SQL queries of one request to `path`, in this process: (served, rendered).
-
-    Served: with warm caches, as under load (a visitor's cached page needs none).
-    Rendered: right after a write moved the content version on, so the page and
-    its cached counts are computed again: the cost the caches save.
-    """
-    client = Client()
-    with override_settings(ALLOWED_HOSTS=["testserver"], ROOT_URLCONF=BENCHMARK_URLCONF):
-        if user is not None:
-            client.force_login(user)
-        client.get(path)
-        with CaptureQueriesContext(connection) as served:
-            response = client.get(path)
-        content_changed()
-        with CaptureQueriesContext(connection) as rendered:
-            client.get(path)
-        if user is not None:
-            client.logout()
-    if response.status_code != 200:
-        raise CommandError(f"{path} answered {response.status_code} in process, not 200.")
-    return len(served), len(rendered)
-
-
-# Tables that grow with the community: a page must not read them whole.
-LARGE_TABLES = (
-    "community_thread",
-    "community_reply",
-    "community_helpfulvote",
-    "community_metoo",
-    "community_follow",
-    "community_taggedthread",
-    "wagtailsearch_indexentry",
-)
-
-
-def explain_page(path: str, user: User | None = None) -> list[tuple[str, list[str]]]:
-    """Each query of one rendering of `path` (caches cold, as after a write) with the
-    large tables PostgreSQL's plan reads by sequential scan."""
-    client = Client()
-    with override_settings(ALLOWED_HOSTS=["testserver"], ROOT_URLCONF=BENCHMARK_URLCONF):
-        if user is not None:
-            client.force_login(user)
-        client.get(path)
-        content_changed()
-        with CaptureQueriesContext(connection) as rendered:
-            client.get(path)
-    plans = []
-    with connection.cursor() as cursor:
-        for query in rendered.captured_queries:
-            sql = query["sql"]
-            if not sql.lstrip().upper().startswith("SELECT"):
-                continue
-            cursor.execute(f"EXPLAIN {sql}")
-            plan = "\n".join(row[0] for row in cursor.fetchall())
-            scanned = sorted(
-                {table for table in LARGE_TABLES if re.search(rf"Seq Scan on {table}\b", plan)}
-            )
-            plans.append((sql, scanned))
-    return plans
+def cache_is_shared() -> bool:
+    """Whether this process and the server it starts share one cache (Redis)."""
+    return settings.CACHES["default"]["BACKEND"] not in UNSHARED_CACHES
 
 
 def free_port() -> int:
@@ -422,15 +191,32 @@ class Server:
         self.stop()
 
 
+RENDER_REPEAT_TEXT = f"{RENDER_REPEAT} after one untimed"
+LEGEND = (
+    'share: requests/s as a share of those of the constant page in "of", measured as '
+    "the same kind of viewer.\n"
+    "*_after_write: one connection, one request at a time, each right after a write by a "
+    "member.\n"
+    f"cpu ms, wall ms: one request in one process, DEBUG off, median of {RENDER_REPEAT}."
+)
+
+
 class Command(BaseCommand):
     help = (
         "Benchmark the main pages on a production server (gunicorn, DEBUG off) started on "
         "127.0.0.1 against the same database: requests/s, p50 and p99 latency, SQL queries "
-        "per request, and throughput relative to a constant baseline page. Load comes from "
-        "wrk when installed, else from a bundled Python client. "
+        "per request, and throughput as a share of a constant page measured as the same "
+        "kind of viewer (visitors' pages against the visitors' constant page; members' "
+        "and moderators' pages against the signed-in one). Signed-in pages also get the "
+        "time of one rendering in this process (CPU and wall clock, median of "
+        f"{RENDER_REPEAT_TEXT}). Load comes from wrk when installed, else from a bundled "
+        "Python client. The search after a write is measured one request at a time, each "
+        "right after a write; it writes one reply first (use a copy of data you must keep "
+        "as it is, or leave search_after_write out). "
         "Scaling check: `manage.py seed_scale` to 10,000 threads, run `manage.py benchmark "
         "--json bench-10k.json`; seed to 100,000 threads, run `manage.py benchmark --compare "
         "bench-10k.json`: each page's p50 may grow by at most 20% (ratio <= 1.2). "
+        "The member and moderator pages sign in as accounts of `seed_demo`. "
         "On SQLite (DATABASE_URL unset) use --workers 1."
     )
 
@@ -450,8 +236,9 @@ class Command(BaseCommand):
         )
         parser.add_argument(
             "--pages",
-            default=",".join(PAGES),
-            help=f"Comma-separated pages to measure, from: {', '.join(PAGES)}.",
+            default=",".join(spec.name for spec in PAGES),
+            help="Comma-separated pages to measure (each with its constant page), from: "
+            f"{', '.join(spec.name for spec in PAGES)}.",
         )
         parser.add_argument(
             "--client",
@@ -477,7 +264,7 @@ class Command(BaseCommand):
         if options["connections"] < 1 or options["workers"] < 1 or options["threads"] < 1:
             raise CommandError("--connections, --threads and --workers must be at least 1.")
         wanted = [name.strip() for name in options["pages"].split(",") if name.strip()]
-        if unknown := set(wanted) - set(PAGES):
+        if unknown := set(wanted) - set(PAGE_SPECS):
             raise CommandError(f"Unknown pages: {', '.join(sorted(unknown))}.")
         previous = self._load_previous(options["compare"])
         wrk = shutil.which("wrk") if options["client"] != "python" else None
@@ -487,29 +274,26 @@ class Command(BaseCommand):
         targets = find_targets()
         self._describe(targets)
         paths = page_paths(targets)
-        pages = [name for name in PAGES if name in wanted and name in paths]
-        for name in wanted:
-            if name not in paths:
-                self.stderr.write(f"Skipping {name}: nothing in the data to measure it on.")
+        pages = self._pages(wanted, paths, explain=options["explain"])
+        if problems := missing_people(targets, pages):
+            raise CommandError(
+                " ".join(problems) + " Seed the database with `manage.py seed_demo` (then "
+                "`manage.py seed_scale`), or leave those pages out with --pages."
+            )
 
         if options["explain"]:
-            self._explain({name: paths[name] for name in pages}, targets)
+            self._explain(pages, paths, targets)
             return
 
-        self.stdout.write("Counting SQL queries per request (in process)...")
-        queries = {
-            name: queries_per_request(path, getattr(targets, role) if role else None)
-            for name, (path, role) in paths.items()
-            if name in pages
-        }
-
         secret_key = secrets.token_urlsafe(50)
-        sessions: dict[str, str] = {}
-        rows = []
         server = Server(workers=options["workers"], secret_key=secret_key, log=self.stdout.write)
         server.collectstatic(force=options["collectstatic"])
+        measured_here = self._measure_in_process(pages, paths, targets)
+
+        sessions: dict[str, str] = {}
+        rows, written = [], None
         try:
-            for role in {role for name, (_, role) in paths.items() if role and name in pages}:
+            for role in {PAGE_SPECS[name].role for name in pages} - {None}:
                 sessions[role] = create_session(getattr(targets, role), secret_key=secret_key)
             self.stdout.write(
                 f"Starting gunicorn ({options['workers']} workers) on {LOOPBACK}:{server.port}; "
@@ -517,27 +301,34 @@ class Command(BaseCommand):
                 f"{options['connections']} connections, {options['duration']:g} s per page."
             )
             with server:
-                baseline_rps = None
+                rps_of: dict[str, float] = {}
                 for name in pages:
-                    path, role = paths[name]
-                    cookie = f"{settings.SESSION_COOKIE_NAME}={sessions[role]}" if role else ""
-                    result = self._measure(server.port, path, cookie, wrk=wrk, options=options)
-                    if name == "baseline":
-                        baseline_rps = result.rps
+                    spec = PAGE_SPECS[name]
+                    if spec.after_write and written is None:
+                        try:
+                            written = write_reply(targets)
+                        except ValueError as error:
+                            raise CommandError(f"The write before {name}: {error}") from error
+                        self.stdout.write(
+                            f"Wrote reply #{written.pk} in thread #{written.thread_id} as "
+                            f"{targets.member.username}: the pages after a write follow it."
+                        )
+                    cookie = (
+                        f"{settings.SESSION_COOKIE_NAME}={sessions[spec.role]}" if spec.role else ""
+                    )
+                    result = self._measure(
+                        server.port, paths[name], cookie, spec=spec, wrk=wrk, options=options
+                    )
+                    rps_of[name] = result.rps
                     rows.append(
-                        {
-                            "page": name,
-                            "path": path,
-                            "rps": result.rps,
-                            "p50_ms": result.p50_ms,
-                            "p99_ms": result.p99_ms,
-                            "queries": queries[name][0],
-                            "queries_rendered": queries[name][1],
-                            "ratio": throughput_ratio(result.rps, baseline_rps),
-                            "requests": result.requests,
-                            "errors": result.errors,
-                            "tool": result.tool,
-                        }
+                        self._row(
+                            spec,
+                            paths[name],
+                            result,
+                            measured_here[name],
+                            rps_of,
+                            connections=options["connections"],
+                        )
                     )
                     self.stdout.write(
                         f"  {name}: {result.rps:.1f} req/s, p50 {result.p50_ms:.1f} ms"
@@ -548,18 +339,107 @@ class Command(BaseCommand):
 
         self.stdout.write("")
         self.stdout.write(format_table(RESULT_HEADERS, result_rows(rows)))
+        self.stdout.write(LEGEND)
         report = self._report(rows, targets, options, tool="wrk" if wrk else "python")
+        if written is not None:
+            report["write"] = {"reply": written.pk, "thread": written.thread_id}
         if options["json"]:
             Path(options["json"]).write_text(json.dumps(report, indent=2) + "\n")
             self.stdout.write(f"\nWrote {options['json']}.")
         if previous is not None:
             self._compare(report, previous, options["compare"])
 
-    def _measure(self, port, path, cookie, *, wrk, options):
+    def _pages(self, wanted: list[str], paths: dict, *, explain: bool) -> list[str]:
+        """The pages to measure, in PAGES order: those asked for that the data has, each
+        with the constant page its share is taken against."""
+        for name in wanted:
+            if name not in paths:
+                self.stderr.write(f"Skipping {name}: nothing in the data to measure it on.")
+        chosen = {name for name in wanted if name in paths}
+        if not cache_is_shared() and not explain:
+            for name in sorted(n for n in chosen if PAGE_SPECS[n].after_write):
+                self.stderr.write(
+                    f"Skipping {name}: this process's writes cannot reach the server's cache "
+                    "(set REDIS_URL to a Redis both use)."
+                )
+            chosen = {name for name in chosen if not PAGE_SPECS[name].after_write}
+        if not explain:
+            chosen |= {PAGE_SPECS[name].baseline for name in chosen}
+        return [spec.name for spec in PAGES if spec.name in chosen]
+
+    def _measure_in_process(self, pages, paths, targets) -> dict[str, dict]:
+        """Per page: its SQL queries (served, and rendered after a write) and, for the
+        signed-in pages, the time of one rendering."""
+        self.stdout.write(
+            "Counting SQL queries per request, timing one rendering of each signed-in page "
+            "(in process)..."
+        )
+        measured = {}
+        for name in pages:
+            spec = PAGE_SPECS[name]
+            user = getattr(targets, spec.role) if spec.role else None
+            try:
+                served, rendered = queries_per_request(paths[name], user)
+                timing = (
+                    render_time(paths[name], user, after_write=spec.after_write)
+                    if spec.role
+                    else None
+                )
+            except PageFailed as error:
+                raise CommandError(f"{name}: {error}") from error
+            if spec.after_write and name not in BASELINE_PAGES and served == rendered:
+                self.stderr.write(
+                    f"{name}: a write changes none of its queries ({served} both warm and "
+                    "right after a write): check that its figure is still that of a page "
+                    "right after a write, not of one served from a cache."
+                )
+            measured[name] = {
+                # Each request measured after a write is a rendering afresh.
+                "queries": rendered if spec.after_write else served,
+                "queries_rendered": rendered,
+                "render_cpu_ms": timing.cpu_ms if timing else None,
+                "render_wall_ms": timing.wall_ms if timing else None,
+            }
+        return measured
+
+    def _row(self, spec, path, result, measured_here, rps_of, *, connections) -> dict:
+        return {
+            "page": spec.name,
+            "kind": spec.kind,
+            "path": path,
+            "baseline": spec.baseline,
+            "rps": result.rps,
+            "p50_ms": result.p50_ms,
+            "p99_ms": result.p99_ms,
+            **measured_here,
+            # The share against the constant page of the same kind of viewer...
+            "ratio": throughput_ratio(result.rps, rps_of.get(spec.baseline)),
+            # ...and against the visitors' one, as runs before the signed-in ones had it.
+            "ratio_to_visitor_baseline": (
+                None if spec.after_write else throughput_ratio(result.rps, rps_of.get("baseline"))
+            ),
+            "connections": 1 if spec.after_write else connections,
+            "requests": result.requests,
+            "errors": result.errors,
+            "tool": result.tool,
+        }
+
+    def _measure(self, port, path, cookie, *, spec, wrk, options):
         status, _ = get(port, path, cookie)
         if status != 200:
             raise CommandError(f"{path} answered {status} on the server, not 200.")
         headers = {"Cookie": cookie} if cookie else {}
+        if spec.after_write:
+            # One request at a time, each right after a write (see PageSpec.after_write):
+            # this process and the server share the cache, so the write reaches it.
+            return run_sequential(
+                host=LOOPBACK,
+                port=port,
+                path=path,
+                seconds=options["duration"],
+                before_each=content_changed,
+                headers=headers,
+            )
         load = {
             "host": LOOPBACK,
             "port": port,
@@ -574,12 +454,13 @@ class Command(BaseCommand):
             return run_wrk(wrk, seconds=options["duration"], threads=options["threads"], **load)
         return run_load(seconds=options["duration"], processes=options["threads"], **load)
 
-    def _explain(self, paths: dict, targets: Targets) -> None:
+    def _explain(self, pages, paths, targets: Targets) -> None:
         if connection.vendor != "postgresql":
             raise CommandError("--explain reads PostgreSQL's plans: set DATABASE_URL.")
         total_scans = 0
-        for name, (path, role) in paths.items():
-            plans = explain_page(path, getattr(targets, role) if role else None)
+        for name in pages:
+            role = PAGE_SPECS[name].role
+            plans = explain_page(paths[name], getattr(targets, role) if role else None)
             scans = [(sql, table) for sql, tables in plans for table in tables]
             total_scans += len(scans)
             self.stdout.write(
@@ -601,7 +482,11 @@ class Command(BaseCommand):
             self.stdout.write(
                 f"Category: {targets.category.slug}, tag: {targets.tag_slug or '(none)'}."
             )
-        self.stdout.write(f"Search word: {targets.search_word or '(none)'}.")
+        if targets.search_word:
+            self.stdout.write(
+                f"Search word: {targets.search_word!r}, in the title or text of "
+                f"{targets.search_word_share:.0%} of the visible threads."
+            )
         self.stdout.write(
             f"Member: {targets.member.username if targets.member else '(none)'}; moderator: "
             f"{targets.moderator.username if targets.moderator else '(none)'}."
@@ -631,6 +516,7 @@ class Command(BaseCommand):
                 "threads": options["threads"],
                 "workers": options["workers"],
                 "client": tool,
+                "render_repeat": RENDER_REPEAT,
             },
             "targets": targets.describe(),
             "rows": rows,
