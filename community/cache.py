@@ -15,6 +15,7 @@ import threading
 import time
 from collections import OrderedDict
 from functools import wraps
+from typing import NamedTuple
 
 from django.contrib import messages
 from django.core.cache import cache
@@ -141,10 +142,24 @@ def _is_cacheable_request(request) -> bool:
     )
 
 
-def _visitor_page_key(request) -> str:
+# What a stored page holds; a new form gets a new name, so that no process ever
+# reads a page stored in the form it replaced.
+_VISITOR_PAGE_FORM = "split"
+
+
+def visitor_page_key(request, language: str) -> str:
     address = f"{request.get_host()}{request.get_full_path()}"
     digest = hashlib.sha256(address.encode("utf-8", "surrogateescape")).hexdigest()
-    return f"relais:visitor-page:{_visitor_version.get()}:{get_language()}:{digest}"
+    return f"relais:visitor-page:{_VISITOR_PAGE_FORM}:{_visitor_version.get()}:{language}:{digest}"
+
+
+class VisitorPage(NamedTuple):
+    """A page as every visitor is served it: the body cut where each visitor's own
+    CSRF token goes (so serving it costs a join, not a search through the page),
+    and the headers the site's middleware gave it, cookies aside."""
+
+    parts: tuple[bytes, ...]
+    headers: tuple[tuple[str, str], ...]
 
 
 class _ProcessPages:
@@ -159,10 +174,10 @@ class _ProcessPages:
 
     def __init__(self, size: int = 256):
         self.size = size
-        self.pages: OrderedDict[str, tuple[float, bytes, str]] = OrderedDict()
+        self.pages: OrderedDict[str, tuple[float, VisitorPage]] = OrderedDict()
         self.lock = threading.Lock()
 
-    def get(self, key: str):
+    def get(self, key: str) -> VisitorPage | None:
         with self.lock:
             entry = self.pages.get(key)
             if entry is None:
@@ -171,11 +186,11 @@ class _ProcessPages:
                 del self.pages[key]
                 return None
             self.pages.move_to_end(key)
-            return entry[1], entry[2]
+            return entry[1]
 
-    def set(self, key: str, content: bytes, content_type: str, seconds: float) -> None:
+    def set(self, key: str, page: VisitorPage, seconds: float) -> None:
         with self.lock:
-            self.pages[key] = (time.monotonic() + seconds, content, content_type)
+            self.pages[key] = (time.monotonic() + seconds, page)
             self.pages.move_to_end(key)
             while len(self.pages) > self.size:
                 self.pages.popitem(last=False)
@@ -194,8 +209,65 @@ def forget_process_state() -> None:
     _visitor_version.forget()
 
 
-def _with_visitor_token(request, content: bytes) -> bytes:
-    return content.replace(csrf_placeholder().encode(), get_token(request).encode())
+def visitor_page_get(key: str) -> VisitorPage | None:
+    page = process_pages.get(key)
+    if page is None:
+        page = cache.get(key)
+        if isinstance(page, VisitorPage):
+            # What is left of the page's life in the shared cache is not known
+            # here: a local copy lives for at most a tenth of it.
+            process_pages.set(key, page, VISITOR_PAGE_SECONDS / 10)
+        else:
+            page = None
+    return page
+
+
+def visitor_page_set(key: str, page: VisitorPage) -> None:
+    cache.set(key, page, VISITOR_PAGE_SECONDS)
+    process_pages.set(key, page, VISITOR_PAGE_SECONDS)
+
+
+# Set per page by the answer itself, or by the server in front (CommonMiddleware).
+_HEADERS_NOT_STORED = frozenset({"content-length"})
+
+
+def stored_headers(response) -> tuple[tuple[str, str], ...]:
+    return tuple(
+        (name, value)
+        for name, value in response.headers.items()
+        if name.lower() not in _HEADERS_NOT_STORED
+    )
+
+
+def _with_visitor_token(request, parts: tuple[bytes, ...]) -> bytes:
+    """The page with this visitor's own CSRF token where it goes (the CSRF
+    middleware then sets or renews their cookie, as for any page that used it)."""
+    if len(parts) == 1:
+        return parts[0]
+    return get_token(request).encode().join(parts)
+
+
+def visitor_page_response(request, page: VisitorPage) -> HttpResponse:
+    return HttpResponse(_with_visitor_token(request, page.parts), headers=dict(page.headers))
+
+
+# Requests whose page the visitors' middleware (community.config.middleware) stores
+# with the headers the whole stack gives it: the key the middleware computed, or None
+# for a request it may not answer from the cache (a session, a message cookie...).
+# Absent when that middleware is not installed: the decorator then stores the page.
+VISITOR_PAGE_KEY_ATTRIBUTE = "_relais_visitor_page_key"
+VISITOR_PAGE_PARTS_ATTRIBUTE = "_relais_visitor_page_parts"
+
+
+def _keep_rendered_page(request, key: str, response, parts: tuple[bytes, ...]) -> None:
+    if not hasattr(request, VISITOR_PAGE_KEY_ATTRIBUTE):
+        visitor_page_set(key, VisitorPage(parts, stored_headers(response)))
+    elif getattr(request, VISITOR_PAGE_KEY_ATTRIBUTE) == key:
+        # The middleware stores it once the rest of the stack has added its headers.
+        # Only such requests store: a page rendered for a visitor with a session
+        # may have passed checks (a page's password) that the middleware, which
+        # answers before sessions, could not repeat for the next visitor.
+        setattr(request, VISITOR_PAGE_PARTS_ATTRIBUTE, parts)
 
 
 def cache_page_for_visitors(view):
@@ -206,24 +278,19 @@ def cache_page_for_visitors(view):
     shares the cache. Members, htmx requests and visitors with a message waiting
     always get a page rendered for them; so do the people who just wrote, since
     they are signed in. Only complete 200 pages that set no cookie, changed no
-    session and never read the visitor's own CSRF token are stored.
+    session and never read the visitor's own CSRF token are stored. Visitors
+    without a session are served the stored page before most of the middleware
+    runs (community.config.middleware.VisitorPageMiddleware).
     """
 
     @wraps(view)
     def wrapper(request, *args, **kwargs):
         if not _is_cacheable_request(request):
             return view(request, *args, **kwargs)
-        key = _visitor_page_key(request)
-        stored = process_pages.get(key)
-        if stored is None:
-            stored = cache.get(key)
-            if stored is not None:
-                # What is left of the page's life in the shared cache is not known
-                # here: a local copy lives for at most a tenth of it.
-                process_pages.set(key, *stored, VISITOR_PAGE_SECONDS / 10)
+        key = visitor_page_key(request, get_language())
+        stored = visitor_page_get(key)
         if stored is not None:
-            content, content_type = stored
-            return HttpResponse(_with_visitor_token(request, content), content_type=content_type)
+            return visitor_page_response(request, stored)
         # The page is rendered while the flag is up, lazy responses too (a Wagtail
         # page's TemplateResponse): every `{% csrf_token %}` in it is the placeholder.
         # Should anything still read this visitor's real token while rendering,
@@ -245,6 +312,7 @@ def cache_page_for_visitors(view):
             request.META["CSRF_COOKIE_NEEDS_UPDATE"] = token_was_due or read_real_token
         if not isinstance(response, HttpResponse) or response.streaming:
             return response
+        parts = tuple(response.content.split(csrf_placeholder().encode()))
         session = getattr(request, "session", None)
         if (
             response.status_code == 200
@@ -253,10 +321,8 @@ def cache_page_for_visitors(view):
             and not (session is not None and session.modified)
             and len(messages.get_messages(request)) == 0
         ):
-            stored = (response.content, response["Content-Type"])
-            cache.set(key, stored, VISITOR_PAGE_SECONDS)
-            process_pages.set(key, *stored, VISITOR_PAGE_SECONDS)
-        response.content = _with_visitor_token(request, response.content)
+            _keep_rendered_page(request, key, response, parts)
+        response.content = _with_visitor_token(request, parts)
         return response
 
     return wrapper

@@ -95,6 +95,8 @@ MIDDLEWARE = [
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "community.config.security.SecurityHeadersMiddleware",
     "community.config.middleware.RejectNulCharacterMiddleware",
+    # Visitors without a session are answered from the cache from here on.
+    "community.config.middleware.VisitorPageMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
