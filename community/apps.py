@@ -37,3 +37,15 @@ class CommunityConfig(AppConfig):
         cache_recovered.connect(
             content_changed_on_recovery, dispatch_uid="community_content_version_recovery"
         )
+
+        # Pages published or unpublished outside a request (publish_scheduled, a
+        # script) move the content version too: visitors' cached answers are served
+        # before routing, so nothing else would notice.
+        from wagtail.signals import page_published, page_unpublished
+
+        from community.receivers import content_changed_after_publishing
+
+        for signal, name in ((page_published, "published"), (page_unpublished, "unpublished")):
+            signal.connect(
+                content_changed_after_publishing, dispatch_uid=f"community_page_{name}_version"
+            )

@@ -1,7 +1,9 @@
 """What community does when Wagtail tells it something happened."""
 
+from django.db import transaction
 from wagtail.models import GroupPagePermission, Page
 
+from community.cache import content_changed
 from community.models.forum import Category
 from community.search import category_reindex_on_commit
 
@@ -28,3 +30,9 @@ def reindex_threads_of_a_saved_category(sender, instance, created, raw=False, **
     originals = Category.objects.originals().filter(translation_key=instance.translation_key)
     for category_id in originals.values_list("pk", flat=True):
         category_reindex_on_commit(category_id=category_id)
+
+
+def content_changed_after_publishing(sender, instance, **kwargs):
+    """A page went live or was taken down, in a request or not (publish_scheduled):
+    cached pages move on once the change is committed."""
+    transaction.on_commit(content_changed)

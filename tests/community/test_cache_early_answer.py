@@ -236,3 +236,22 @@ def test_a_page_opened_with_its_password_is_never_answered_early(db):
 
     for _ in range(2):
         assert "Meet at the old mill" not in Client().get(page.url).content.decode()
+
+
+def test_a_page_unpublished_outside_a_request_leaves_visitors_cached_answers_at_once(
+    db, django_capture_on_commit_callbacks
+):
+    # publish_scheduled unpublishes with no request around it: the page cached for
+    # visitors, answered before routing, must not outlive it.
+    from community.models import ContentPage, HomePage
+
+    page = ContentPage(title="Winter sale", slug="winter-sale", intro="Ten percent off kettles.")
+    HomePage.objects.get().add_child(instance=page)
+    page.save_revision().publish()
+    assert "Ten percent off" in Client().get(page.url).content.decode()
+    assert "Ten percent off" in Client().get(page.url).content.decode()  # from the cache
+
+    with django_capture_on_commit_callbacks(execute=True):
+        page.unpublish()
+
+    assert Client().get(page.url).status_code == 404
