@@ -25,7 +25,7 @@ from django.views.decorators.vary import vary_on_headers
 from django_htmx.http import HttpResponseClientRedirect
 from wagtail import hooks
 
-from community import help_selectors, legal, limits, permissions, selectors, services
+from community import fragments, help_selectors, legal, limits, permissions, selectors, services
 from community.cache import cache_page_for_visitors
 from community.forms import (
     AskForm,
@@ -275,10 +275,16 @@ def preview(request):
 
 def _thread_context(request, thread, page_number=1, reply_form=None, preview_html=""):
     view = selectors.thread_page(thread=thread, user=request.user, page_number=page_number)
+    # The replies come rendered, most of them from the shared cache (community.fragments).
+    featured_html, replies_html = fragments.replies_html(
+        request, page=view, community_name=CommunitySettings.load(request).display_name
+    )
     context = {
         "thread": thread,
         "view": view,
         "replies": view.replies,
+        "featured_html": featured_html,
+        "replies_html": replies_html,
         "reply_form": reply_form or ReplyForm(),
         "preview_html": preview_html,
         "help_articles": help_selectors.related_help_articles(thread=thread),
