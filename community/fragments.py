@@ -30,7 +30,7 @@ from django.utils.safestring import SafeString, mark_safe
 from django.utils.translation import get_language
 from wagtail import hooks
 
-from community.cache import csrf_placeholder, renders_for_page_cache
+from community.cache import content_version, csrf_placeholder, renders_for_page_cache
 
 # Bump when _reply.html or what it includes changes: entries of the old markup
 # are no longer asked for.
@@ -182,3 +182,14 @@ def replies_html(request, *, page, community_name) -> tuple[SafeString, SafeStri
 def _with_token(request, html: str, placeholder: str) -> str:
     # The token is read only when a form needs it (a visitor's page has none).
     return html.replace(placeholder, get_token(request)) if placeholder in html else html
+
+
+def shared_parts_version(page) -> str:
+    """For the thread page's parts that every viewer of the same replies shares and
+    that are cached with {% cache %} (the schema.org data): the content version, which
+    any write moves on, and the replies this viewer's page holds (moderators and
+    authors also see hidden and pending ones, which shifts the pages)."""
+    shown = [reply.pk for reply in page.replies.object_list]
+    featured = [reply.pk for reply in page.featured]
+    digest = hashlib.blake2b(repr((shown, featured)).encode(), digest_size=12).hexdigest()
+    return f"{content_version()}:{digest}"

@@ -285,6 +285,7 @@ def _thread_context(request, thread, page_number=1, reply_form=None, preview_htm
         "replies": view.replies,
         "featured_html": featured_html,
         "replies_html": replies_html,
+        "shared_parts_version": fragments.shared_parts_version(view),
         "reply_form": reply_form or ReplyForm(),
         "preview_html": preview_html,
         "help_articles": help_selectors.related_help_articles(thread=thread),

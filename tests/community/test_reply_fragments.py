@@ -184,3 +184,15 @@ def test_each_member_gets_their_own_csrf_token_in_cached_forms(thread, peer_repl
     assert response.status_code in (200, 302)
     peer_reply.refresh_from_db()
     assert peer_reply.helpful_count == 1
+
+
+def test_the_schema_org_data_follows_a_vote_made_by_someone_else(thread, peer_reply):
+    url = thread.get_absolute_url()
+    reader, voter = client_for(UserFactory()), client_for(UserFactory())
+    assert '"upvoteCount": 0' in page(reader, url).split("application/ld+json", 1)[1]
+
+    voted = voter.post(f"/community/r/{peer_reply.pk}/helpful/", {"value": "on"})
+
+    assert voted.status_code in (200, 302)
+    structured = page(reader, url).split("application/ld+json", 1)[1].split("</script>", 1)[0]
+    assert '"upvoteCount": 1' in structured
