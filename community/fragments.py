@@ -31,6 +31,7 @@ from django.utils.translation import get_language
 from wagtail import hooks
 
 from community.cache import content_version, csrf_placeholder, renders_for_page_cache
+from community.models import CommunitySettings
 
 # Bump when _reply.html or what it includes changes: entries of the old markup
 # are no longer asked for.
@@ -136,7 +137,7 @@ def replies_html(request, *, page, community_name) -> tuple[SafeString, SafeStri
         str(community_name),
     )
     placeholder = csrf_placeholder()
-    items = []  # (key or None, template context, tools)
+    items = []  # (featured, key or None when not cacheable, template values, tools)
     for featured, replies in ((True, page.featured), (False, page.replies.object_list)):
         for reply in replies:
             voted = not featured and reply.pk in page.viewer_helpful_ids
@@ -169,19 +170,32 @@ def replies_html(request, *, page, community_name) -> tuple[SafeString, SafeStri
         parts[featured].append(html)
     if fresh:
         cache.set_many(fresh, FRAGMENT_SECONDS)
-    featured_html, replies_html = "".join(parts[True]), "".join(parts[False])
+    featured_html, conversation_html = "".join(parts[True]), "".join(parts[False])
     if not renders_for_page_cache(request):
         # A page cached for visitors keeps the placeholder: its wrapper swaps it.
         featured_html = _with_token(request, featured_html, placeholder)
-        replies_html = _with_token(request, replies_html, placeholder)
+        conversation_html = _with_token(request, conversation_html, placeholder)
     # Template output: every variable in it was escaped and each post sanitized
     # when the fragment was rendered.
-    return mark_safe(featured_html), mark_safe(replies_html)  # noqa: S308
+    return mark_safe(featured_html), mark_safe(conversation_html)  # noqa: S308
 
 
 def _with_token(request, html: str, placeholder: str) -> str:
     # The token is read only when a form needs it (a visitor's page has none).
     return html.replace(placeholder, get_token(request)) if placeholder in html else html
+
+
+def thread_page_parts(request, *, page) -> dict:
+    """What the thread page's template takes from here: featured_html, replies_html
+    and shared_parts_version."""
+    # The site settings are read once per request (the page's header reads them too).
+    community_name = CommunitySettings.load(request).display_name
+    featured, conversation = replies_html(request, page=page, community_name=community_name)
+    return {
+        "featured_html": featured,
+        "replies_html": conversation,
+        "shared_parts_version": shared_parts_version(page),
+    }
 
 
 def shared_parts_version(page) -> str:

@@ -275,17 +275,12 @@ def preview(request):
 
 def _thread_context(request, thread, page_number=1, reply_form=None, preview_html=""):
     view = selectors.thread_page(thread=thread, user=request.user, page_number=page_number)
-    # The replies come rendered, most of them from the shared cache (community.fragments).
-    featured_html, replies_html = fragments.replies_html(
-        request, page=view, community_name=CommunitySettings.load(request).display_name
-    )
     context = {
         "thread": thread,
         "view": view,
         "replies": view.replies,
-        "featured_html": featured_html,
-        "replies_html": replies_html,
-        "shared_parts_version": fragments.shared_parts_version(view),
+        # The replies rendered, most of them from the shared cache.
+        **fragments.thread_page_parts(request, page=view),
         "reply_form": reply_form or ReplyForm(),
         "preview_html": preview_html,
         "help_articles": help_selectors.related_help_articles(thread=thread),
