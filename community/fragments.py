@@ -58,8 +58,7 @@ def _reply_tools(thread, reply, user) -> tuple[list, tuple | None]:
     return tools, tuple(variant)
 
 
-def _tools_html(tools, csrf_token) -> str:
-    context = {"csrf_token": csrf_token}
+def _tools_html(tools, context: dict) -> str:
     return "".join(
         tool.render_html(context) if hasattr(tool, "render_html") else conditional_escape(tool)
         for tool in tools
@@ -157,14 +156,12 @@ def replies_html(request, *, page, community_name) -> tuple[SafeString, SafeStri
     for featured, key, values, tools in items:
         html = stored.get(key) if key is not None else None
         if html is None:
-            html = template.render(
-                {
-                    **values,
-                    "community_name": community_name,
-                    "csrf_token": placeholder,
-                    "tools_html": mark_safe(_tools_html(tools, placeholder)),  # noqa: S308 - rendered templates
-                }
-            )
+            values = {**values, "community_name": community_name, "csrf_token": placeholder}
+            # Tools that say what they depend on get nothing else; any other is
+            # handed the page's context, as the slot gives it, and is not cached.
+            tools_context = values if key is not None else {**values, "view": page, "user": user}
+            tools_html = _tools_html(tools, tools_context)
+            html = template.render({**values, "tools_html": mark_safe(tools_html)})  # noqa: S308
             if key is not None:
                 fresh[key] = html
         parts[featured].append(html)
