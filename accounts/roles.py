@@ -22,8 +22,18 @@ EDIT_SITE_SETTINGS_PERMISSION = "community.change_communitysettings"
 
 
 def is_moderator(user) -> bool:
-    """May post official replies and use the moderation tools."""
-    return bool(user.is_authenticated and user.is_active and user.has_perm(MODERATE_PERMISSION))
+    """May post official replies and use the moderation tools.
+
+    Pages ask it per row: the answer is kept on the user object, as Django keeps the
+    permissions it read there (_perm_cache), for as long as that object lives (a
+    request); a user read afresh asks again."""
+    if not (user.is_authenticated and user.is_active):
+        return False
+    kept = getattr(user, "_relais_moderates", None)
+    if kept is None or kept[0] != user.is_superuser:
+        kept = (user.is_superuser, user.has_perm(MODERATE_PERMISSION))
+        user._relais_moderates = kept
+    return kept[1]
 
 
 def is_editor(user) -> bool:

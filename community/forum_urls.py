@@ -1,6 +1,6 @@
 from django.urls import path
 
-from community import feeds, help_views, views
+from community import edit_views, feeds, help_views, views
 
 app_name = "community"
 
@@ -17,15 +17,15 @@ urlpatterns = [
     path("preview/", views.preview, name="preview"),
     path("t/<int:pk>/", views.thread_detail, name="thread_detail_short"),
     path("t/<int:pk>/reply/", views.reply_create, name="reply_create"),
-    path("t/<int:pk>/edit/", views.thread_edit, name="thread_edit"),
-    path("t/<int:pk>/history/", views.thread_history, name="thread_history"),
+    path("t/<int:pk>/edit/", edit_views.thread_edit, name="thread_edit"),
+    path("t/<int:pk>/history/", edit_views.thread_history, name="thread_history"),
     path("t/<int:pk>/me-too/", views.thread_me_too, name="thread_me_too"),
     path("t/<int:pk>/follow/", views.thread_follow, name="thread_follow"),
     path("t/<int:pk>/accept/", views.thread_accept, name="thread_accept"),
     path("t/<int:pk>/<str:slug>/", views.thread_detail, name="thread_detail"),
     path("r/<int:pk>/", views.reply_permalink, name="reply_permalink"),
-    path("r/<int:pk>/edit/", views.reply_edit, name="reply_edit"),
-    path("r/<int:pk>/history/", views.reply_history, name="reply_history"),
+    path("r/<int:pk>/edit/", edit_views.reply_edit, name="reply_edit"),
+    path("r/<int:pk>/history/", edit_views.reply_history, name="reply_history"),
     path("r/<int:pk>/helpful/", views.reply_helpful, name="reply_helpful"),
     path("r/<int:pk>/recommend/", views.reply_recommend, name="reply_recommend"),
     path("images/<int:pk>/", views.attachment, name="attachment"),

@@ -9,7 +9,7 @@ from functools import cached_property
 from django.conf import settings
 from django.core.cache import cache
 from django.core.paginator import Page, Paginator
-from django.db.models import Count, OuterRef, Q, Subquery
+from django.db.models import Count, OuterRef, Prefetch, Q, Subquery
 from django.db.models.functions import Coalesce
 from django.shortcuts import get_object_or_404
 from django.urls import reverse
@@ -344,6 +344,12 @@ def _badge_links(thread: Thread, page: Page, featured: list[Reply]) -> tuple[str
     return solution_url, link(official_id)
 
 
+def _reply_images() -> Prefetch:
+    # As a list on each reply (reply.images): a prefetched manager costs a query set
+    # built per reply, and again on every .all(), which fifty replies feel.
+    return Prefetch("attachments", to_attr="images")
+
+
 def thread_page(*, thread: Thread, user, page_number=1) -> ThreadPage:
     # Nothing hidden is ever shown to anyone but its author and the moderators.
     replies = (
@@ -352,8 +358,10 @@ def thread_page(*, thread: Thread, user, page_number=1) -> ThreadPage:
         .with_author()
         .order_by("created_at", "pk")
     )
-    replies = replies.select_related("recommended_by").prefetch_related("attachments")
+    replies = replies.prefetch_related(_reply_images())
     page = Paginator(replies, REPLIES_PER_PAGE).get_page(page_number)
+    # Read once, here: the page's template and the badges walk the same list.
+    page.object_list = list(page.object_list)
     featured_filter = Q(recommended_at__isnull=False)
     if thread.solution_id:
         featured_filter |= Q(pk=thread.solution_id)
@@ -362,8 +370,7 @@ def thread_page(*, thread: Thread, user, page_number=1) -> ThreadPage:
         .filter(thread=thread)
         .filter(featured_filter)
         .with_author()
-        .select_related("recommended_by")
-        .prefetch_related("attachments")
+        .prefetch_related(_reply_images())
         .order_by("created_at", "pk")
     )
     # The solution first, then the staff recommendations.

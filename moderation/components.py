@@ -36,6 +36,12 @@ class PageTool(Component):
         # page's token (a placeholder on pages cached for visitors).
         return {"csrf_token": (parent_context or {}).get("csrf_token")}
 
+    def fragment_variant(self):
+        """What this tool's HTML depends on besides its post's own fields and the
+        CSRF token: a reply's cached HTML (community.fragments) is keyed by it. A tool
+        whose HTML reads more must say so here, or return None (never cached)."""
+        return (type(self).__name__, self.shown)
+
 
 class ReportLink(PageTool):
     """ "Report" under a thread or a reply, for the members who may report it."""
@@ -98,6 +104,10 @@ class ThreadStaffTool(PageTool):
 
     def get_context_data(self, parent_context=None):
         return parent_context.flatten() if parent_context is not None else {}
+
+    def fragment_variant(self):
+        # Reads the whole page's context: never part of a cached fragment.
+        return None
 
 
 class ResponseDueNote(PageTool):

@@ -96,8 +96,10 @@ def test_a_newer_edit_replaces_the_waiting_one(newcomer, posted):
     client.post(url, {"body": SIX_LINKS})
     client.post(url, {"body": SIX_LINKS + " and more"})
 
-    assert ProposedEdit.objects.filter(status=ProposedEdit.Status.PENDING).get().body.endswith(
-        "and more"
+    assert (
+        ProposedEdit.objects.filter(status=ProposedEdit.Status.PENDING)
+        .get()
+        .body.endswith("and more")
     )
     # An edit within the rules is saved at once and ends the wait.
     assert client.post(url, {"body": "Clean the burrs, then the hopper."}).status_code == 302
