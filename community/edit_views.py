@@ -8,7 +8,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_GET, require_http_methods
 
-from community import permissions, selectors, services
+from community import edit_selectors, permissions, selectors, services
 from community.forms import ReplyEditForm, ThreadEditForm
 from community.views import _preview, _refused_status, _with_retry_after
 
@@ -42,7 +42,7 @@ def _edit_post(request, *, post, thread, form, save):
                         request, _("Your changes are saved; the earlier version is kept.")
                     )
                 return redirect(post.get_absolute_url())
-    waiting = selectors.edit_waiting(post=post)
+    waiting = edit_selectors.edit_waiting(post=post)
     if waiting is not None and request.method == "GET":
         # The author goes on from the text that waits, not from the public one.
         form.initial.update(
@@ -54,7 +54,7 @@ def _edit_post(request, *, post, thread, form, save):
         "post": post,
         "preview_html": preview_html,
         "edit_waiting": waiting,
-        "edit_not_approved": None if waiting else selectors.edit_not_approved(post=post),
+        "edit_not_approved": None if waiting else edit_selectors.edit_not_approved(post=post),
     }
     response = render(request, "community/post_edit.html", context, status=status)
     return _with_retry_after(response, form)
@@ -94,7 +94,7 @@ def _post_history(request, *, post, thread):
     return render(
         request,
         "community/post_history.html",
-        {"thread": thread, "post": post, "revisions": selectors.revision_list(post=post)},
+        {"thread": thread, "post": post, "revisions": edit_selectors.revision_list(post=post)},
     )
 
 

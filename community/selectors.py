@@ -26,7 +26,7 @@ from community.cache import content_version
 # (see community/models/__init__.py).
 from community.models.announcements import Announcement
 from community.models.attachments import Attachment
-from community.models.forum import Category, ProposedEdit, Reply, Thread, Visibility
+from community.models.forum import Category, Reply, Thread, Visibility
 from community.models.marks import Follow, HelpfulVote, MeToo
 from community.models.notifications import Notification
 from community.models.site_settings import Footer
@@ -419,10 +419,6 @@ def viewer_thread_state(*, thread: Thread, user) -> dict:
     }
 
 
-def revision_list(*, post):
-    return post.revisions.select_related("editor").order_by("-created_at", "-pk")
-
-
 def notification_list(*, user, page_number=1) -> Page:
     notifications = Notification.objects.for_recipient(user).for_inbox()
     return Paginator(notifications, NOTIFICATIONS_PER_PAGE).get_page(page_number)
@@ -686,19 +682,3 @@ def footer_get(*, language: str | None):
         )
         cache.set(key, found, COUNTS_CACHE_SECONDS)
     return Footer(**found) if found else None
-
-
-def edit_waiting(*, post: Thread | Reply) -> ProposedEdit | None:
-    """The change to `post` that waits for a moderator's approval, if any."""
-    return post.proposed_edits.filter(status=ProposedEdit.Status.PENDING).first()
-
-
-def edit_not_approved(*, post: Thread | Reply) -> ProposedEdit | None:
-    """The latest change proposed to `post` when a moderator did not approve it and
-    the post was not edited since: its edit page says why."""
-    latest = post.proposed_edits.order_by("-created_at", "-pk").first()
-    if latest is None or latest.status != ProposedEdit.Status.REJECTED:
-        return None
-    if post.edited_at and latest.decided_at and post.edited_at > latest.decided_at:
-        return None
-    return latest
