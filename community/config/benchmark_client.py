@@ -209,36 +209,41 @@ def format_comparison(comparisons: list[Comparison], *, target: float = SCALING_
 # The Python client -------------------------------------------------------------------
 
 
+def _one_get(connection, *, path: str, headers: dict, port: int):
+    """One timed GET on a kept-alive connection: the connection to use next, the
+    status (None when the request failed) and the milliseconds it took."""
+    started = time.perf_counter()
+    try:
+        connection.request("GET", path, headers=headers)
+        response = connection.getresponse()
+        response.read()
+    except (OSError, http.client.HTTPException):
+        connection.close()
+        time.sleep(0.01)
+        return http.client.HTTPConnection(LOOPBACK, port, timeout=30), None, 0.0
+    elapsed_ms = (time.perf_counter() - started) * 1000
+    if response.will_close:
+        connection.close()
+        connection = http.client.HTTPConnection(LOOPBACK, port, timeout=30)
+    return connection, response.status, elapsed_ms
+
+
 def _connection_loop(port, path, headers, deadline, latencies, statuses, errors, lock):
     connection = http.client.HTTPConnection(LOOPBACK, port, timeout=30)
     mine: list[float] = []
     my_statuses: dict[str, int] = {}
     my_errors = 0
     try:
-        while True:
-            started = time.perf_counter()
-            if started >= deadline:
-                break
-            try:
-                connection.request("GET", path, headers=headers)
-                response = connection.getresponse()
-                response.read()
-            except (OSError, http.client.HTTPException):
-                my_errors += 1
-                connection.close()
-                connection = http.client.HTTPConnection(LOOPBACK, port, timeout=30)
-                time.sleep(0.01)
-                continue
-            elapsed_ms = (time.perf_counter() - started) * 1000
-            status = str(response.status)
-            my_statuses[status] = my_statuses.get(status, 0) + 1
-            if 200 <= response.status < 400:
+        while time.perf_counter() < deadline:
+            connection, status, elapsed_ms = _one_get(
+                connection, path=path, headers=headers, port=port
+            )
+            if status is not None:
+                my_statuses[str(status)] = my_statuses.get(str(status), 0) + 1
+            if status is not None and 200 <= status < 400:
                 mine.append(elapsed_ms)
             else:
                 my_errors += 1
-            if response.will_close:
-                connection.close()
-                connection = http.client.HTTPConnection(LOOPBACK, port, timeout=30)
     finally:
         connection.close()
     with lock:
@@ -373,27 +378,15 @@ def run_sequential(
             len(latencies) < min_requests and now < last_call
         ):
             before_each()
-            started = time.perf_counter()
-            try:
-                connection.request("GET", path, headers=headers)
-                response = connection.getresponse()
-                response.read()
-            except (OSError, http.client.HTTPException):
-                errors += 1
-                connection.close()
-                connection = http.client.HTTPConnection(LOOPBACK, port, timeout=30)
-                time.sleep(0.01)
-                continue
-            elapsed_ms = (time.perf_counter() - started) * 1000
-            status = str(response.status)
-            statuses[status] = statuses.get(status, 0) + 1
-            if 200 <= response.status < 400:
+            connection, status, elapsed_ms = _one_get(
+                connection, path=path, headers=headers, port=port
+            )
+            if status is not None:
+                statuses[str(status)] = statuses.get(str(status), 0) + 1
+            if status is not None and 200 <= status < 400:
                 latencies.append(elapsed_ms)
             else:
                 errors += 1
-            if response.will_close:
-                connection.close()
-                connection = http.client.HTTPConnection(LOOPBACK, port, timeout=30)
     finally:
         connection.close()
     result = LoadResult.from_latencies(
