@@ -12,6 +12,11 @@ What each group holds is set by data migrations:
   wagtail-localize's "submit translation" (community 0025).
 """
 
+import time
+
+from django.core.cache import cache
+from django.db import transaction
+
 MODERATORS_GROUP = "Moderators"
 EDITORS_GROUP = "Editors"
 STAFF_GROUPS = (MODERATORS_GROUP, EDITORS_GROUP)
@@ -21,21 +26,60 @@ ADMIN_ACCESS_PERMISSION = "wagtailadmin.access_admin"
 EDIT_SITE_SETTINGS_PERMISSION = "community.change_communitysettings"
 
 
-def is_moderator(user) -> bool:
-    """May post official replies and use the moderation tools.
+# The roles a member holds, as the shared cache keeps them between requests. Every
+# change to who holds which permission (memberships of groups, a group's or a
+# member's permissions) moves the roles version on (roles_changed, connected in
+# AccountsConfig.ready); an entry of another version is read again. A member's own
+# flags (superuser, active) are part of the entry, so saving them needs nothing.
+ROLES_VERSION_KEY = "relais:roles-version"
+ROLES_SECONDS = 60 * 60
 
-    Pages ask it per row: the answer is kept on the user object, as Django keeps the
-    permissions it read there (_perm_cache), for as long as that object lives (a
-    request); a user read afresh asks again."""
+
+def _roles(user) -> tuple[bool, bool]:
+    """(moderates, edits) for a signed-in, active member.
+
+    Pages ask per row: the answer is also kept on the user object for as long as
+    that object lives (a request), as Django keeps the permissions it read there."""
+    flags = (user.is_superuser, user.is_active)
+    kept = getattr(user, "_relais_roles", None)
+    if kept is not None and kept[0] == flags:
+        return kept[1]
+    entry_key = f"relais:roles:{user.pk}"
+    stored = cache.get_many([ROLES_VERSION_KEY, entry_key])
+    version, entry = stored.get(ROLES_VERSION_KEY), stored.get(entry_key)
+    if version is not None and entry is not None and entry[:2] == (version, flags):
+        roles = entry[2]
+    else:
+        if version is None:
+            # Read before the permissions: an entry is never older than its version.
+            version = cache.get_or_set(ROLES_VERSION_KEY, time.time_ns, timeout=None)
+        roles = (user.has_perm(MODERATE_PERMISSION), user.has_perm(ADMIN_ACCESS_PERMISSION))
+        cache.set(entry_key, (version, flags, roles), ROLES_SECONDS)
+    user._relais_roles = (flags, roles)
+    return roles
+
+
+def roles_changed(**kwargs) -> None:
+    """Someone's permissions may have changed: every member's roles are read again.
+    Once now and once when the change is committed, so that an entry read from the
+    rows as they were before the commit is not kept either."""
+
+    def move_on():
+        cache.set(ROLES_VERSION_KEY, time.time_ns(), timeout=None)
+
+    move_on()
+    transaction.on_commit(move_on)
+
+
+def is_moderator(user) -> bool:
+    """May post official replies and use the moderation tools."""
     if not (user.is_authenticated and user.is_active):
         return False
-    kept = getattr(user, "_relais_moderates", None)
-    if kept is None or kept[0] != user.is_superuser:
-        kept = (user.is_superuser, user.has_perm(MODERATE_PERMISSION))
-        user._relais_moderates = kept
-    return kept[1]
+    return _roles(user)[0]
 
 
 def is_editor(user) -> bool:
     """May work in the Wagtail admin."""
-    return bool(user.is_authenticated and user.is_active and user.has_perm(ADMIN_ACCESS_PERMISSION))
+    if not (user.is_authenticated and user.is_active):
+        return False
+    return _roles(user)[1]
