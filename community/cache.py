@@ -14,6 +14,7 @@ import hashlib
 import threading
 import time
 from collections import OrderedDict
+from contextvars import ContextVar
 from functools import wraps
 from typing import NamedTuple
 
@@ -31,7 +32,23 @@ CONTENT_VERSION_KEY = "relais:content-version"
 SAFE_METHODS = frozenset({"GET", "HEAD", "OPTIONS", "TRACE"})
 
 
+# The version as the current request first read it (community.cache's middleware
+# holds one per request): a page is rendered from one version, read once, however
+# many of its parts are keyed by it. None outside a request.
+_request_version: ContextVar[list | None] = ContextVar("relais_request_version", default=None)
+
+
 def content_version() -> int:
+    held = _request_version.get()
+    if held is not None and held[0] is not None:
+        return held[0]
+    version = _read_content_version()
+    if held is not None:
+        held[0] = version
+    return version
+
+
+def _read_content_version() -> int:
     version = cache.get(CONTENT_VERSION_KEY)
     if version is None:
         try:
@@ -50,6 +67,10 @@ def content_changed() -> None:
     version = time.time_ns()
     cache.set(CONTENT_VERSION_KEY, version, timeout=None)
     _visitor_version.remember(version)
+    held = _request_version.get()
+    if held is not None:
+        # What the request renders after its own write is keyed by the new version.
+        held[0] = version
 
 
 def content_changed_on_recovery(sender, **kwargs) -> None:
@@ -92,14 +113,20 @@ _visitor_version = _RecentVersion(VISITOR_VERSION_SECONDS)
 
 
 class ContentVersionMiddleware:
-    """Moves the content version on after every write request by a signed-in person
-    that succeeded."""
+    """Reads the content version once per request, and moves it on after every write
+    request by a signed-in person that succeeded."""
 
     def __init__(self, get_response):
         self.get_response = get_response
 
     def __call__(self, request):
-        response = self.get_response(request)
+        # Read before the view reads any row: what the page caches under this
+        # version is never older than the version.
+        held = _request_version.set([_read_content_version()])
+        try:
+            response = self.get_response(request)
+        finally:
+            _request_version.reset(held)
         if (
             request.method not in SAFE_METHODS
             and response.status_code < 400
@@ -107,6 +134,43 @@ class ContentVersionMiddleware:
         ):
             content_changed()
         return response
+
+
+class VersionMemo:
+    """Values every viewer shares (the site settings, the logo's image tag), kept in
+    this process's memory for the content version they were read at.
+
+    Any write moves the version on, so a value is never served once something it
+    was read from changed: the next read finds another version and starts afresh.
+    Nothing crosses the network for a value held here but the version itself, which
+    the request has usually read already.
+    """
+
+    def __init__(self):
+        self.version = None
+        self.values: dict = {}
+        self.lock = threading.Lock()
+        _memos.append(self)
+
+    def get(self, key, compute):
+        version = content_version()
+        with self.lock:
+            if self.version != version:
+                self.version, self.values = version, {}
+            if key in self.values:
+                return self.values[key]
+        value = compute()
+        with self.lock:
+            if self.version == version:
+                self.values[key] = value
+        return value
+
+    def clear(self) -> None:
+        with self.lock:
+            self.version, self.values = None, {}
+
+
+_memos: list[VersionMemo] = []
 
 
 # Visitors' pages --------------------------------------------------------------
@@ -207,6 +271,8 @@ def forget_process_state() -> None:
     """Drop what this process keeps of visitors' pages (tests, after clearing the cache)."""
     process_pages.clear()
     _visitor_version.forget()
+    for memo in _memos:
+        memo.clear()
 
 
 def visitor_page_get(key: str) -> VisitorPage | None:
