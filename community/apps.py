@@ -13,13 +13,23 @@ class CommunityConfig(AppConfig):
         account_closed.connect(forget_closed_member, dispatch_uid="community_forget_closed_member")
 
         from django.db.models.signals import post_save
+        from wagtail.images import get_image_model
         from wagtail.signals import copy_for_translation_done
 
         from community.models.forum import Category
+        from community.models.site_settings import CommunitySettings, Footer
         from community.receivers import (
+            content_changed_after_saving_the_frame,
             grant_home_permissions_to_translation,
             reindex_threads_of_a_saved_category,
         )
+
+        for model in (CommunitySettings, Footer, get_image_model()):
+            post_save.connect(
+                content_changed_after_saving_the_frame,
+                sender=model,
+                dispatch_uid=f"community_frame_{model._meta.label_lower}",
+            )
 
         post_save.connect(
             reindex_threads_of_a_saved_category,

@@ -3,8 +3,8 @@ from django.utils.translation import get_language
 
 from accounts.roles import is_editor, is_moderator
 from community.cache import csrf_placeholder, renders_for_page_cache
-from community.models import CommunitySettings, Notification
-from community.selectors import footer_get
+from community.models import CommunitySettings
+from community.selectors import footer_get, unread_notification_count
 
 
 def community(request):
@@ -27,7 +27,7 @@ def community(request):
         "viewer_is_staff": viewer_is_moderator or viewer_is_editor,
         # Lazy: counted only when a page shows the bell, and only once.
         "unread_notifications": SimpleLazyObject(
-            lambda: Notification.objects.for_recipient(user).unread().count() if signed_in else 0
+            lambda: unread_notification_count(user=user) if signed_in else 0
         ),
     }
     if renders_for_page_cache(request):

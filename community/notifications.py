@@ -5,6 +5,7 @@ from collections.abc import Iterable
 from django.db import transaction
 
 from community.models.notifications import Notification
+from community.selectors import unread_notification_counts_forget
 from community.tasks import send_notification_emails_task
 
 
@@ -18,6 +19,9 @@ def notify(*, recipient_ids: Iterable[int], kind: str, actor, thread, reply=None
         for pk in recipients
     )
     ids = [notification.pk for notification in created]
+    # Now for this process, and once committed for a count read meanwhile elsewhere.
+    unread_notification_counts_forget(recipients)
+    transaction.on_commit(lambda: unread_notification_counts_forget(recipients))
 
     transaction.on_commit(lambda: send_notification_emails_task.enqueue(ids))
     return len(ids)

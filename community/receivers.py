@@ -36,3 +36,10 @@ def content_changed_after_publishing(sender, instance, **kwargs):
     """A page went live or was taken down, in a request or not (publish_scheduled):
     cached pages move on once the change is committed."""
     transaction.on_commit(content_changed)
+
+
+def content_changed_after_saving_the_frame(sender, instance, raw=False, **kwargs):
+    """The site settings, the footer or an image (the logo) were saved, in a request or
+    not: every page's frame (community.frame) is read again once it is committed."""
+    if not raw:
+        transaction.on_commit(content_changed)

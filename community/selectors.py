@@ -19,7 +19,7 @@ from taggit.models import Tag
 
 from accounts.models import User
 from accounts.roles import is_moderator
-from community import permissions
+from community import frame, permissions
 from community.cache import content_version
 
 # From the defining modules: the home page's blocks read these selectors
@@ -56,13 +56,10 @@ COUNTS_CACHE_SECONDS = 600
 
 def category_list() -> list[Category]:
     """Categories with their visible thread counts. Counting groups every thread, so
-    the result is cached until the next write (community.cache)."""
-    key = f"relais:categories:{content_version()}"
-    categories = cache.get(key)
-    if categories is None:
-        categories = list(Category.objects.originals().with_thread_counts())
-        cache.set(key, categories, COUNTS_CACHE_SECONDS)
-    return categories
+    the result is kept until the next write (community.frame)."""
+    return frame.shared(
+        "categories", lambda: list(Category.objects.originals().with_thread_counts())
+    )
 
 
 class CachedCountPaginator(Paginator):
@@ -429,8 +426,34 @@ def notification_latest(*, user, limit: int = NOTIFICATIONS_IN_MENU) -> list[Not
     return list(Notification.objects.for_recipient(user).for_inbox()[:limit])
 
 
+# A member's unread count, for the bell on every page, kept between requests with
+# the content version it was counted at: a write in the community (a post hidden,
+# restored or answered) counts it again. Creating or reading notifications forgets
+# their recipients' counts (unread_notification_counts_forget), since a reader's
+# thread page marks them read without a write request.
+UNREAD_COUNT_SECONDS = 10 * 60
+
+
+def _unread_count_key(user_id: int) -> str:
+    return f"relais:unread-count:{user_id}"
+
+
 def unread_notification_count(*, user) -> int:
-    return Notification.objects.for_recipient(user).unread().count()
+    if not user.is_authenticated:
+        return 0
+    key, version, moderates = _unread_count_key(user.pk), content_version(), is_moderator(user)
+    stored = cache.get(key)
+    if stored is not None and stored[:2] == (version, moderates):
+        return stored[2]
+    count = Notification.objects.for_recipient(user).unread().count()
+    cache.set(key, (version, moderates, count), UNREAD_COUNT_SECONDS)
+    return count
+
+
+def unread_notification_counts_forget(user_ids: Iterable[int]) -> None:
+    keys = [_unread_count_key(pk) for pk in user_ids]
+    if keys:
+        cache.delete_many(keys)
 
 
 def _count_of(queryset, field_name: str = "author"):
@@ -659,26 +682,16 @@ def similar_threads(*, title: str, limit: int = SUGGESTIONS_LIMIT) -> list:
 
 def footer_get(*, language: str | None):
     """The footer in `language`, else the default language's; None when editors have
-    written none. One query, none while it is cached."""
+    written none. One query per content version in each process (community.frame)."""
     language = language or settings.LANGUAGE_CODE
-    key = f"relais:footer:{language}:{content_version()}"
-    found = cache.get(key)
-    if found is None:
+
+    def read():
         rows = {
             footer.locale.language_code: footer
             for footer in Footer.objects.select_related("locale").filter(
                 locale__language_code__in={language, settings.LANGUAGE_CODE}
             )
         }
-        footer = rows.get(language) or rows.get(settings.LANGUAGE_CODE)
-        # Its blocks' raw data, which a cache holds as it is, and the page rebuilds.
-        found = (
-            {
-                "footer_links": list(footer.footer_links.raw_data),
-                "contact_channels": list(footer.contact_channels.raw_data),
-            }
-            if footer
-            else {}
-        )
-        cache.set(key, found, COUNTS_CACHE_SECONDS)
-    return Footer(**found) if found else None
+        return rows.get(language) or rows.get(settings.LANGUAGE_CODE)
+
+    return frame.shared(("footer", language), read)

@@ -47,3 +47,14 @@ def queue_titles_shown(response) -> list[str]:
     """The titles of the threads a queue page lists, in order, as the page writes them."""
     assert response.status_code == 200
     return [html.unescape(title) for title in _QUEUE_TITLE.findall(response.content.decode())]
+
+
+def caches_cold() -> None:
+    """As after a write and a change of roles: what pages keep between requests (counts,
+    fragments, the site settings, every member's roles) is read again, the costlier
+    case a query count is measured in."""
+    from accounts.roles import roles_changed
+    from community.cache import content_changed
+
+    content_changed()
+    roles_changed()

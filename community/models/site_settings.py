@@ -2,6 +2,7 @@
 and the brand (name, logo, colour); and the footer's links and contact channels,
 a snippet translated into each language."""
 
+import copy
 import re
 
 from django.conf import settings
@@ -17,7 +18,7 @@ from wagtail import blocks
 from wagtail.admin.panels import FieldPanel, HelpPanel, ObjectList, TabbedInterface
 from wagtail.contrib.settings.models import BaseGenericSetting, register_setting
 from wagtail.fields import StreamField
-from wagtail.models import TranslatableMixin
+from wagtail.models import Site, TranslatableMixin
 
 HEX_COLOUR_VALIDATOR = RegexValidator(r"^#[0-9A-Fa-f]{6}$", _("Use a hex colour such as #2F5D8A."))
 
@@ -197,6 +198,22 @@ class CommunitySettings(BaseGenericSetting):
     @classmethod
     def base_queryset(cls):
         return super().base_queryset().select_related("logo")
+
+    @classmethod
+    def load(cls, request_or_site=None):
+        """As Wagtail loads it; for a request, the row is read once per content version
+        in each process (community.frame) rather than on every page, and each request
+        gets its own copy, kept on the request as Wagtail keeps it."""
+        if request_or_site is None or isinstance(request_or_site, Site):
+            return super().load(request_or_site)
+        attribute = cls.get_cache_attr_name()
+        found = getattr(request_or_site, attribute, None)
+        if found is None:
+            from community.frame import shared
+
+            found = copy.copy(shared(cls.get_cache_attr_name(), cls._get_or_create))
+            setattr(request_or_site, attribute, found)
+        return found
 
     @property
     def display_name(self) -> str:

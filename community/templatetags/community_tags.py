@@ -9,7 +9,7 @@ from django.utils.safestring import mark_safe
 from django.utils.text import Truncator
 from wagtail import hooks
 
-from community import permissions
+from community import frame, permissions
 from community.markdown import sanitize_html
 from community.search import excerpt
 
@@ -139,3 +139,10 @@ def post_excerpt(html: str, length: int = 140) -> str:
     """A post's rendered HTML as one line of plain text, cut at a word near `length`."""
     text = " ".join(strip_tags(html or "").split())
     return Truncator(unescape(text)).chars(length)
+
+
+@register.simple_tag(takes_context=True)
+def site_logo(context):
+    """The header's logo, or the community's name where editors set none."""
+    branding, name = context["site_branding"], context["community_name"]
+    return frame.logo_img(branding, alt=name) or name

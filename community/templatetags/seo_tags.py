@@ -22,6 +22,7 @@ from django.utils.safestring import mark_safe
 from django.utils.text import Truncator
 
 from community import structured_data
+from community.frame import og_image_path
 from community.markdown import plain_text
 
 register = template.Library()
@@ -87,8 +88,6 @@ def thread_structured_data(context, thread, view):
 
 
 DEFAULT_OG_IMAGE = "img/og-default.png"
-# A preview image as large as link previews show (1200 by 630), never enlarged.
-OG_IMAGE_RENDITION = "max-1200x630"
 
 
 @register.simple_tag(takes_context=True)
@@ -98,6 +97,5 @@ def og_image_url(context) -> str:
     if request is None:
         return ""
     branding = context.get("site_branding")
-    logo = getattr(branding, "logo", None) if branding is not None else None
-    url = logo.get_rendition(OG_IMAGE_RENDITION).url if logo is not None else ""
+    url = og_image_path(branding) if branding is not None else ""
     return request.build_absolute_uri(url or static(DEFAULT_OG_IMAGE))

@@ -9,10 +9,11 @@ from django.test import Client
 from django.urls import reverse
 from django.utils import timezone, translation
 
-from community.cache import content_changed, content_version
+from community.cache import content_version
 from community.models import Announcement, HomePage, Visibility
 from tests.community.test_queries import assert_same_queries, queries
 from tests.factories import CategoryFactory, ReplyFactory, ThreadFactory, UserFactory
+from tests.helpers import caches_cold
 
 pytestmark = pytest.mark.django_db
 
@@ -294,7 +295,7 @@ def test_home_queries_are_the_same_for_3_and_50_rows(client):
     assert html.count('class="announcement"') == 3
     assert html.count('class="thread-row"') == 3  # one in each list
     add_rows(47)
-    content_changed()  # rows written outside a request (community.cache)
+    caches_cold()  # rows written outside a request (community.cache)
     with_fifty, html = queries(client, "/")
 
     assert html.count('class="announcement"') == 10

@@ -16,7 +16,6 @@ from django.utils import timezone
 
 from accounts.images import clean_upload
 from community import services
-from community.cache import content_changed
 from community.models import HelpfulVote, Notification, Reply, Thread
 from tests.factories import (
     CategoryFactory,
@@ -25,6 +24,7 @@ from tests.factories import (
     ThreadFactory,
     UserFactory,
 )
+from tests.helpers import caches_cold
 from tests.images import upload
 
 pytestmark = pytest.mark.django_db
@@ -45,7 +45,7 @@ def queries(client, path, *, cold=True) -> tuple[list[str], str]:
     """The SQL of one request to `path`; by default rendered from cold cached counts
     and pages (as after any write), so that what is measured is the page's own work."""
     if cold:
-        content_changed()
+        caches_cold()
     with CaptureQueriesContext(connection) as context:
         response = client.get(path)
     assert response.status_code == 200, f"{path} answered {response.status_code}"
@@ -84,10 +84,10 @@ def measure(client, paths, add_rows, *, expect_rows=None):
     # Each measure starts from cold cached counts (community.cache), the costlier
     # case; rows written outside a request move the version on themselves, as
     # management commands do.
-    content_changed()
+    caches_cold()
     with_one = {path: queries(client, path)[0] for path in paths}
     add_rows()
-    content_changed()
+    caches_cold()
     contents = {}
     for path in paths:
         with_fifty, contents[path] = queries(client, path)

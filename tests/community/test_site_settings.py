@@ -9,9 +9,9 @@ from django.core.exceptions import ValidationError
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
-from community.cache import content_changed
 from community.models import DEFAULT_BRAND_COLOUR, CommunitySettings, Footer, contact_href
 from tests.factories import ThreadFactory
+from tests.helpers import caches_cold
 
 pytestmark = pytest.mark.django_db
 
@@ -229,7 +229,7 @@ def test_seed_demo_keeps_the_editors_footer():
 
 
 def _count(client) -> int:
-    content_changed()  # measure the page's own work, from cold caches, as after a write
+    caches_cold()  # measure the page's own work, from cold caches, as after a write
     with CaptureQueriesContext(connection) as context:
         assert client.get("/community/").status_code == 200
     return len(context.captured_queries)
@@ -243,7 +243,7 @@ def test_settings_cost_one_query_per_page_whatever_the_rows(client):
     ThreadFactory()
     _count(client)  # warm per-process caches
 
-    content_changed()
+    caches_cold()
     with CaptureQueriesContext(connection) as context:
         client.get("/community/")
     settings_queries = [

@@ -11,13 +11,12 @@ from django.utils import timezone
 from wagtail.models import ModelLogEntry
 
 from accounts.roles import EDITORS_GROUP, MODERATORS_GROUP
-from community.cache import content_changed
 from community.models import Reply, Thread, Visibility
 from moderation import admin_views, services
 from moderation.audit import REPLY_HIDE, REPLY_RESTORE, THREAD_HIDE, THREAD_RESTORE
 from moderation.models import Report
 from tests.factories import CategoryFactory, ReplyFactory, ThreadFactory, UserFactory
-from tests.helpers import client_for
+from tests.helpers import caches_cold, client_for
 
 
 @pytest.fixture
@@ -322,7 +321,7 @@ def test_report_list_shows_the_report(editor_client, report, thread):
 
 
 def _count_queries(client, url):
-    content_changed()  # measure from cold caches, as after a write
+    caches_cold()  # measure from cold caches, as after a write
     with CaptureQueriesContext(connection) as queries:
         response = client.get(url)
     assert response.status_code == 200

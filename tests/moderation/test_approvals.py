@@ -14,12 +14,11 @@ from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 
 from community import services as community_services
-from community.cache import content_changed
 from community.models import Notification, Reply, Thread, Visibility
 from moderation import selectors, services
 from tests.community.test_queries import assert_same_queries
 from tests.factories import CategoryFactory, EditorFactory, ModeratorFactory, UserFactory
-from tests.helpers import MODERATORS_ONLY, assert_asks_to_sign_in, in_queue, logged
+from tests.helpers import MODERATORS_ONLY, assert_asks_to_sign_in, caches_cold, in_queue, logged
 
 pytestmark = [pytest.mark.django_db, pytest.mark.premoderation]
 
@@ -151,7 +150,7 @@ def test_approvals_page_queries_are_constant_for_1_and_50_posts(moderator_client
     moderator_client.get("/moderation/approvals/")  # warm caches
 
     def count_queries():
-        content_changed()  # measure from cold caches, as after a write
+        caches_cold()  # measure from cold caches, as after a write
         with CaptureQueriesContext(connection) as context:
             response = moderator_client.get("/moderation/approvals/")
         assert response.status_code == 200

@@ -11,7 +11,6 @@ from django.utils import timezone
 from wagtail.models import ModelLogEntry
 
 from community import services as community_services
-from community.cache import content_changed
 from community.models import CommunitySettings, Notification, Thread
 from moderation import selectors, services
 from moderation.audit import THREAD_ASSIGN, THREAD_CLAIM, THREAD_RELEASE
@@ -23,7 +22,7 @@ from tests.factories import (
     ThreadFactory,
     UserFactory,
 )
-from tests.helpers import queue_titles_shown
+from tests.helpers import caches_cold, queue_titles_shown
 
 pytestmark = pytest.mark.django_db
 
@@ -464,7 +463,7 @@ def test_moderator_list_matches_the_moderator_role(moderator, superuser, editor,
 
 
 def count_queries(client, path) -> int:
-    content_changed()  # measure from cold caches, as after a write
+    caches_cold()  # measure from cold caches, as after a write
     with CaptureQueriesContext(connection) as context:
         assert client.get(path).status_code == 200
     return len(context.captured_queries)

@@ -15,13 +15,12 @@ from django.test.utils import CaptureQueriesContext
 
 from accounts.services import user_close, user_data_export
 from community import services as community_services
-from community.cache import content_changed
 from community.models import CommunitySettings, ProposedEdit, Revision
 from moderation import selectors, services
 from moderation.audit import EDIT_APPROVE, EDIT_REJECT
 from tests.community.test_queries import assert_same_queries
 from tests.factories import CategoryFactory, ModeratorFactory, UserFactory
-from tests.helpers import client_for, logged
+from tests.helpers import caches_cold, client_for, logged
 
 pytestmark = [pytest.mark.django_db, pytest.mark.premoderation]
 
@@ -229,7 +228,7 @@ def test_approvals_page_queries_are_constant_for_1_and_50_changes(moderator_clie
     moderator_client.get("/moderation/approvals/")  # warm caches
 
     def count_queries():
-        content_changed()
+        caches_cold()
         with CaptureQueriesContext(connection) as context:
             response = moderator_client.get("/moderation/approvals/")
         assert response.status_code == 200

@@ -9,10 +9,9 @@ from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 
 from community import services
-from community.cache import content_changed
 from moderation.metrics import support_metrics
 from tests.factories import CategoryFactory, ModeratorFactory, ReplyFactory, UserFactory
-from tests.helpers import MODERATORS_ONLY, client_for, queue_titles_shown
+from tests.helpers import MODERATORS_ONLY, caches_cold, client_for, queue_titles_shown
 from tests.moderation.test_metrics import HOUR, ask, recommend
 
 pytestmark = pytest.mark.django_db
@@ -75,7 +74,7 @@ def test_only_moderators_read_the_queue_in_one_language(request, role, expected)
 
 def test_the_queue_in_one_language_costs_the_same_queries_for_1_and_50(moderator_client):
     def count():
-        content_changed()
+        caches_cold()
         with CaptureQueriesContext(connection) as context:
             assert moderator_client.get("/moderation/?language=fr").status_code == 200
         return len(context.captured_queries)

@@ -9,11 +9,10 @@ from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 
 from community import services
-from community.cache import content_changed
 from community.models import CommunitySettings, Thread, Visibility
 from moderation import services as moderation_services
 from tests.factories import CategoryFactory, ModeratorFactory, UserFactory
-from tests.helpers import MODERATORS_ONLY, assert_asks_to_sign_in, queue_titles_shown
+from tests.helpers import MODERATORS_ONLY, assert_asks_to_sign_in, caches_cold, queue_titles_shown
 
 pytestmark = pytest.mark.django_db
 
@@ -143,7 +142,7 @@ def test_queue_page_runs_the_same_queries_for_1_and_50_threads(moderator_client)
     authors = [UserFactory(), ModeratorFactory()]
 
     def count():
-        content_changed()  # measure from cold caches, as after a write
+        caches_cold()  # measure from cold caches, as after a write
         with CaptureQueriesContext(connection) as context:
             assert moderator_client.get("/moderation/?sort=impact").status_code == 200
         return len(context.captured_queries)

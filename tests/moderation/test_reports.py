@@ -11,12 +11,11 @@ from django.utils import timezone
 from wagtail.models import ModelLogEntry
 
 from community import services as community_services
-from community.cache import content_changed
 from community.models import CommunitySettings, Reply, Thread, Visibility
 from moderation import selectors, services
 from moderation.models import Report
 from tests.factories import CategoryFactory, ModeratorFactory, ThreadFactory, UserFactory
-from tests.helpers import MODERATORS_ONLY, in_queue
+from tests.helpers import MODERATORS_ONLY, caches_cold, in_queue
 
 pytestmark = pytest.mark.django_db
 
@@ -517,7 +516,7 @@ def test_reports_page_queries_stay_constant(moderator_client):
             report(UserFactory(), thread, target, reason="abuse")
 
     def count() -> int:
-        content_changed()  # measure from cold caches, as after a write
+        caches_cold()  # measure from cold caches, as after a write
         with CaptureQueriesContext(connection) as context:
             assert moderator_client.get("/moderation/reports/").status_code == 200
         return len(context.captured_queries)
@@ -530,7 +529,7 @@ def test_reports_page_queries_stay_constant(moderator_client):
     assert count() == with_few
 
     def count_resolved() -> int:
-        content_changed()  # measure from cold caches, as after a write
+        caches_cold()  # measure from cold caches, as after a write
         with CaptureQueriesContext(connection) as context:
             moderator_client.get("/moderation/reports/?status=resolved")
         return len(context.captured_queries)
