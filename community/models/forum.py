@@ -348,6 +348,8 @@ class Thread(index.Indexed, Post):
             visible_threads_index(
                 "-solved_at", name="thread_solved_newest", solution__isnull=False
             ),
+            # An author's public posts (see Reply's index of the same fields).
+            models.Index(fields=["author", "visibility"], name="thread_author_visibility"),
             # The few pinned threads above the lists, found without reading the others.
             visible_threads_index(
                 "-last_activity_at", name="thread_pinned_activity", is_pinned=True
@@ -438,6 +440,9 @@ class Reply(Post):
                 condition=models.Q(visibility="pending"),
                 name="reply_pending",
             ),
+            # An author's public posts, counted on the approvals page and when a new
+            # member posts: read from the index alone, not from every reply's row.
+            models.Index(fields=["author", "visibility"], name="reply_author_visibility"),
         ]
 
     def __str__(self):
