@@ -59,6 +59,12 @@ def _roles(user) -> tuple[bool, bool]:
     return roles
 
 
+def roles_version() -> int:
+    """Moves on with every change to who holds which role (roles_changed): for keys
+    of what is kept per role, such as the list of whom a thread can be assigned to."""
+    return cache.get_or_set(ROLES_VERSION_KEY, time.time_ns, timeout=None)
+
+
 def roles_changed(**kwargs) -> None:
     """Someone's permissions may have changed: every member's roles are read again.
     Once now and once when the change is committed, so that an entry read from the

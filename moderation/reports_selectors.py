@@ -12,6 +12,7 @@ from django.db.models import Count, Max, Min, Q
 
 from community.models import Reply, Thread, Visibility
 from moderation.models import Report
+from moderation.selectors import kept_until_next_write
 
 REPORTS_PER_PAGE = 50
 REPORT_STATUSES = ("open", "resolved")
@@ -127,7 +128,10 @@ def resolved_report_list(*, page_number=1) -> Page:
 
 
 def open_report_count() -> int:
-    return Report.objects.filter(status=Report.Status.OPEN).count()
+    """For the header of every moderator's page: kept until the next write."""
+    return kept_until_next_write(
+        "open-report-count", Report.objects.filter(status=Report.Status.OPEN).count
+    )
 
 
 def open_reports_on(*, thread: Thread, reply: Reply | None = None):

@@ -247,9 +247,21 @@ def awaiting_approval():
     )
 
 
+def kept_until_next_write(name: str, read):
+    """What `read()` returns, kept until the next write (the key holds the content
+    version): for what every moderator's page reads alike, such as the header's
+    counts and the thread page's staff tools."""
+    key = f"relais:{name}:{content_version()}"
+    kept = cache.get(key)
+    if kept is None:
+        kept = read()
+        cache.set(key, kept, QUEUE_COUNTS_SECONDS)
+    return kept
+
+
 def pending_count() -> int:
     """How many posts await approval (one COUNT over both tables), for the header."""
-    return awaiting_approval().order_by().count()
+    return kept_until_next_write("pending-count", lambda: awaiting_approval().order_by().count())
 
 
 @dataclass(frozen=True)
@@ -287,7 +299,7 @@ def _approved_posts_expression(author_field="author_id"):
             model.objects.filter(author=OuterRef(author_field), visibility=Visibility.VISIBLE)
             .order_by()
             .values("author")
-            .annotate(n=Count("pk"))
+            .annotate(n=Count("*"))
             .values("n")[:1]
         )
         return Coalesce(Subquery(counted, output_field=IntegerField()), 0)

@@ -10,6 +10,7 @@ from wagtail import hooks
 from wagtail.permissions import register_permission_policy
 from wagtail.snippets.models import register_snippet
 
+from accounts.roles import roles_version
 from community.models import Category, Reply, Thread
 from community.wagtail_hooks import MenuSnippetViewSet
 from moderation import admin_views, audit, components, selectors
@@ -31,7 +32,11 @@ def moderation_member_data(user):
 @hooks.register("community_thread_staff_context")
 def thread_move_categories(request, thread):
     """The categories a moderator may move the thread to (the thread page's staff tools)."""
-    return {"move_categories": list(Category.objects.originals())}
+    return {
+        "move_categories": selectors.kept_until_next_write(
+            "move-categories", lambda: list(Category.objects.originals())
+        )
+    }
 
 
 # Assignment and canned responses -------------------------------------------------
@@ -56,11 +61,17 @@ register_snippet(CannedResponseViewSet)
 @hooks.register("community_thread_staff_context")
 def thread_assignment_and_canned(request, thread):
     """Who is on the thread, whom it can go to, and the canned responses for its
-    category (the staff tools and the reply editor), in two queries."""
+    category (the staff tools and the reply editor): the same for every moderator,
+    read in two queries once per write (and change of roles)."""
     return {
-        "moderators": selectors.moderator_list(),
+        "moderators": selectors.kept_until_next_write(
+            f"assignable-moderators:{roles_version()}", selectors.moderator_list
+        ),
         "thread_assignee": thread.assignee_at(timezone.now()),
-        "canned_responses": list(selectors.canned_for_thread(thread)),
+        "canned_responses": selectors.kept_until_next_write(
+            f"canned-offered:{thread.category_id}:{thread.language}",
+            lambda: list(selectors.canned_for_thread(thread)),
+        ),
     }
 
 

@@ -2,6 +2,7 @@
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
+from django.middleware.csrf import get_token
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils.translation import gettext as _
@@ -9,7 +10,8 @@ from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_GET, require_POST
 
 from community.models import ProposedEdit, Reply, Thread, Visibility
-from moderation import permissions, selectors, services
+from moderation import permissions, services
+from moderation.approvals_section import approvals_section
 from moderation.views.common import local_next, posted_reason, refusal_as_message
 
 
@@ -17,8 +19,12 @@ from moderation.views.common import local_next, posted_reason, refusal_as_messag
 @require_GET
 def approvals(request):
     permissions.check_moderate(request.user)
-    page = selectors.approvals_list(page_number=request.GET.get("page", 1))
-    return render(request, "moderation/approvals.html", {"page": page})
+    section = approvals_section(
+        page_number=request.GET.get("page", 1),
+        back=request.get_full_path(),
+        csrf_token=get_token(request),
+    )
+    return render(request, "moderation/approvals.html", {"section": section})
 
 
 def _decision(model, action, done, *, with_reason=False):
