@@ -229,16 +229,38 @@ def thread_get(*, pk: int) -> Thread:
     return get_object_or_404(threads, pk=pk)
 
 
+# What every reader of a thread page shares (the thread, the page's replies, the
+# featured ones) is kept under the content version, which every write moves on, so
+# the next page after a write reads it afresh, in every process. The bound only
+# keeps what nobody asks for from staying in the cache.
+READING_SECONDS = 5 * 60
+# What a public page never shows of the people on it stays out of what is kept.
+_AUTHORS_PRIVATE = ("author__password", "author__email", "author__unsubscribe_key")
+
+
+def _reading_key(kind: str, *parts) -> str:
+    return ":".join(map(str, ("relais:thread-reading", kind, content_version(), *parts)))
+
+
 def thread_get_for_reading(*, pk: int, user) -> Thread:
     """A thread for its page: visible to all; hidden and pending ones also to moderators
     and to their author (with the moderator's reason, or "awaiting approval")."""
+    key = _reading_key("thread", pk)
+    # Only visible threads are kept: those everybody may read.
+    thread = cache.get(key)
+    if thread is not None:
+        return thread
     threads = (
         Thread.objects.readable_by(user)
         .with_author()
         .with_first_official_reply()
         .select_related("category", "solution_marked_by", "assigned_to", "duplicate_of")
     )
-    return get_object_or_404(threads.prefetch_related("tags", "attachments"), pk=pk)
+    threads = threads.defer(*_AUTHORS_PRIVATE)
+    thread = get_object_or_404(threads.prefetch_related("tags", "attachments"), pk=pk)
+    if thread.visibility == Visibility.VISIBLE:
+        cache.set(key, thread, READING_SECONDS)
+    return thread
 
 
 def attachment_get_for_reading(*, pk: int, user) -> Attachment:
@@ -347,12 +369,32 @@ def _reply_images() -> Prefetch:
     return Prefetch("attachments", to_attr="images")
 
 
-def thread_page(*, thread: Thread, user, page_number=1) -> ThreadPage:
+@dataclass(frozen=True)
+class SharedReading:
+    """One page of a thread as every reader with the same reach reads it: everybody
+    but moderators (the visible replies), or moderators (all of them)."""
+
+    count: int
+    number: int
+    replies: list[Reply]
+    featured: list[Reply]
+    duplicates: list[Thread]
+    # Members with a reply of their own in the thread that is hidden or waits for
+    # approval: they read it too, so the visible replies alone are not their page.
+    unpublished_authors: frozenset[int]
+
+    def page(self) -> Page:
+        # The count is all the paginator needs: the replies are already read.
+        return Page(self.replies, self.number, Paginator(range(self.count), REPLIES_PER_PAGE))
+
+
+def _read_thread_page(thread: Thread, user, page_number, *, moderates: bool) -> SharedReading:
     # Nothing hidden is ever shown to anyone but its author and the moderators.
     replies = (
         Reply.objects.filter(thread=thread)
         .readable_by(user)
         .with_author()
+        .defer(*_AUTHORS_PRIVATE)
         .order_by("created_at", "pk")
     )
     replies = replies.prefetch_related(_reply_images())
@@ -367,6 +409,7 @@ def thread_page(*, thread: Thread, user, page_number=1) -> ThreadPage:
         .filter(thread=thread)
         .filter(featured_filter)
         .with_author()
+        .defer(*_AUTHORS_PRIVATE)
         .prefetch_related(_reply_images())
         .order_by("created_at", "pk")
     )
@@ -378,7 +421,63 @@ def thread_page(*, thread: Thread, user, page_number=1) -> ThreadPage:
         .only("pk", "slug", "title")
         .order_by("created_at", "pk")[:DUPLICATES_LIMIT]
     )
-    result = ThreadPage(thread=thread, replies=page, featured=featured, duplicates=duplicates)
+    unpublished = frozenset()
+    if not moderates:
+        unpublished = frozenset(
+            Reply.objects.filter(thread=thread)
+            .exclude(visibility=Visibility.VISIBLE)
+            .order_by()
+            .values_list("author_id", flat=True)
+            .distinct()
+        )
+    return SharedReading(
+        count=page.paginator.count,
+        number=page.number,
+        replies=page.object_list,
+        featured=featured,
+        duplicates=duplicates,
+        unpublished_authors=unpublished,
+    )
+
+
+def _requested_page(page_number) -> int | None:
+    try:
+        return int(page_number)
+    except (TypeError, ValueError):
+        return None
+
+
+def shared_thread_page(*, thread: Thread, user, page_number=1) -> SharedReading:
+    """The replies, featured replies and duplicates of one page of `thread` that
+    `user` may read, from the cache when readers with the same reach read it since the
+    last write."""
+    moderates = is_moderator(user)
+    requested = _requested_page(page_number)
+    key = None
+    if thread.visibility == Visibility.VISIBLE and requested is not None:
+        key = _reading_key("replies", thread.pk, requested, "all" if moderates else "public")
+    stored = cache.get(key) if key is not None else None
+    reads_the_shared = stored is not None and (
+        moderates or user.pk not in stored.unpublished_authors
+    )
+    if reads_the_shared:
+        return stored
+    reading = _read_thread_page(thread, user, page_number, moderates=moderates)
+    # What this reader read is everybody's with the same reach, unless they have
+    # replies of their own that others do not read; a number past the end is
+    # answered with the last page, not kept under that number.
+    shared = moderates or user.pk not in reading.unpublished_authors
+    if key is not None and shared and requested == reading.number:
+        cache.set(key, reading, READING_SECONDS)
+    return reading
+
+
+def thread_page(*, thread: Thread, user, page_number=1) -> ThreadPage:
+    reading = shared_thread_page(thread=thread, user=user, page_number=page_number)
+    page, featured = reading.page(), reading.featured
+    result = ThreadPage(
+        thread=thread, replies=page, featured=featured, duplicates=reading.duplicates
+    )
     _with_viewer_permissions([*page.object_list, *featured], user, thread)
     result.solution_url, result.official_reply_url = _badge_links(thread, page, featured)
     result.viewer_awaits_official_reply = (
