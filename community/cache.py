@@ -61,6 +61,16 @@ def _read_content_version() -> int:
     return version
 
 
+def requested_page(value) -> int | None:
+    """The page number asked for, as part of the key of what is kept for that page;
+    None for anything that is not a number (the paginator answers it with a page
+    of its own choosing, which is not kept under it)."""
+    try:
+        return int(value)
+    except (TypeError, ValueError):
+        return None
+
+
 def content_changed() -> None:
     # A clock reading, not a counter: no read-modify-write to race on, and a
     # cache that lost the key never goes back to a version it served before.

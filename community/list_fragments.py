@@ -25,7 +25,7 @@ from django.utils.safestring import SafeString, mark_safe
 from django.utils.translation import get_language
 
 from community import selectors
-from community.cache import content_version, csrf_placeholder
+from community.cache import content_version, csrf_placeholder, requested_page
 
 ROW_TEMPLATE = "components/thread_row.html"
 # Move it on whenever thread_row.html (or what it includes) changes what it writes:
@@ -115,19 +115,12 @@ class ListSection:
     pagination: str
 
 
-def _requested_page(value) -> int | None:
-    try:
-        return int(value)
-    except (TypeError, ValueError):
-        return None
-
-
 def thread_list_section(
     *, category, tag, status: str, sort: str, language: str, reader: str, page_number, query: str
 ) -> ListSection:
     """One page of a list (selectors.thread_list's arguments) as a ListSection; `query`
     is the rest of the list's query string, for the pagination links."""
-    requested = _requested_page(page_number)
+    requested = requested_page(page_number)
     key = "relais:list-section:{}:{}".format(
         content_version(),
         hashlib.sha256(

@@ -20,7 +20,7 @@ from taggit.models import Tag
 from accounts.models import User
 from accounts.roles import is_moderator
 from community import frame, permissions
-from community.cache import content_version
+from community.cache import content_version, requested_page
 
 # From the defining modules: the home page's blocks read these selectors
 # (see community/models/__init__.py).
@@ -440,19 +440,12 @@ def _read_thread_page(thread: Thread, user, page_number, *, moderates: bool) -> 
     )
 
 
-def _requested_page(page_number) -> int | None:
-    try:
-        return int(page_number)
-    except (TypeError, ValueError):
-        return None
-
-
 def shared_thread_page(*, thread: Thread, user, page_number=1) -> SharedReading:
     """The replies, featured replies and duplicates of one page of `thread` that
     `user` may read, from the cache when readers with the same reach read it since the
     last write."""
     moderates = is_moderator(user)
-    requested = _requested_page(page_number)
+    requested = requested_page(page_number)
     key = None
     if thread.visibility == Visibility.VISIBLE and requested is not None:
         key = _reading_key("replies", thread.pk, requested, "all" if moderates else "public")

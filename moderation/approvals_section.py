@@ -20,7 +20,7 @@ from django.utils import timezone
 from django.utils.safestring import SafeString, mark_safe
 from django.utils.translation import get_language
 
-from community.cache import content_version, csrf_placeholder
+from community.cache import content_version, csrf_placeholder, requested_page
 from moderation import selectors
 
 LIST_TEMPLATE = "moderation/_approvals_list.html"
@@ -37,17 +37,10 @@ class ApprovalsSection:
     html: SafeString
 
 
-def _requested_page(value) -> int | None:
-    try:
-        return int(value)
-    except (TypeError, ValueError):
-        return None
-
-
 def approvals_section(*, page_number, back: str, csrf_token: str) -> ApprovalsSection:
     """One page of the approvals list (selectors.approvals_list) as HTML; `back` is the
     page's address, `csrf_token` the viewer's current token."""
-    requested = _requested_page(page_number)
+    requested = requested_page(page_number)
     shown = (
         LIST_REVISION,
         get_language(),

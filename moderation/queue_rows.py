@@ -30,7 +30,7 @@ from django.utils.safestring import SafeString, mark_safe
 from django.utils.timesince import timesince, timeuntil
 from django.utils.translation import get_language
 
-from community.cache import content_version, csrf_placeholder
+from community.cache import content_version, csrf_placeholder, requested_page
 from moderation import selectors
 
 ROW_TEMPLATE = "moderation/_queue_row.html"
@@ -148,13 +148,6 @@ class QueueSection:
     pagination: SafeString
 
 
-def _requested_page(value) -> int | None:
-    try:
-        return int(value)
-    except (TypeError, ValueError):
-        return None
-
-
 def queue_section(
     *,
     category,
@@ -172,7 +165,7 @@ def queue_section(
     the page's address (where its forms come back to), `query` its filters for the
     pagination links, `csrf_token` the viewer's current token."""
     minute = timezone.now().replace(second=0, microsecond=0)
-    requested = _requested_page(page_number)
+    requested = requested_page(page_number)
     shown = (
         SECTION_REVISION,
         ROW_REVISION,
