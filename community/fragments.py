@@ -127,7 +127,7 @@ def _key(parts: tuple) -> str:
 
 def replies_html(request, *, page, community_name) -> tuple[SafeString, SafeString]:
     """The HTML of the featured replies and of the page's replies of a thread page
-    (`page`: selectors.ThreadPage), each as one string: one cache read for all."""
+    (`page`: thread_selectors.ThreadPage), each as one string: one cache read for all."""
     thread, user = page.thread, request.user
     context = (
         FRAGMENT_REVISION,

@@ -20,7 +20,7 @@ from community.markdown import plain_text
 from community.models import Reply, Thread, Visibility
 
 # suggestedAnswer lists the replies the page shows, the featured ones first; a page
-# shows at most selectors.REPLIES_PER_PAGE of them, and this bound holds whatever
+# shows at most thread_selectors.REPLIES_PER_PAGE of them, and this bound holds whatever
 # the number of staff recommendations.
 SUGGESTED_ANSWERS_LIMIT = 50
 

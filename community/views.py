@@ -34,6 +34,7 @@ from community import (
     permissions,
     selectors,
     services,
+    thread_selectors,
 )
 from community.cache import cache_page_for_visitors
 from community.forms import (
@@ -283,7 +284,7 @@ def preview(request):
 
 
 def _thread_context(request, thread, page_number=1, reply_form=None, preview_html=""):
-    view = selectors.thread_page(thread=thread, user=request.user, page_number=page_number)
+    view = thread_selectors.thread_page(thread=thread, user=request.user, page_number=page_number)
     context = {
         "thread": thread,
         "view": view,
@@ -311,7 +312,7 @@ def _thread_context(request, thread, page_number=1, reply_form=None, preview_htm
 @require_GET
 @cache_page_for_visitors
 def thread_detail(request, pk, slug=None):
-    thread = selectors.thread_get_for_reading(pk=pk, user=request.user)
+    thread = thread_selectors.thread_get_for_reading(pk=pk, user=request.user)
     if slug != thread.slug:
         # One address per thread, so links and search engines agree.
         query = f"?{request.GET.urlencode()}" if request.GET else ""
@@ -326,7 +327,7 @@ def thread_detail(request, pk, slug=None):
 @require_GET
 def reply_permalink(request, pk):
     reply = selectors.reply_get(pk=pk)
-    page = selectors.reply_page_number(reply)
+    page = thread_selectors.reply_page_number(reply)
     query = f"?page={page}" if page > 1 else ""
     return redirect(f"{reply.thread.get_absolute_url()}{query}#reply-{reply.pk}")
 
@@ -356,7 +357,7 @@ def reply_create(request, pk):
                     "moderator has approved it."
                 ),
             )
-            page = selectors.reply_page_number(reply)
+            page = thread_selectors.reply_page_number(reply)
             query = f"?page={page}" if page > 1 else ""
             return redirect(f"{thread.get_absolute_url()}{query}#reply-{reply.pk}")
         return redirect(reply)
@@ -364,7 +365,7 @@ def reply_create(request, pk):
     context = _thread_context(
         request,
         thread,
-        page_number=selectors.LAST_PAGE,
+        page_number=thread_selectors.LAST_PAGE,
         reply_form=form,
         preview_html=_preview(request, form) if "preview" in request.POST else "",
     )
@@ -481,7 +482,7 @@ def thread_follow(request, pk):
 
 
 def _thread_state(request, thread):
-    return selectors.viewer_thread_state(thread=thread, user=request.user)
+    return thread_selectors.viewer_thread_state(thread=thread, user=request.user)
 
 
 @require_POST
@@ -515,7 +516,7 @@ def _thread_page_in_place(request, thread_pk, reply=None):
     """The whole thread page, for htmx to swap in: a solution or a recommendation
     changes the featured block at the top as well as the reply itself."""
     thread = selectors.thread_get(pk=thread_pk)
-    page_number = selectors.reply_page_number(reply) if reply else 1
+    page_number = thread_selectors.reply_page_number(reply) if reply else 1
     context = _thread_context(request, thread, page_number=page_number)
     return render(request, "community/thread_detail.html", context)
 

@@ -10,8 +10,8 @@ from django.utils import timezone
 
 from community import services
 from community.models import CommunitySettings, Thread
-from community.selectors import REPLIES_PER_PAGE
 from community.services.visibility import post_hide
+from community.thread_selectors import REPLIES_PER_PAGE
 from moderation.services import thread_claim
 from tests.community.helpers import page, reply_article
 from tests.factories import CategoryFactory, EditorFactory, ModeratorFactory, UserFactory

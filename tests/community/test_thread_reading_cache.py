@@ -1,6 +1,6 @@
 """What a thread page keeps between requests for every reader with the same reach:
-the thread, its page of replies and the featured ones (selectors.thread_get_for_reading,
-selectors.shared_thread_page), under the content version.
+the thread, its page of replies and the featured ones (thread_selectors.thread_get_for_reading,
+thread_selectors.shared_thread_page), under the content version.
 
 The promises of every cache: a member reads their own hidden or waiting replies and
 nobody else does, a visitor or member never reads what only moderators read, and
@@ -12,7 +12,7 @@ import pytest
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
-from community import selectors, services
+from community import services, thread_selectors
 from community.models import Reply, Visibility
 from tests.community.helpers import featured_section, page
 from tests.factories import ModeratorFactory, UserFactory
@@ -118,7 +118,7 @@ def test_an_accepted_solution_is_featured_on_the_next_page(thread, url, peer_rep
 
 def test_every_page_of_a_long_thread_is_kept_apart(thread, url):
     author = UserFactory()
-    for number in range(selectors.REPLIES_PER_PAGE + 1):
+    for number in range(thread_selectors.REPLIES_PER_PAGE + 1):
         services.reply_create(author=author, thread=thread, body=f"Reply number {number}.")
     reader = client_for(UserFactory())
 
@@ -138,8 +138,8 @@ def test_what_is_kept_holds_no_password_hash_nor_e_mail_address(thread, peer_rep
 
     from django.contrib.auth.models import AnonymousUser
 
-    kept_thread = selectors.thread_get_for_reading(pk=thread.pk, user=AnonymousUser())
-    reading = selectors.shared_thread_page(thread=kept_thread, user=AnonymousUser())
+    kept_thread = thread_selectors.thread_get_for_reading(pk=thread.pk, user=AnonymousUser())
+    reading = thread_selectors.shared_thread_page(thread=kept_thread, user=AnonymousUser())
     stored = pickle.dumps((kept_thread, reading))
 
     for person in (thread.author, peer_reply.author):
