@@ -61,6 +61,13 @@ def _read_content_version() -> int:
     return version
 
 
+def shown_key(name: str, shown: tuple) -> str:
+    """The cache key of what is rendered from `shown` (everything it depends on):
+    a digest, so that keys stay short and need no escaping whatever they hold."""
+    digest = hashlib.sha256(repr(shown).encode("utf-8", "surrogateescape")).hexdigest()
+    return f"relais:{name}:{digest}"
+
+
 def requested_page(value) -> int | None:
     """The page number asked for, as part of the key of what is kept for that page;
     None for anything that is not a number (the paginator answers it with a page

@@ -30,7 +30,7 @@ from django.utils.safestring import SafeString, mark_safe
 from django.utils.translation import get_language
 from wagtail import hooks
 
-from community.cache import content_version, csrf_placeholder, renders_for_page_cache
+from community.cache import content_version, csrf_placeholder, renders_for_page_cache, shown_key
 from community.models import CommunitySettings
 
 # Bump when _reply.html or what it includes changes: entries of the old markup
@@ -121,8 +121,7 @@ def _viewer_variant(reply, *, featured: bool, voted: bool, tools_variant) -> tup
 
 
 def _key(parts: tuple) -> str:
-    digest = hashlib.sha256(repr(parts).encode("utf-8", "surrogateescape")).hexdigest()
-    return f"relais:reply-html:{digest}"
+    return shown_key("reply-html", parts)
 
 
 def replies_html(request, *, page, community_name) -> tuple[SafeString, SafeString]:

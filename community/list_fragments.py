@@ -25,7 +25,7 @@ from django.utils.safestring import SafeString, mark_safe
 from django.utils.translation import get_language
 
 from community import selectors
-from community.cache import content_version, csrf_placeholder, requested_page
+from community.cache import content_version, csrf_placeholder, requested_page, shown_key
 
 ROW_TEMPLATE = "components/thread_row.html"
 # Move it on whenever thread_row.html (or what it includes) changes what it writes:
@@ -71,8 +71,7 @@ def row_key(thread, *, hide_tags: bool, language: str, time_zone: str) -> str:
         bool(thread.author_is_staff),
         () if hide_tags else _tags_of(thread),
     )
-    digest = hashlib.sha256(repr(shown).encode("utf-8", "surrogateescape")).hexdigest()
-    return f"relais:thread-row:{digest}"
+    return shown_key("thread-row", shown)
 
 
 def thread_rows(threads, *, hide_tags: bool = False) -> list[SafeString]:
@@ -217,8 +216,7 @@ def notification_key(notification, *, language: str, time_zone: str) -> str:
         # The excerpt's source itself: an edit changes the key however it was saved.
         post.body_html,
     )
-    digest = hashlib.sha256(repr(shown).encode("utf-8", "surrogateescape")).hexdigest()
-    return f"relais:notification-item:{digest}"
+    return shown_key("notification-item", shown)
 
 
 def notification_items(notifications, *, csrf_token: str) -> list[SafeString]:

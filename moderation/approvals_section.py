@@ -11,7 +11,6 @@ to. The forms' CSRF token is stored as a placeholder and the viewer's own put in
 when the list is served.
 """
 
-import hashlib
 from dataclasses import dataclass
 
 from django.core.cache import cache
@@ -20,7 +19,7 @@ from django.utils import timezone
 from django.utils.safestring import SafeString, mark_safe
 from django.utils.translation import get_language
 
-from community.cache import content_version, csrf_placeholder, requested_page
+from community.cache import content_version, csrf_placeholder, requested_page, shown_key
 from moderation import selectors
 
 LIST_TEMPLATE = "moderation/_approvals_list.html"
@@ -48,8 +47,7 @@ def approvals_section(*, page_number, back: str, csrf_token: str) -> ApprovalsSe
         requested,
         back,
     )
-    digest = hashlib.sha256(repr(shown).encode("utf-8", "surrogateescape")).hexdigest()
-    key = f"relais:approvals-list:{content_version()}:{digest}"
+    key = shown_key(f"approvals-list:{content_version()}", shown)
     stored = cache.get(key) if requested is not None else None
     if stored is None:
         page = selectors.approvals_list(page_number=page_number)

@@ -20,7 +20,6 @@ it at once; between writes the page costs no query for its rows. Time alone
 queue's counts do (selectors.QUEUE_COUNTS_SECONDS).
 """
 
-import hashlib
 from dataclasses import dataclass
 
 from django.core.cache import cache
@@ -30,7 +29,7 @@ from django.utils.safestring import SafeString, mark_safe
 from django.utils.timesince import timesince, timeuntil
 from django.utils.translation import get_language
 
-from community.cache import content_version, csrf_placeholder, requested_page
+from community.cache import content_version, csrf_placeholder, requested_page, shown_key
 from moderation import selectors
 
 ROW_TEMPLATE = "moderation/_queue_row.html"
@@ -81,8 +80,7 @@ def row_key(thread, *, viewer_id, moderators_shown, back, language, time_zone, m
         thread.solution_id is not None,
         bool(thread.has_recommended),
     )
-    digest = hashlib.sha256(repr(shown).encode("utf-8", "surrogateescape")).hexdigest()
-    return f"relais:queue-row:{digest}"
+    return shown_key("queue-row", shown)
 
 
 def queue_rows(threads, *, viewer, moderators, back: str, minute) -> list[str]:
@@ -182,8 +180,7 @@ def queue_section(
         back,
         query,
     )
-    digest = hashlib.sha256(repr(shown).encode("utf-8", "surrogateescape")).hexdigest()
-    key = f"relais:queue-section:{content_version()}:{digest}"
+    key = shown_key(f"queue-section:{content_version()}", shown)
     stored = cache.get(key) if requested is not None else None
     if stored is None:
         page = selectors.queue_list(
