@@ -51,7 +51,10 @@ def thread_get_for_reading(*, pk: int, user) -> Thread:
         .with_first_official_reply()
         .select_related("category", "solution_marked_by", "assigned_to", "duplicate_of")
     )
-    threads = threads.defer(*_AUTHORS_PRIVATE)
+    # The staff who marked the solution or hold the thread are kept as little.
+    private = [field.removeprefix("author__") for field in _AUTHORS_PRIVATE]
+    staff = [f"{who}__{f}" for who in ("solution_marked_by", "assigned_to") for f in private]
+    threads = threads.defer(*_AUTHORS_PRIVATE, *staff)
     thread = get_object_or_404(threads.prefetch_related("tags", "attachments"), pk=pk)
     if thread.visibility == Visibility.VISIBLE:
         cache.set(key, thread, READING_SECONDS)
