@@ -1,6 +1,7 @@
 from django.conf import settings
 from django.db import models
-from django.db.models import Count, OuterRef, Q, Subquery
+from django.db.models import Case, Count, F, OuterRef, Q, Subquery, When
+from django.db.models.lookups import IsNull, LessThan
 from django.utils import timezone
 from wagtail.search.queryset import SearchableQuerySetMixin
 
@@ -81,14 +82,52 @@ class ReplyQuerySet(PostQuerySet):
 
 
 def awaiting_official_reply_q() -> Q:
-    """A visible thread the brand has not answered officially yet: the queue
-    (promise 1). first_official_reply_at counts visible official replies only."""
+    """A visible thread the brand has not answered officially yet (promise 1).
+    first_official_reply_at counts visible official replies only."""
     return Q(visibility="visible", first_official_reply_at__isnull=True)
 
 
+def awaiting_follow_up_q() -> Q:
+    """A visible, unsolved thread where the customer wrote back (or answered "not
+    yet") after the brand's last official reply: it awaits the brand again."""
+    return Q(
+        visibility="visible",
+        first_official_reply_at__isnull=False,
+        follow_up_since__isnull=False,
+        solution__isnull=True,
+    )
+
+
+def awaiting_brand_q() -> Q:
+    """The official-reply queue: a first reply or a follow-up is due from the brand."""
+    return awaiting_official_reply_q() | awaiting_follow_up_q()
+
+
+def waiting_on_customer_q() -> Q:
+    """The brand spoke last on an unsolved visible thread: its clock is paused (the
+    thread counts as closed once the customer stays silent long enough)."""
+    return Q(
+        visibility="visible",
+        first_official_reply_at__isnull=False,
+        follow_up_since__isnull=True,
+        solution__isnull=True,
+    )
+
+
+def due_at_expression() -> Case:
+    """When the brand's next reply is due: the first-response time until it has
+    answered, then the follow-up time (None while it waits on the customer)."""
+    return Case(
+        When(first_official_reply_at__isnull=True, then=F("response_due_at")),
+        default=F("follow_up_due_at"),
+    )
+
+
 def overdue_q(at) -> Q:
-    """Awaiting an official reply past the time the brand promised it."""
-    return awaiting_official_reply_q() & Q(response_due_at__lt=at)
+    """Awaiting the brand past the time it promised its reply."""
+    return (awaiting_official_reply_q() & Q(response_due_at__lt=at)) | (
+        awaiting_follow_up_q() & Q(follow_up_due_at__lt=at)
+    )
 
 
 def officially_answered_q() -> Q:
@@ -110,6 +149,16 @@ class ThreadQuerySet(SearchableQuerySetMixin, PostQuerySet):
 
     def awaiting_official_reply(self):
         return self.filter(awaiting_official_reply_q())
+
+    def awaiting_follow_up(self):
+        return self.filter(awaiting_follow_up_q())
+
+    def awaiting_brand(self):
+        """The queue: both awaiting states, each row with its `due_at`."""
+        return self.filter(awaiting_brand_q()).annotate(due_at=due_at_expression())
+
+    def waiting_on_customer(self):
+        return self.filter(waiting_on_customer_q())
 
     def overdue(self, at):
         return self.filter(overdue_q(at))
@@ -139,6 +188,59 @@ class ThreadQuerySet(SearchableQuerySetMixin, PostQuerySet):
             .values("pk")[:1]
         )
         return self.annotate(first_official_reply_id=Subquery(first))
+
+    def with_conversation_from_rows(self):
+        """What the rows say of each thread's conversation, to check and repair the
+        stored state: `rows_last_official_reply_at`, the latest visible official
+        reply, and `rows_follow_up_since`, when the asker or a "me too" member first
+        came back after it (a visible reply of theirs, or a "not yet" answer)."""
+        return self.annotate(rows_last_official_reply_at=self.last_official_reply_rows()).annotate(
+            rows_follow_up_since=self.follow_up_since_rows("rows_last_official_reply_at")
+        )
+
+    def last_official_reply_rows(self) -> Subquery:
+        """The latest visible official reply of the thread, read from the replies."""
+        replies = self.model._meta.get_field("replies").related_model
+        return Subquery(
+            replies.objects.filter(thread=OuterRef("pk"), visibility="visible", is_official=True)
+            .order_by("-created_at", "-pk")
+            .values("created_at")[:1]
+        )
+
+    def follow_up_since_rows(self, last_official: str) -> Case:
+        """When the customer first came back after the thread's field `last_official`:
+        the earlier of the first visible reply by the asker or a "me too" member and
+        the first "not yet" answer (None when neither came after it)."""
+        replies = self.model._meta.get_field("replies").related_model
+        me_toos = self.model._meta.get_field("me_toos").related_model
+        checks = self.model._meta.get_field("resolution_checks").related_model
+        waiting = me_toos.objects.filter(thread=OuterRef(OuterRef("pk"))).values("user_id")
+        customer_reply = Subquery(
+            replies.objects.filter(
+                Q(author=OuterRef("author")) | Q(author__in=waiting),
+                thread=OuterRef("pk"),
+                visibility="visible",
+                is_official=False,
+                created_at__gt=OuterRef(last_official),
+            )
+            .order_by("created_at", "pk")
+            .values("created_at")[:1]
+        )
+        not_yet = Subquery(
+            checks.objects.filter(
+                thread=OuterRef("pk"), answer="not_yet", answered_at__gt=OuterRef(last_official)
+            )
+            .order_by("answered_at", "pk")
+            .values("answered_at")[:1]
+        )
+        # The earlier of the two, either of which may be missing (LEAST ignores NULL
+        # on PostgreSQL only).
+        return Case(
+            When(IsNull(customer_reply, True), then=not_yet),
+            When(IsNull(not_yet, True), then=customer_reply),
+            When(LessThan(not_yet, customer_reply), then=not_yet),
+            default=customer_reply,
+        )
 
     def in_language(self, language: str):
         return self.filter(language=language)

@@ -16,6 +16,7 @@ from community.models.forum import (
     TITLE_MAX_LENGTH,
     TITLE_MIN_LENGTH,
     Category,
+    ConversationState,
     ProposedEdit,
     Reply,
     Revision,
@@ -44,6 +45,7 @@ from community.models.pages import (
     LegalKind,
     LegalPage,
 )
+from community.models.resolution import ResolutionCheck
 from community.models.search import ThreadSearchDocument
 from community.models.site_settings import (
     DEFAULT_BRAND_COLOUR,
@@ -77,6 +79,7 @@ __all__ = [
     "ContactChannelBlock",
     "ContactChannelValue",
     "ContentPage",
+    "ConversationState",
     "Deflection",
     "Follow",
     "Footer",
@@ -94,6 +97,7 @@ __all__ = [
     "Notification",
     "ProposedEdit",
     "Reply",
+    "ResolutionCheck",
     "Revision",
     "TaggedThread",
     "Thread",

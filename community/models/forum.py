@@ -30,7 +30,7 @@ TITLE_MAX_LENGTH = 150
 BODY_MAX_LENGTH = 20_000
 
 
-RESERVED_SLUGS = {"reply", "edit", "history", "me-too", "follow", "accept"}
+RESERVED_SLUGS = {"reply", "edit", "history", "me-too", "follow", "accept", "resolution"}
 
 
 # How long the categories' translated names stay cached (a write moves the content
@@ -51,6 +51,17 @@ class Visibility(models.TextChoices):
     VISIBLE = "visible", _("Visible")
     PENDING = "pending", _("Awaiting approval")
     HIDDEN = "hidden", _("Hidden by a moderator")
+
+
+class ConversationState(models.TextChoices):
+    """Where a visible thread's conversation with the brand stands (promise 1), read
+    from the thread's own fields (Thread.conversation_state)."""
+
+    AWAITING_FIRST_REPLY = "awaiting_first_reply", _("Awaiting the brand's first reply")
+    AWAITING_FOLLOW_UP = "awaiting_follow_up", _("Awaiting the brand again")
+    WAITING_ON_CUSTOMER = "waiting_on_customer", _("Waiting on the customer")
+    SOLVED = "solved", _("Solved")
+    CLOSED = "closed", _("Closed: the customer did not answer")
 
 
 class Category(TranslatableMixin, models.Model):
@@ -75,6 +86,15 @@ class Category(TranslatableMixin, models.Model):
         blank=True,
         help_text=_("Leave empty to use the site's default target."),
     )
+    follow_up_hours = models.PositiveSmallIntegerField(
+        _("follow-up target (hours)"),
+        null=True,
+        blank=True,
+        help_text=_(
+            "How soon the team answers again when the customer writes back after its "
+            "reply. Leave empty to use the site's default target."
+        ),
+    )
 
     objects = CategoryQuerySet.as_manager()
 
@@ -85,6 +105,7 @@ class Category(TranslatableMixin, models.Model):
         FieldPanel("colour"),
         FieldPanel("position"),
         FieldPanel("first_response_hours"),
+        FieldPanel("follow_up_hours"),
     ]
     # The slug stays shared, so a category keeps one address in every language.
     translatable_fields = [
@@ -94,6 +115,7 @@ class Category(TranslatableMixin, models.Model):
         SynchronizedField("colour"),
         SynchronizedField("position"),
         SynchronizedField("first_response_hours"),
+        SynchronizedField("follow_up_hours"),
     ]
 
     class Meta(TranslatableMixin.Meta):
@@ -158,6 +180,11 @@ class Category(TranslatableMixin, models.Model):
         """The hours the brand gives itself for a first official reply here: the
         category's own target, else the site's (`rules`: CommunitySettings)."""
         return self.first_response_hours or rules.first_response_hours
+
+    def follow_up_target_hours(self, rules) -> int:
+        """The hours the brand gives itself to answer a customer who wrote back after
+        its reply: the category's own target, else the site's."""
+        return self.follow_up_hours or rules.follow_up_hours
 
 
 def optional_link(to, verbose_name, *, related_name: str = "+") -> models.ForeignKey:
@@ -274,6 +301,19 @@ class Thread(index.Indexed, Post):
     response_due_at = models.DateTimeField(
         _("official reply due at"), null=True, blank=True, editable=False
     )
+    # The brand's latest visible official reply; and when the customer (the asker or
+    # a "me too" member) came back after it, by replying or by answering "not yet",
+    # on an unsolved thread: from then the thread awaits the brand again, due at
+    # follow_up_due_at (promise 1). Both None while the brand spoke last.
+    last_official_reply_at = models.DateTimeField(
+        _("last official reply at"), null=True, blank=True, editable=False
+    )
+    follow_up_since = models.DateTimeField(
+        _("customer wrote back at"), null=True, blank=True, editable=False
+    )
+    follow_up_due_at = models.DateTimeField(
+        _("follow-up due at"), null=True, blank=True, editable=False
+    )
     # When the question became public: when asked, or when a moderator approved it.
     # None while it has never been public. The official-reply clock does not start
     # here but when the question was asked (created_at).
@@ -342,6 +382,12 @@ class Thread(index.Indexed, Post):
                 "response_due_at", name="thread_awaiting_due", first_official_reply_at__isnull=True
             ),
             visible_threads_index(
+                "follow_up_due_at",
+                name="thread_follow_up_due",
+                follow_up_since__isnull=False,
+                solution__isnull=True,
+            ),
+            visible_threads_index(
                 "-last_activity_at", name="thread_solved_activity", solution__isnull=False
             ),
             # The home page's "recently solved" section.
@@ -392,6 +438,24 @@ class Thread(index.Indexed, Post):
     @property
     def is_solved(self) -> bool:
         return self.solution_id is not None
+
+    def conversation_state(self, *, close_after, at) -> ConversationState | None:
+        """The conversation's state at `at` (None for a thread nobody may read):
+        waiting on the customer for longer than `close_after` since the brand's last
+        reply counts as closed, until the customer writes again (which makes it
+        await a follow-up)."""
+        if self.visibility != Visibility.VISIBLE:
+            return None
+        if self.solution_id is not None:
+            return ConversationState.SOLVED
+        if self.first_official_reply_at is None:
+            return ConversationState.AWAITING_FIRST_REPLY
+        if self.follow_up_since is not None:
+            return ConversationState.AWAITING_FOLLOW_UP
+        last_reply = self.last_official_reply_at or self.first_official_reply_at
+        if at - last_reply >= close_after:
+            return ConversationState.CLOSED
+        return ConversationState.WAITING_ON_CUSTOMER
 
     @property
     def is_closed(self) -> bool:

@@ -19,6 +19,8 @@ class Notification(models.Model):
         RECOMMENDED = "recommended", _("Your reply was recommended")
         MENTION = "mention", _("You were mentioned")
         ASSIGNED = "assigned", _("A thread was assigned to you")
+        RESOLUTION_CHECK = "resolution_check", _("Did this solve your problem?")
+        NOT_YET = "not_yet", _("The customer says the problem is not solved yet")
 
     recipient = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="notifications"

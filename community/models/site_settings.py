@@ -4,6 +4,7 @@ a snippet translated into each language."""
 
 import copy
 import re
+from datetime import timedelta
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
@@ -92,6 +93,25 @@ class CommunitySettings(BaseGenericSetting):
             "sets its own target."
         ),
     )
+    follow_up_hours = models.PositiveSmallIntegerField(
+        _("default follow-up target (hours)"),
+        default=24,
+        validators=[MinValueValidator(1)],
+        help_text=_(
+            "How soon the team answers again when the customer writes back after its "
+            "reply or says the problem is not solved yet, unless the category sets "
+            "its own target."
+        ),
+    )
+    close_after_days = models.PositiveSmallIntegerField(
+        _("close unanswered threads after (days)"),
+        default=14,
+        validators=[MinValueValidator(1)],
+        help_text=_(
+            "A thread where the team replied and the customer has not answered for this "
+            "long counts as closed. The customer reopens it by replying."
+        ),
+    )
 
     claim_expiry_hours = models.PositiveSmallIntegerField(
         _("claim expiry (hours)"),
@@ -161,6 +181,8 @@ class CommunitySettings(BaseGenericSetting):
             ObjectList(
                 [
                     FieldPanel("first_response_hours"),
+                    FieldPanel("follow_up_hours"),
+                    FieldPanel("close_after_days"),
                     FieldPanel("claim_expiry_hours"),
                     FieldPanel("report_auto_hide_threshold"),
                     FieldPanel("premoderation_first_posts"),
@@ -198,6 +220,11 @@ class CommunitySettings(BaseGenericSetting):
     @classmethod
     def base_queryset(cls):
         return super().base_queryset().select_related("logo")
+
+    @property
+    def close_after(self) -> timedelta:
+        """How long a thread waits on the customer before it counts as closed."""
+        return timedelta(days=self.close_after_days)
 
     @classmethod
     def load(cls, request_or_site=None):
