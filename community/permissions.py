@@ -171,3 +171,14 @@ def can_follow(user) -> bool:
 def check_follow(user) -> None:
     if not can_follow(user):
         raise PermissionDenied(_("Sign in to follow threads."))
+
+
+def can_answer_resolution_check(user, check) -> bool:
+    """Only the asker says whether their problem is solved, on a thread still public."""
+    return _can_post(user) and check.asker_id == user.pk and check.thread.is_visible
+
+
+def check_answer_resolution_check(user, check) -> None:
+    _check_not_suspended(user)
+    if not can_answer_resolution_check(user, check):
+        raise PermissionDenied(_("Only the member who asked can say whether it is solved."))

@@ -6,6 +6,12 @@ notifications after commit. One module per subject; this package names them all,
 so callers write `services.reply_create(...)`.
 """
 
+from community.services.conversation import (
+    follow_up_target,
+    resolution_check_ask,
+    thread_refresh_conversation,
+    threads_refresh_conversation,
+)
 from community.services.counters import thread_recount, thread_refresh_replies
 from community.services.editing import edit_apply, reply_edit, thread_edit
 from community.services.help import deflection_record, help_article_record_feedback
@@ -30,6 +36,7 @@ from community.services.posting import (
     thread_create,
     thread_publish,
 )
+from community.services.resolution import resolution_check_answer
 from community.services.solutions import reply_set_recommended, thread_accept_reply
 from community.services.translations import translation_ensure
 from community.services.visibility import post_hide, post_restore
@@ -39,6 +46,7 @@ __all__ = [
     "TAG_MAX_LENGTH",
     "deflection_record",
     "edit_apply",
+    "follow_up_target",
     "help_article_record_feedback",
     "normalize_tags",
     "notification_mark_read",
@@ -52,14 +60,18 @@ __all__ = [
     "reply_publish",
     "reply_set_helpful",
     "reply_set_recommended",
+    "resolution_check_answer",
+    "resolution_check_ask",
     "response_target",
     "thread_accept_reply",
     "thread_create",
     "thread_edit",
     "thread_publish",
     "thread_recount",
+    "thread_refresh_conversation",
     "thread_refresh_replies",
     "thread_set_follow",
     "thread_set_me_too",
+    "threads_refresh_conversation",
     "translation_ensure",
 ]

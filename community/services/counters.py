@@ -3,6 +3,7 @@ restored, and as the repair path of `manage.py recount`."""
 
 from community.models import HelpfulVote, MeToo, Reply, Thread, Visibility
 from community.search import thread_reindex_on_commit
+from community.services.conversation import thread_refresh_conversation
 
 
 def thread_refresh_replies(thread: Thread) -> Thread:
@@ -18,7 +19,16 @@ def thread_refresh_replies(thread: Thread) -> Thread:
         reply_count=visible.count(),
         first_official_reply_at=first_official.created_at if first_official else None,
     )
-    thread.refresh_from_db(fields=["reply_count", "first_official_reply_at"])
+    thread_refresh_conversation(thread)
+    thread.refresh_from_db(
+        fields=[
+            "reply_count",
+            "first_official_reply_at",
+            "last_official_reply_at",
+            "follow_up_since",
+            "follow_up_due_at",
+        ]
+    )
     # The visible replies' words are part of the thread's search entry.
     thread_reindex_on_commit(thread_id=thread.pk)
     return thread
@@ -36,6 +46,7 @@ def thread_recount(thread: Thread) -> dict[str, int]:
         **counts,
         first_official_reply_at=first_official.created_at if first_official else None,
     )
+    thread_refresh_conversation(thread)
     for reply_id in Reply.objects.filter(thread=thread).values_list("pk", flat=True):
         Reply.objects.filter(pk=reply_id).update(
             helpful_count=HelpfulVote.objects.filter(reply_id=reply_id).count()

@@ -43,6 +43,12 @@ from community.notifications import notify
 from community.premoderation import is_new_member, needs_approval
 from community.search import thread_reindex_on_commit
 from community.services.attachments import attachments_add, check_attachment_count
+from community.services.conversation import (
+    customer_came_back_changes,
+    is_waiting_customer,
+    official_reply_changes,
+    resolution_check_ask,
+)
 from community.services.marks import follow
 
 MAX_TAGS = 5
@@ -410,11 +416,15 @@ def _reply_went_public(reply: Reply, *, thread: Thread, mentioned_ids, now) -> N
         changes["first_official_reply_at"] = Coalesce(
             F("first_official_reply_at"), reply.created_at
         )
+        changes.update(official_reply_changes(reply))
         # A claim says "I am answering this": the brand has answered, so it ends,
         # and no moderator reads that someone is still on the thread.
         changes["assigned_to"] = None
         changes["claim_expires_at"] = None
         thread.assigned_to, thread.claim_expires_at = None, None
+    elif is_waiting_customer(thread, reply.author_id):
+        # After the brand's reply, the customer writing again needs the brand again.
+        changes.update(customer_came_back_changes(thread, reply.created_at))
     Thread.objects.filter(pk=thread.pk).update(**changes)
     thread_reindex_on_commit(thread_id=thread.pk)
 
@@ -426,6 +436,10 @@ def _reply_went_public(reply: Reply, *, thread: Thread, mentioned_ids, now) -> N
         waiting = set(MeToo.objects.filter(thread=thread).values_list("user_id", flat=True))
         waiting.add(thread.author_id)
         waiting.discard(reply.author_id)
+        # The asker is asked whether it solved their problem instead.
+        if resolution_check_ask(thread=thread, reply=reply, staff=reply.author):
+            waiting.discard(thread.author_id)
+            told.add(thread.author_id)
         notify(
             recipient_ids=waiting,
             kind=Notification.Kind.OFFICIAL_REPLY,

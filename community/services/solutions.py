@@ -14,6 +14,7 @@ from community.locking import lock_reply, lock_thread
 from community.models import MeToo, Notification, Reply, Thread, Visibility
 from community.notifications import notify
 from community.premoderation import is_new_member
+from community.services.conversation import resolution_check_ask
 
 
 @transaction.atomic
@@ -91,4 +92,6 @@ def reply_set_recommended(*, moderator, reply: Reply, recommended: bool) -> Repl
             thread=reply.thread,
             reply=reply,
         )
+        if reply.visibility == Visibility.VISIBLE:
+            resolution_check_ask(thread=reply.thread, reply=reply, staff=moderator)
     return reply

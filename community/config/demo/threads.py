@@ -12,16 +12,18 @@ from datetime import timedelta
 
 from community.config.demo.backdating import Backdater
 from community.config.demo.content import CATEGORIES, MODERATOR, THREADS
-from community.models import Category, CommunitySettings, Reply, Thread
+from community.models import Category, CommunitySettings, Reply, ResolutionCheck, Thread
 from community.services import (
     reply_create,
     reply_edit,
     reply_set_helpful,
     reply_set_recommended,
+    resolution_check_answer,
     response_target,
     thread_accept_reply,
     thread_create,
     thread_edit,
+    thread_refresh_conversation,
     thread_set_me_too,
     translation_ensure,
 )
@@ -106,6 +108,8 @@ def _events(spec) -> list[tuple[float, str, object]]:
         events.append((spec["edit"]["after_hours"], "edit_thread", None))
     if "solution" in spec:
         events.append((spec["solution"]["after_hours"], "accept", spec["solution"]))
+    if "not_yet_after_hours" in spec:
+        events.append((spec["not_yet_after_hours"], "not_yet", None))
     # A stable sort: at equal times, the order above holds (a reply before its votes).
     return sorted(events, key=lambda event: event[0])
 
@@ -140,6 +144,7 @@ def _create_thread(spec, *, accounts, category, now) -> Counter:
                 check_limits=False,
             )
             Reply.objects.filter(pk=reply.pk).update(created_at=at, updated_at=at)
+            ResolutionCheck.objects.filter(reply=reply).update(asked_at=at)
             replies[detail] = reply
             thread_dates["last_activity_at"] = at
             if reply.is_official and thread_dates["first_official_reply_at"] is None:
@@ -172,6 +177,11 @@ def _create_thread(spec, *, accounts, category, now) -> Counter:
             )
             thread_dates["edited_at"] = at
             done["edits"] += 1
+        elif action == "not_yet":
+            check = ResolutionCheck.objects.filter(thread=thread).order_by("-asked_at").first()
+            resolution_check_answer(user=asker, check=check, answer="not_yet")
+            ResolutionCheck.objects.filter(pk=check.pk).update(answered_at=at)
+            done["not_yet_answers"] += 1
         elif action == "accept":
             marked_by = asker if detail["by"] == "asker" else moderator
             thread_accept_reply(user=marked_by, thread=thread, reply=replies[detail["reply"]])
@@ -188,4 +198,6 @@ def _create_thread(spec, *, accounts, category, now) -> Counter:
         response_due_at=asked_at + response_target(thread.category),
         **thread_dates,
     )
+    # The conversation's state as the moved-back dates tell it.
+    thread_refresh_conversation(thread)
     return done

@@ -45,7 +45,7 @@ from community.models import (
     Thread,
     Visibility,
 )
-from community.services import translation_ensure
+from community.services import threads_refresh_conversation, translation_ensure
 
 # The scale community's accounts are told apart from any other by this prefix.
 USERNAME_PREFIX = "scale-"
@@ -185,6 +185,9 @@ def write_threads(
                 batch_size=batch_size,
                 totals=totals,
             )
+            # Written in bulk: whether each customer came back after the brand's
+            # reply is read from the rows, as the services would have kept it.
+            threads_refresh_conversation(Thread.objects.filter(pk__in=ids))
         first_id = ids[0] if first_id is None else first_id
         last_id = ids[-1]
         batch.clear()

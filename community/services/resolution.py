@@ -1,0 +1,54 @@
+"""The asker's answer to "Did this solve your problem?" (community.services.conversation
+asks it)."""
+
+from django.core.exceptions import ValidationError
+from django.db import transaction
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from community import permissions
+from community.cache import content_changed
+from community.locking import lock_thread
+from community.models import Notification, ResolutionCheck, Thread, Visibility
+from community.notifications import notify
+from community.services.conversation import customer_came_back_changes
+from community.services.solutions import thread_accept_reply
+
+
+@transaction.atomic
+def resolution_check_answer(*, user, check: ResolutionCheck, answer: str) -> ResolutionCheck:
+    """The asker's answer. "Solved" on a recommended answer marks it as the solution;
+    on an official reply the asker then picks the reply that solved it. "Not yet"
+    puts the thread back in the queue with a follow-up due time and tells the staff
+    member who replied. An answered question keeps its first answer, so a link
+    followed twice changes nothing."""
+    thread = lock_thread(check.thread_id, select_related=("category", "author"))
+    check = ResolutionCheck.objects.select_for_update().select_related("reply").get(pk=check.pk)
+    check.thread = thread
+    permissions.check_answer_resolution_check(user, check)
+    if answer not in ResolutionCheck.Answer.values:
+        raise ValidationError(_("Say whether your problem is solved."), code="bad_answer")
+    if check.is_answered:
+        return check
+    now = timezone.now()
+    check.answer, check.answered_at = answer, now
+    check.save(update_fields=["answer", "answered_at"])
+    if answer == ResolutionCheck.Answer.NOT_YET:
+        if thread.solution_id is None:
+            Thread.objects.filter(pk=thread.pk).update(
+                **customer_came_back_changes(thread, now), last_activity_at=now
+            )
+        if check.asked_for_id:
+            notify(
+                recipient_ids=[check.asked_for_id],
+                kind=Notification.Kind.NOT_YET,
+                actor=user,
+                thread=thread,
+                reply=check.reply,
+            )
+    elif not check.reply.is_official and check.reply.visibility == Visibility.VISIBLE:
+        # A recommended answer: "yes" confirms it as the solution.
+        thread_accept_reply(user=user, thread=thread, reply=check.reply)
+    # Answered from an e-mail link, without a session: the pages must still see it.
+    transaction.on_commit(content_changed)
+    return check
