@@ -1,6 +1,6 @@
 from django.urls import path
 
-from community import edit_views, feeds, help_views, views
+from community import edit_views, feeds, help_views, resolution_views, views
 
 app_name = "community"
 
@@ -22,6 +22,16 @@ urlpatterns = [
     path("t/<int:pk>/me-too/", views.thread_me_too, name="thread_me_too"),
     path("t/<int:pk>/follow/", views.thread_follow, name="thread_follow"),
     path("t/<int:pk>/accept/", views.thread_accept, name="thread_accept"),
+    path(
+        "t/<int:pk>/resolution/",
+        resolution_views.resolution_answer,
+        name="resolution_answer",
+    ),
+    path(
+        "resolution/<str:token>/",
+        resolution_views.resolution_link,
+        name="resolution_link",
+    ),
     path("t/<int:pk>/<str:slug>/", views.thread_detail, name="thread_detail"),
     path("r/<int:pk>/", views.reply_permalink, name="reply_permalink"),
     path("r/<int:pk>/edit/", edit_views.reply_edit, name="reply_edit"),

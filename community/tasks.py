@@ -15,7 +15,9 @@ from community.cache import content_changed
 from community.indexing import threads_index_bulk
 from community.models.forum import Thread
 from community.models.notifications import Notification
+from community.models.resolution import ResolutionCheck
 from community.models.site_settings import CommunitySettings
+from community.resolution_links import resolution_link_path
 
 logger = logging.getLogger(__name__)
 
@@ -80,6 +82,21 @@ def _claim_and_send(notification: Notification, *, community_name: str) -> bool:
     return True
 
 
+def _resolution_links(notification: Notification) -> dict | None:
+    """For "Did this solve your problem?": the two one-click answers, signed."""
+    if notification.kind != Notification.Kind.RESOLUTION_CHECK:
+        return None
+    check = ResolutionCheck.objects.filter(
+        thread_id=notification.thread_id, reply_id=notification.reply_id
+    ).first()
+    if check is None:
+        return None
+    return {
+        answer: _absolute(resolution_link_path(check, answer))
+        for answer in ResolutionCheck.Answer.values
+    }
+
+
 def _send(notification: Notification, *, community_name: str) -> None:
     unsubscribe_url = _absolute(
         reverse(
@@ -93,6 +110,7 @@ def _send(notification: Notification, *, community_name: str) -> None:
         "url": _absolute(notification.get_absolute_url()),
         "unsubscribe_url": unsubscribe_url,
         "preferences_url": _absolute(reverse("accounts:profile_edit")),
+        "resolution_links": _resolution_links(notification),
     }
     # In the recipient's language, whoever caused it and in whatever language they
     # read: a moderator reading in English notifies a French member in French.

@@ -18,6 +18,7 @@ from community import permissions
 from community.cache import content_version, requested_page
 from community.models.forum import Reply, Thread, Visibility
 from community.models.marks import Follow, HelpfulVote, MeToo
+from community.models.resolution import ResolutionCheck
 
 REPLIES_PER_PAGE = 50
 DUPLICATES_LIMIT = 20
@@ -97,6 +98,8 @@ class ThreadPage:
     official_reply_url: str = ""
     # The asker reads how soon the brand usually answers while they wait for it.
     viewer_awaits_official_reply: bool = False
+    # The asker's open "Did this solve your problem?" (a ResolutionCheck), or None.
+    resolution_check: object = None
 
 
 def _with_viewer_permissions(replies, user, thread):
@@ -274,12 +277,33 @@ def thread_page(*, thread: Thread, user, page_number=1) -> ThreadPage:
         )
         result.viewer_said_me_too = bool(states["me_too"])
         result.viewer_follows = bool(states["follows"])
+    result.resolution_check = resolution_check_open(thread=thread, user=user)
     result.viewer_can_moderate = is_moderator(user)
     result.can_reply = permissions.can_reply(user, thread)
     result.can_edit_thread = permissions.can_edit(user, thread)
     result.can_accept = permissions.can_accept(user, thread)
     result.can_say_me_too = permissions.can_say_me_too(user, thread)
     return result
+
+
+def resolution_check_open(*, thread: Thread, user) -> ResolutionCheck | None:
+    """The latest question the asker has not answered yet, on their unsolved thread;
+    or the one they answered "yes" while no solution is marked (they still pick it)."""
+    if not user.is_authenticated or user.pk != thread.author_id:
+        return None
+    if thread.solution_id is not None:
+        return None
+    latest = (
+        ResolutionCheck.objects.filter(thread=thread)
+        .select_related("reply__author")
+        .order_by("-asked_at", "-pk")
+        .first()
+    )
+    if latest is None or latest.answer == ResolutionCheck.Answer.NOT_YET:
+        return None
+    if latest.reply.visibility != Visibility.VISIBLE:
+        return None
+    return latest
 
 
 def viewer_thread_state(*, thread: Thread, user) -> dict:
