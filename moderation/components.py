@@ -16,7 +16,7 @@ from django.urls import reverse
 from django.utils import timezone
 from wagtail.admin.ui.components import Component
 
-from community.models import Thread
+from community.models import CommunitySettings, ConversationState, Thread
 from moderation import permissions
 
 
@@ -112,8 +112,9 @@ class ThreadStaffTool(PageTool):
 
 class ResponseDueNote(PageTool):
     """For moderators, by the question: when the brand's first official reply is (or
-    was) due, how long is left or how late it is, and once answered how long it took.
-    Read from the thread's own fields: no query."""
+    was) due, how long is left or how late it is, and once answered how long it took;
+    then whether a follow-up is due or the thread waits on the customer. Read from
+    the thread's own fields: no query."""
 
     template_name = "moderation/_response_due_note.html"
 
@@ -124,12 +125,26 @@ class ResponseDueNote(PageTool):
     def get_context_data(self, parent_context=None):
         thread = self.thread
         answered_at = thread.first_official_reply_at
+        now = timezone.now()
+        follow_up_due = None
+        if answered_at is not None and thread.solution_id is None:
+            follow_up_due = thread.follow_up_due_at if thread.follow_up_since else None
+        # The page's request holds the settings already read (no query).
+        rules = CommunitySettings.load((parent_context or {}).get("request"))
+        state = thread.conversation_state(close_after=rules.close_after, at=now)
         return {
+            "closed": state == ConversationState.CLOSED,
+            "close_after_days": rules.close_after_days,
             "thread": thread,
             "due": thread.response_due_at,
             "answered_at": answered_at,
-            "overdue": answered_at is None and thread.response_due_at < timezone.now(),
+            "overdue": answered_at is None and thread.response_due_at < now,
             "late": answered_at is not None and answered_at > thread.response_due_at,
+            # Following the conversation: due again since the customer came back, or
+            # waiting on the customer since the brand's last reply.
+            "follow_up_due": follow_up_due,
+            "follow_up_overdue": follow_up_due is not None and follow_up_due < now,
+            "waiting_on_customer": state == ConversationState.WAITING_ON_CUSTOMER,
         }
 
 

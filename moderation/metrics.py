@@ -388,7 +388,7 @@ class Backlog:
 
 def backlog(*, now: datetime, category: Category | None, language: str = "") -> Backlog:
     """The queue as it stands now (not bound to the period), in one query."""
-    threads = Thread.objects.awaiting_official_reply()
+    threads = Thread.objects.awaiting_brand()
     if category is not None:
         threads = threads.filter(category=category)
     if language:

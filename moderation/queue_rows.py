@@ -34,14 +34,14 @@ from moderation import selectors
 
 ROW_TEMPLATE = "moderation/_queue_row.html"
 # Move it on whenever _queue_row.html (or what it includes) changes what it writes.
-ROW_REVISION = 1
+ROW_REVISION = 2
 # A row's key holds the minute it was rendered in, so it is not asked for again
 # after that minute: a short life keeps the cache small.
 ROW_SECONDS = 2 * 60
 
 
 def _due_text(thread, now) -> str:
-    due = thread.response_due_at
+    due = thread.due_at
     if due is None:
         return ""
     return timesince(due, now) if thread.is_overdue else timeuntil(due, now)
@@ -70,8 +70,9 @@ def row_key(thread, *, viewer_id, moderators_shown, back, language, time_zone, m
         author.closed_at is not None,
         bool(thread.author_is_staff),
         thread.created_at.isoformat(),
-        thread.response_due_at.isoformat() if thread.response_due_at else "",
+        thread.due_at.isoformat() if thread.due_at else "",
         bool(thread.is_overdue),
+        bool(thread.is_follow_up),
         (assignee.pk, assignee.public_name) if assignee else None,
         thread.claim_expires_at.isoformat() if assignee and thread.claim_expires_at else "",
         thread.first_official_reply_at is not None,
@@ -152,6 +153,7 @@ def queue_section(
     language: str,
     overdue: bool,
     assignment: str,
+    stage: str,
     viewer,
     sort: str,
     page_number,
@@ -175,6 +177,7 @@ def queue_section(
         language,
         overdue,
         assignment,
+        stage,
         sort,
         requested,
         back,
@@ -188,6 +191,7 @@ def queue_section(
             language=language,
             overdue=overdue,
             assignment=assignment,
+            stage=stage,
             viewer=viewer,
             sort=sort,
             page_number=page_number,

@@ -37,7 +37,7 @@ from community.models import (
     Visibility,
 )
 from community.premoderation import external_link_count
-from community.querysets import overdue_q
+from community.querysets import awaiting_follow_up_q, overdue_q
 from community.selectors import CachedCountPaginator
 from moderation.models import CannedResponse
 
@@ -50,20 +50,30 @@ QUEUE_COUNTS_SECONDS = 30
 # live claim). The category combines with all of them.
 QUEUE_FILTERS = ("overdue", "mine", "unassigned")
 QUEUE_ASSIGNMENT_FILTERS = ("mine", "unassigned")
+# `stage`: threads awaiting the brand's first reply, or its follow-up after the
+# customer came back.
+QUEUE_STAGES = ("first", "follow-up")
 QUEUE_SORTS = {
-    "due": ("response_due_at", "pk"),
-    "impact": ("-me_too_count", "response_due_at", "pk"),
+    "due": ("due_at", "pk"),
+    "impact": ("-me_too_count", "due_at", "pk"),
 }
 
 
-def awaiting_official_reply():
-    """Every visible thread without an official reply: the queue, straight from the rows.
+def awaiting_brand():
+    """Every visible thread that awaits the brand, straight from the rows, each with its
+    `due_at`: the queue (promise 1).
 
-    Only an official reply takes a thread out (first_official_reply_at is set by
-    posting one); peer replies, edits, "me too" and an accepted peer answer change
-    nothing here. The rule is ThreadQuerySet.awaiting_official_reply(); this name
-    stays for the callers that read the queue from here.
+    A thread enters when it is asked, and again when the customer writes back (or
+    answers "not yet") after the brand's last official reply; only an official reply
+    takes it out, or a solution once the brand has answered. Peer replies, edits and
+    "me too" change nothing. The rules are ThreadQuerySet.awaiting_brand() and its
+    conditions in community.querysets.
     """
+    return Thread.objects.awaiting_brand()
+
+
+def awaiting_official_reply():
+    """Visible threads the brand has never answered officially (the first stage)."""
     return Thread.objects.awaiting_official_reply()
 
 
@@ -78,16 +88,18 @@ def queue_list(
     language: str = "",
     overdue: bool = False,
     assignment: str = "",
+    stage: str = "",
     viewer=None,
     sort: str = "due",
     page_number=1,
 ) -> Page:
     """One page of the queue. `language` is one of the site's languages, or "" for all;
-    `assignment` is "", "mine" (held by `viewer`) or "unassigned"; each row carries
-    `assignee`, its live holder or None."""
+    `assignment` is "", "mine" (held by `viewer`) or "unassigned"; `stage` is "",
+    "first" or "follow-up"; each row carries `assignee`, its live holder or None,
+    `due_at` and `is_follow_up`."""
     now = timezone.now()
     threads = (
-        awaiting_official_reply()
+        awaiting_brand()
         # A row shows no body: the largest columns stay in the database.
         .defer("body", "body_html")
         .with_author()
@@ -102,6 +114,10 @@ def queue_list(
         threads = threads.in_language(language)
     if overdue:
         threads = threads.overdue(now)
+    if stage == "first":
+        threads = threads.awaiting_official_reply()
+    elif stage == "follow-up":
+        threads = threads.awaiting_follow_up()
     if assignment == "mine" and viewer is not None:
         threads = threads.filter(live_claim(now), assigned_to=viewer)
     elif assignment == "unassigned":
@@ -115,6 +131,7 @@ def queue_list(
             "overdue" if overdue else "",
             assignment,
             str(viewer.pk if viewer is not None and assignment == "mine" else ""),
+            stage if stage in QUEUE_STAGES else "",
         ]
     )
     paginator = CachedCountPaginator(
@@ -134,6 +151,7 @@ def queue_list(
     for thread in page.object_list:
         thread.assignee = thread.assignee_at(now)
         thread.has_recommended = thread.pk in recommended
+        thread.is_follow_up = thread.first_official_reply_at is not None
     return page
 
 
@@ -192,7 +210,7 @@ def queue_counts() -> QueueCounts:
     key = f"relais:queue-counts:{content_version()}"
     counts = cache.get(key)
     if counts is None:
-        counts = awaiting_official_reply().aggregate(
+        counts = awaiting_brand().aggregate(
             awaiting=Count("pk"),
             overdue=Count("pk", filter=overdue_q(timezone.now())),
         )
@@ -203,9 +221,12 @@ def queue_counts() -> QueueCounts:
 def queue_problems() -> list[str]:
     """Every thread that breaks the official-reply guarantee (an empty list when all is well).
 
-    The queue is read from the rows, so what can break is the stored state it
-    reads: a thread marked answered without a visible official reply, one with an
-    official reply but still marked unanswered, or one with no due time.
+    The queue is read from the stored state, so what can break is that state: a
+    thread marked answered without a visible official reply, one with an official
+    reply but still awaiting its first, one with no due time; and, following the
+    conversation, one where the rows show the customer came back after the brand's
+    last official reply (a reply, or "not yet") on an unsolved thread that is not in
+    the queue for it, or that is there without a due time.
     """
     visible_official = Reply.objects.visible().filter(thread=OuterRef("pk"), is_official=True)
     threads = Thread.objects.visible().annotate(answered=Exists(visible_official))
@@ -216,6 +237,20 @@ def queue_problems() -> list[str]:
         problems.append(f"thread {thread.pk}: has an official reply, but is still in the queue")
     for thread in threads.filter(response_due_at__isnull=True):
         problems.append(f"thread {thread.pk}: visible without a due time")
+    came_back = (
+        Thread.objects.visible()
+        .officially_answered()
+        .filter(solution__isnull=True)
+        .with_conversation_from_rows()
+        .filter(rows_follow_up_since__isnull=False)
+    )
+    for thread in came_back.exclude(awaiting_follow_up_q()).only("pk"):
+        problems.append(
+            f"thread {thread.pk}: the customer wrote back after the official reply, "
+            "but it is not in the queue"
+        )
+    for thread in Thread.objects.awaiting_follow_up().filter(follow_up_due_at__isnull=True):
+        problems.append(f"thread {thread.pk}: awaits a follow-up without a due time")
     return problems
 
 

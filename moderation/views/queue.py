@@ -24,6 +24,8 @@ def queue(request):
     overdue = "overdue" in filters
     # "mine" and "unassigned" exclude each other: the first one given wins.
     assignment = next((f for f in filters if f in selectors.QUEUE_ASSIGNMENT_FILTERS), "")
+    stage = request.GET.get("stage", "")
+    stage = stage if stage in selectors.QUEUE_STAGES else ""
     sort = request.GET.get("sort", "due")
     sort = sort if sort in selectors.QUEUE_SORTS else "due"
     params = [
@@ -31,6 +33,7 @@ def queue(request):
         ("language", language),
         ("filter", "overdue" if overdue else ""),
         ("filter", assignment),
+        ("stage", stage),
         ("sort", sort if sort != "due" else ""),
     ]
     query = urlencode([(key, value) for key, value in params if value])
@@ -39,6 +42,7 @@ def queue(request):
         language=language,
         overdue=overdue,
         assignment=assignment,
+        stage=stage,
         viewer=request.user,
         sort=sort,
         page_number=request.GET.get("page", 1),
@@ -57,6 +61,7 @@ def queue(request):
             "language": language,
             "overdue": overdue,
             "assignment": assignment,
+            "stage": stage,
             "sort": sort,
         },
     )
