@@ -160,7 +160,8 @@ def test_an_official_reply_is_worded_the_same_for_the_asker_and_a_follower(threa
     client_for(moderator).post(f"/community/t/{thread.pk}/reply/", {"body": "Fixed in 2.1."})
 
     kinds = set(Notification.objects.values_list("kind", flat=True))
-    assert kinds == {Notification.Kind.OFFICIAL_REPLY, Notification.Kind.REPLY}
+    # The asker is also asked whether it solved the problem, in the same words first.
+    assert kinds == {Notification.Kind.RESOLUTION_CHECK, Notification.Kind.REPLY}
     for person in (thread.author, other_member):
         inbox = page(client_for(person), "/community/notifications/")
         assert "Sam Support posted an official reply to “The espresso machine leaks water”" in inbox

@@ -26,10 +26,17 @@ SAYS = {
     Kind.RECOMMENDED: {"en": "was recommended — thank you!", "fr": "a été recommandée — merci"},
     Kind.MENTION: {"en": "mentioned you in", "fr": "vous a mentionné dans"},
     Kind.ASSIGNED: {"en": "asked you to answer", "fr": "vous demande de répondre à"},
+    Kind.RESOLUTION_CHECK: {"en": "solve your problem?", "fr": "résolu votre problème"},
+    Kind.NOT_YET: {"en": "is not solved yet", "fr": "pas encore résolu"},
 }
 FOOTER = {
     "en": ("Open it", "Stop these e-mails"),
     "fr": ("L\u2019ouvrir", "Arrêter ces e-mails"),
+}
+# "Did this solve your problem?" answers with two buttons instead of "Open it".
+ANSWER_FOOTER = {
+    "en": ("Yes, it is solved", "Not yet", "Read the reply", "Stop these e-mails"),
+    "fr": ("Oui, c\u2019est résolu", "Pas encore", "Lire la réponse", "Arrêter ces e-mails"),
 }
 OTHER = {"en": "fr", "fr": "en"}
 
@@ -40,16 +47,16 @@ def mail_to(mailoutbox, member):
     return messages[0]
 
 
-def assert_written_in(message, kind: str, language: str) -> None:
+def assert_written_in(message, kind: str, language: str, footer=FOOTER) -> None:
     html, mime = message.alternatives[0]
     assert mime == "text/html"
     assert SAYS[kind][language] in message.subject
     assert SAYS[kind][OTHER[language]] not in message.subject
     for part in (message.body, html):
         assert SAYS[kind][language] in part
-        for words in FOOTER[language]:
+        for words in footer[language]:
             assert words in part
-        for words in FOOTER[OTHER[language]]:
+        for words in footer[OTHER[language]]:
             assert words not in part
     assert f'<html lang="{language}">' in html
 
@@ -86,7 +93,10 @@ def test_an_english_moderators_official_reply_reaches_a_french_asker_in_french(
     with translation.override("en"), django_capture_on_commit_callbacks(execute=True):
         services.reply_create(author=moderator, thread=thread, body="We are on it.")
 
-    assert_written_in(mail_to(mailoutbox, asker), Kind.OFFICIAL_REPLY, "fr")
+    # The asker hears of it as the question whether it solved the problem.
+    message = mail_to(mailoutbox, asker)
+    assert_written_in(message, Kind.RESOLUTION_CHECK, "fr", footer=ANSWER_FOOTER)
+    assert SAYS[Kind.OFFICIAL_REPLY]["fr"] in message.subject
 
 
 def test_a_french_members_reply_reaches_an_english_asker_in_english(

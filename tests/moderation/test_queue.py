@@ -173,7 +173,8 @@ def test_check_queue_prints_zero_when_the_rows_agree(capsys):
     call_command("check_queue")
 
     assert (
-        "1 threads awaiting an official reply; 0 breaking the guarantee." in capsys.readouterr().out
+        "1 threads awaiting an official reply, 0 awaiting a follow-up; 0 breaking the guarantee."
+        in capsys.readouterr().out
     )
 
 

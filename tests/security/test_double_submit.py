@@ -111,8 +111,8 @@ def test_official_reply_sent_twice_makes_one_reply(thread, moderator, moderator_
     assert second["Location"] == official.get().get_absolute_url()
     thread = assert_counters_true(thread)
     assert thread.first_official_reply_at == official.get().created_at
-    # The asker hears from the brand once.
-    told = Notification.objects.filter(kind=Notification.Kind.OFFICIAL_REPLY, thread=thread)
+    # The asker hears from the brand once (asked whether it solved the problem).
+    told = Notification.objects.filter(kind=Notification.Kind.RESOLUTION_CHECK, thread=thread)
     assert told.count() == 1
 
 
