@@ -21,6 +21,7 @@ from community.models import (
     TITLE_MAX_LENGTH,
     TITLE_MIN_LENGTH,
     Category,
+    SatisfactionRating,
 )
 from community.models.attachments import ATTACHMENT_MAX_BYTES, ATTACHMENT_MAX_PIXELS
 from community.services import MAX_TAGS, normalize_tags
@@ -325,3 +326,28 @@ class ConsentSignupForm(SignupForm):
             terms_revision=revisions["terms"],
             privacy_revision=revisions["privacy"],
         )
+
+
+class SatisfactionForm(forms.Form):
+    """How satisfied a member is with the help they got, 1 to 5, and why."""
+
+    score = forms.TypedChoiceField(
+        label=_("How satisfied are you with the help you got?"),
+        choices=[
+            (5, _("5 — Very satisfied")),
+            (4, _("4 — Satisfied")),
+            (3, _("3 — Neither satisfied nor dissatisfied")),
+            (2, _("2 — Dissatisfied")),
+            (1, _("1 — Very dissatisfied")),
+        ],
+        coerce=int,
+        widget=forms.RadioSelect,
+        error_messages={"required": _("Choose how satisfied you are.")},
+    )
+    comment = forms.CharField(
+        label=_("Anything you want to tell the team? (optional)"),
+        help_text=_("Only the team reads your score and your comment."),
+        required=False,
+        max_length=SatisfactionRating.COMMENT_MAX_LENGTH,
+        widget=forms.Textarea(attrs={"rows": 3}),
+    )

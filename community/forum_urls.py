@@ -27,6 +27,7 @@ urlpatterns = [
         resolution_views.resolution_answer,
         name="resolution_answer",
     ),
+    path("t/<int:pk>/satisfaction/", resolution_views.satisfaction, name="satisfaction"),
     path(
         "resolution/<str:token>/",
         resolution_views.resolution_link,

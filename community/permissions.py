@@ -182,3 +182,14 @@ def check_answer_resolution_check(user, check) -> None:
     _check_not_suspended(user)
     if not can_answer_resolution_check(user, check):
         raise PermissionDenied(_("Only the member who asked can say whether it is solved."))
+
+
+def can_rate_satisfaction(user, rating) -> bool:
+    """Only the member asked rates the help, on a thread still public."""
+    return _can_post(user) and rating.member_id == user.pk and rating.thread.is_visible
+
+
+def check_rate_satisfaction(user, rating) -> None:
+    _check_not_suspended(user)
+    if not can_rate_satisfaction(user, rating):
+        raise PermissionDenied(_("Only the member who was asked can rate the help."))

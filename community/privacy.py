@@ -18,7 +18,9 @@ from community.models import (
     Notification,
     ProposedEdit,
     Reply,
+    ResolutionCheck,
     Revision,
+    SatisfactionRating,
     Thread,
 )
 
@@ -139,6 +141,31 @@ def member_data_sections(user) -> dict:
                 .values("article_id", "helpful", "created_at")
             ],
         },
+        # "Did this solve your problem?" and "How satisfied are you?", answered or not.
+        "resolution_answers": [
+            {
+                "thread": row["thread_id"],
+                "reply": row["reply_id"],
+                "answer": row["answer"],
+                "asked_at": _iso(row["asked_at"]),
+                "answered_at": _iso(row["answered_at"]),
+            }
+            for row in ResolutionCheck.objects.filter(asker=user)
+            .order_by("asked_at", "pk")
+            .values("thread_id", "reply_id", "answer", "asked_at", "answered_at")
+        ],
+        "satisfaction": [
+            {
+                "thread": row["thread_id"],
+                "score": row["score"],
+                "comment": row["comment"],
+                "asked_at": _iso(row["asked_at"]),
+                "answered_at": _iso(row["answered_at"]),
+            }
+            for row in SatisfactionRating.objects.filter(member=user)
+            .order_by("asked_at", "pk")
+            .values("thread_id", "score", "comment", "asked_at", "answered_at")
+        ],
         "follows": [
             {
                 "thread": row["thread_id"],

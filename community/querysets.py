@@ -160,6 +160,14 @@ class ThreadQuerySet(SearchableQuerySetMixin, PostQuerySet):
     def waiting_on_customer(self):
         return self.filter(waiting_on_customer_q())
 
+    def closed(self, *, at, close_after):
+        """Waiting on the customer for `close_after` or longer since the brand's last
+        reply (Thread.conversation_state says the same of one thread)."""
+        return self.waiting_on_customer().filter(
+            Q(last_official_reply_at__lte=at - close_after)
+            | Q(last_official_reply_at__isnull=True, first_official_reply_at__lte=at - close_after)
+        )
+
     def overdue(self, at):
         return self.filter(overdue_q(at))
 

@@ -1,5 +1,5 @@
 """The asker's answer to "Did this solve your problem?": on the thread page, signed
-in, or from the e-mail's one-click links."""
+in, or from the e-mail's one-click links; and, once solved, how satisfied they are."""
 
 from http import HTTPStatus
 
@@ -12,6 +12,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST
 
 from community import permissions, services
+from community.forms import SatisfactionForm
 from community.models import ResolutionCheck, Thread
 from community.resolution_links import ResolutionLinkExpired, resolution_link_read
 
@@ -78,3 +79,30 @@ def resolution_link(request, token):
         check.thread.refresh_from_db(fields=["solution"])
         context.update(check=check, done=True)
     return render(request, "community/resolution_link.html", context)
+
+
+@require_http_methods(["GET", "POST"])
+def satisfaction(request, pk):
+    """How satisfied the member is with the help: the form (on the thread page too)
+    and, once answered, their own answer. Only the members who were asked."""
+    thread = get_object_or_404(Thread.objects.visible(), pk=pk)
+    if not request.user.is_authenticated:
+        return redirect_to_login(request.get_full_path())
+    rating = thread.satisfaction_ratings.filter(member_id=request.user.pk).first()
+    if rating is None:
+        raise PermissionDenied(_("You were not asked about this thread."))
+    rating.thread = thread
+    permissions.check_rate_satisfaction(request.user, rating)
+    form = SatisfactionForm(request.POST if request.method == "POST" else None)
+    if request.method == "POST" and not rating.is_answered and form.is_valid():
+        services.satisfaction_answer(
+            user=request.user,
+            thread=thread,
+            score=form.cleaned_data["score"],
+            comment=form.cleaned_data["comment"],
+        )
+        messages.success(request, _("Thank you! Your answer goes to the team."))
+        return redirect(thread.get_absolute_url())
+    return render(
+        request, "community/satisfaction.html", {"thread": thread, "rating": rating, "form": form}
+    )

@@ -9,7 +9,7 @@ from dataclasses import dataclass, field
 
 from django.core.cache import cache
 from django.core.paginator import Page, Paginator
-from django.db.models import Count, Prefetch, Q
+from django.db.models import Exists, Prefetch, Q
 from django.shortcuts import get_object_or_404
 from django.urls import reverse
 
@@ -18,7 +18,7 @@ from community import permissions
 from community.cache import content_version, requested_page
 from community.models.forum import Reply, Thread, Visibility
 from community.models.marks import Follow, HelpfulVote, MeToo
-from community.models.resolution import ResolutionCheck
+from community.models.resolution import ResolutionCheck, SatisfactionRating
 
 REPLIES_PER_PAGE = 50
 DUPLICATES_LIMIT = 20
@@ -100,6 +100,7 @@ class ThreadPage:
     viewer_awaits_official_reply: bool = False
     # The asker's open "Did this solve your problem?" (a ResolutionCheck), or None.
     resolution_check: object = None
+    viewer_rates_satisfaction: bool = False
 
 
 def _with_viewer_permissions(replies, user, thread):
@@ -271,12 +272,25 @@ def thread_page(*, thread: Thread, user, page_number=1) -> ThreadPage:
                 "reply_id", flat=True
             )
         )
-        states = Thread.objects.filter(pk=thread.pk).aggregate(
-            me_too=Count("me_toos", filter=Q(me_toos__user=user), distinct=True),
-            follows=Count("follows", filter=Q(follows__user=user), distinct=True),
+        # One query, whatever the thread's state, so a page costs the same at every
+        # step of the conversation.
+        states = (
+            Thread.objects.filter(pk=thread.pk)
+            .values(
+                viewer_me_too=Exists(MeToo.objects.filter(thread=thread, user=user)),
+                viewer_follows=Exists(Follow.objects.filter(thread=thread, user=user)),
+                viewer_rates=Exists(
+                    SatisfactionRating.objects.filter(
+                        thread=thread, member=user, score__isnull=True
+                    )
+                ),
+            )
+            .get()
         )
-        result.viewer_said_me_too = bool(states["me_too"])
-        result.viewer_follows = bool(states["follows"])
+        result.viewer_said_me_too = states["viewer_me_too"]
+        result.viewer_follows = states["viewer_follows"]
+        # Asked "How satisfied are you with the help?" and not answered yet.
+        result.viewer_rates_satisfaction = states["viewer_rates"]
     result.resolution_check = resolution_check_open(thread=thread, user=user)
     result.viewer_can_moderate = is_moderator(user)
     result.can_reply = permissions.can_reply(user, thread)

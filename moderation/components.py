@@ -16,7 +16,7 @@ from django.urls import reverse
 from django.utils import timezone
 from wagtail.admin.ui.components import Component
 
-from community.models import CommunitySettings, ConversationState, Thread
+from community.models import CommunitySettings, ConversationState, SatisfactionRating, Thread
 from moderation import permissions
 
 
@@ -146,6 +146,33 @@ class ResponseDueNote(PageTool):
             "follow_up_overdue": follow_up_due is not None and follow_up_due < now,
             "waiting_on_customer": state == ConversationState.WAITING_ON_CUSTOMER,
         }
+
+
+class SatisfactionAnswers(PageTool):
+    """For moderators, under the question: how satisfied the members asked (once the
+    thread was solved or closed) were with the help, with their comments. Members
+    never see them. One query on every staff thread page, whatever its state."""
+
+    template_name = "moderation/_satisfaction_answers.html"
+
+    def __init__(self, thread, user):
+        self.thread = thread
+        self.shown = permissions.can_moderate(user)
+        self.ratings = []
+
+    def render_html(self, parent_context=None):
+        if self.shown:
+            self.ratings = list(
+                SatisfactionRating.objects.filter(thread=self.thread, score__isnull=False)
+                .select_related("member")
+                .order_by("answered_at", "pk")
+            )
+        if not self.ratings:
+            return ""
+        return super().render_html(parent_context)
+
+    def get_context_data(self, parent_context=None):
+        return {"ratings": self.ratings, "thread": self.thread}
 
 
 class ThreadStaffTools(ThreadStaffTool):

@@ -34,14 +34,23 @@ from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta
 
 from django.core.cache import cache
-from django.db.models import Count, F, Q, QuerySet
+from django.db.models import Count, Exists, F, OuterRef, Q, QuerySet
 from django.db.models.functions import TruncDate
 from django.utils import timezone
 from django.utils.translation import get_language, gettext
 
 from accounts.querysets import staff_flag_expression
 from community.cache import content_version
-from community.models import Category, Deflection, Reply, Thread, Visibility
+from community.models import (
+    Category,
+    Deflection,
+    MeToo,
+    Reply,
+    ResolutionCheck,
+    SatisfactionRating,
+    Thread,
+    Visibility,
+)
 from community.querysets import officially_answered_q, overdue_q, solved_q
 
 PERIODS = (7, 30, 90)
@@ -192,6 +201,48 @@ def thread_counts(
         solved_by_peer=Count("pk", filter=solved_q() & Q(solution__is_official=False)),
     )
     return ThreadCounts(**counts)
+
+
+@dataclass(frozen=True)
+class Conversation:
+    """Following the conversation, for the threads of the period: how many the brand
+    answered, how many of those the customer reopened ("Not yet", or the asker or a
+    "me too" member writing after the brand's first official reply), and the
+    satisfaction questions asked, answered and answered 4 or 5."""
+
+    answered: int = 0
+    reopened: int = 0
+    ratings_asked: int = 0
+    ratings_answered: int = 0
+    satisfied: int = 0
+
+
+def conversation(
+    *, now: datetime, period_days: int, category: Category | None, language: str = ""
+) -> Conversation:
+    """In two aggregate queries."""
+    threads = period_threads(now=now, period_days=period_days, category=category, language=language)
+    said_not_yet = ResolutionCheck.objects.filter(
+        thread=OuterRef("pk"), answer=ResolutionCheck.Answer.NOT_YET
+    )
+    came_back = Reply.objects.filter(
+        thread=OuterRef("pk"),
+        visibility=Visibility.VISIBLE,
+        created_at__gt=OuterRef("first_official_reply_at"),
+    ).filter(
+        Q(author_id=OuterRef("author_id"))
+        | Q(author_id__in=MeToo.objects.filter(thread=OuterRef(OuterRef("pk"))).values("user_id"))
+    )
+    replies = threads.filter(officially_answered_q()).aggregate(
+        answered=Count("pk"),
+        reopened=Count("pk", filter=Q(Exists(said_not_yet)) | Q(Exists(came_back))),
+    )
+    ratings = SatisfactionRating.objects.filter(thread__in=threads).aggregate(
+        ratings_asked=Count("pk"),
+        ratings_answered=Count("pk", filter=Q(score__isnull=False)),
+        satisfied=Count("pk", filter=Q(score__gte=4)),
+    )
+    return Conversation(**replies, **ratings)
 
 
 @dataclass(frozen=True)
@@ -412,6 +463,7 @@ class SupportMetrics:
     days: list[Day]
     helpers: list[Helper]
     answered_before_asking: int = 0
+    conversation: Conversation = Conversation()
 
     @property
     def is_empty(self) -> bool:
@@ -435,6 +487,20 @@ class SupportMetrics:
         return share(self.counts.solved_by_peer, self.counts.solved)
 
     @property
+    def reopen_share(self) -> float | None:
+        """Of the threads the brand answered, the share the customer reopened."""
+        return share(self.conversation.reopened, self.conversation.answered)
+
+    @property
+    def satisfaction_response_share(self) -> float | None:
+        return share(self.conversation.ratings_answered, self.conversation.ratings_asked)
+
+    @property
+    def satisfaction_score(self) -> float | None:
+        """CSAT: the share of the answers that say 4 or 5 out of 5."""
+        return share(self.conversation.satisfied, self.conversation.ratings_answered)
+
+    @property
     def target_buckets(self) -> list[Bucket]:
         """The within-target series: per day over a week, per week over longer periods."""
         return target_buckets(days=self.days, size=1 if self.period.days <= 7 else 7)
@@ -447,7 +513,7 @@ def support_metrics(
     category: Category | None = None,
     language: str = "",
 ) -> SupportMetrics:
-    """Everything the metrics page and its CSV show, in seven queries; `language`
+    """Everything the metrics page and its CSV show, in nine queries; `language`
     (one of the site's, or "" for all) narrows every figure to the threads written in it."""
     now = now or timezone.now()
     period_days = clean_period(period_days)
@@ -464,6 +530,7 @@ def support_metrics(
         days=daily_series(**scope),
         helpers=top_helpers(**scope),
         answered_before_asking=answered_before_asking(**scope),
+        conversation=conversation(**scope),
     )
 
 

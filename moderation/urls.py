@@ -7,6 +7,7 @@ from moderation.views import canned as canned_views
 from moderation.views import members as member_views
 from moderation.views import metrics as metrics_views
 from moderation.views import reports as report_views
+from moderation.views import satisfaction as satisfaction_views
 
 app_name = "moderation"
 
@@ -24,6 +25,7 @@ urlpatterns = [
     path("", queue.queue, name="queue"),
     path("metrics/", metrics_views.metrics, name="metrics"),
     path("metrics.csv", metrics_views.metrics_csv, name="metrics_csv"),
+    path("satisfaction/", satisfaction_views.satisfaction_list, name="satisfaction"),
     path("r/<int:pk>/hide/", actions.reply_hide, name="reply_hide"),
     path("r/<int:pk>/restore/", actions.reply_restore, name="reply_restore"),
     path("t/<int:pk>/hide/", actions.thread_hide, name="thread_hide"),

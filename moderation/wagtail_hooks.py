@@ -120,6 +120,7 @@ def member_suspension_tools(member, user):
 
 # The thread page's staff slots: each component is built with (thread, viewer).
 hooks.register("community_thread_staff_tools", components.ResponseDueNote)
+hooks.register("community_thread_staff_tools", components.SatisfactionAnswers)
 hooks.register("community_thread_staff_tools", components.ThreadStaffTools)
 hooks.register("community_reply_form_notes", components.ReplyAssigneeNote)
 hooks.register("community_reply_editor_tools", components.CannedResponsePicker)

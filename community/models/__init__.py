@@ -45,7 +45,7 @@ from community.models.pages import (
     LegalKind,
     LegalPage,
 )
-from community.models.resolution import ResolutionCheck
+from community.models.resolution import ResolutionCheck, SatisfactionRating
 from community.models.search import ThreadSearchDocument
 from community.models.site_settings import (
     DEFAULT_BRAND_COLOUR,
@@ -99,6 +99,7 @@ __all__ = [
     "Reply",
     "ResolutionCheck",
     "Revision",
+    "SatisfactionRating",
     "TaggedThread",
     "Thread",
     "ThreadSearchDocument",

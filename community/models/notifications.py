@@ -21,6 +21,7 @@ class Notification(models.Model):
         ASSIGNED = "assigned", _("A thread was assigned to you")
         RESOLUTION_CHECK = "resolution_check", _("Did this solve your problem?")
         NOT_YET = "not_yet", _("The customer says the problem is not solved yet")
+        SATISFACTION = "satisfaction", _("How satisfied are you with the help?")
 
     recipient = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="notifications"
@@ -54,6 +55,8 @@ class Notification(models.Model):
         return f"{self.kind} for user {self.recipient_id} on thread {self.thread_id}"
 
     def get_absolute_url(self):
+        if self.kind == self.Kind.SATISFACTION:  # straight to the question
+            return reverse("community:satisfaction", kwargs={"pk": self.thread_id})
         if self.reply_id:
             return reverse("community:reply_permalink", kwargs={"pk": self.reply_id})
         return reverse("community:thread_detail_short", kwargs={"pk": self.thread_id})

@@ -3,6 +3,7 @@ replies officially or recommends an answer on an unsolved thread, the asker is a
 "Did this solve your problem?" once for that reply."""
 
 from django.conf import settings
+from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
@@ -39,6 +40,8 @@ class ResolutionCheck(models.Model):
     asked_at = models.DateTimeField(_("asked at"), default=timezone.now)
     answer = models.CharField(_("answer"), max_length=10, choices=Answer, blank=True)
     answered_at = models.DateTimeField(_("answered at"), null=True, blank=True)
+    # Set in the transaction that sends the one reminder (follow_conversations).
+    reminded_at = models.DateTimeField(_("reminded at"), null=True, blank=True)
 
     class Meta:
         ordering = ["-asked_at", "-pk"]
@@ -57,3 +60,52 @@ class ResolutionCheck(models.Model):
     @property
     def is_answered(self) -> bool:
         return bool(self.answer)
+
+
+class SatisfactionRating(models.Model):
+    """How satisfied a member was with the help, asked once per thread when it is
+    solved: a score from 1 to 5 and an optional comment. Only staff read them."""
+
+    COMMENT_MAX_LENGTH = 2000
+
+    thread = models.ForeignKey(
+        Thread,
+        on_delete=models.PROTECT,
+        related_name="satisfaction_ratings",
+        verbose_name=_("thread"),
+    )
+    member = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        related_name="+",
+        verbose_name=_("member"),
+    )
+    asked_at = models.DateTimeField(_("asked at"), default=timezone.now)
+    # Empty until the member answers.
+    score = models.PositiveSmallIntegerField(
+        _("score"),
+        null=True,
+        blank=True,
+        validators=[MinValueValidator(1), MaxValueValidator(5)],
+    )
+    comment = models.TextField(_("comment"), max_length=COMMENT_MAX_LENGTH, blank=True)
+    answered_at = models.DateTimeField(_("answered at"), null=True, blank=True)
+
+    class Meta:
+        ordering = ["-asked_at", "-pk"]
+        verbose_name = _("satisfaction rating")
+        verbose_name_plural = _("satisfaction ratings")
+        constraints = [
+            models.UniqueConstraint(fields=["thread", "member"], name="satisfaction_once"),
+            models.CheckConstraint(
+                condition=models.Q(score__isnull=True) | models.Q(score__range=(1, 5)),
+                name="satisfaction_score_1_to_5",
+            ),
+        ]
+
+    def __str__(self):
+        return f"satisfaction on thread {self.thread_id} by member {self.member_id}"
+
+    @property
+    def is_answered(self) -> bool:
+        return self.score is not None

@@ -103,6 +103,23 @@ class CommunitySettings(BaseGenericSetting):
             "its own target."
         ),
     )
+    resolution_reminder_days = models.PositiveSmallIntegerField(
+        _("remind the asker after (days)"),
+        default=3,
+        validators=[MinValueValidator(1)],
+        help_text=_(
+            "When the asker has not said whether the team's reply solved the problem, "
+            "they are reminded once after this many days."
+        ),
+    )
+    satisfaction_ask_me_too = models.BooleanField(
+        _("ask “me too” members how satisfied they are"),
+        default=False,
+        help_text=_(
+            "When a thread is solved its asker is asked how satisfied they are with the "
+            "help; with this on, the members who said “me too” are asked too."
+        ),
+    )
     close_after_days = models.PositiveSmallIntegerField(
         _("close unanswered threads after (days)"),
         default=14,
@@ -182,7 +199,9 @@ class CommunitySettings(BaseGenericSetting):
                 [
                     FieldPanel("first_response_hours"),
                     FieldPanel("follow_up_hours"),
+                    FieldPanel("resolution_reminder_days"),
                     FieldPanel("close_after_days"),
+                    FieldPanel("satisfaction_ask_me_too"),
                     FieldPanel("claim_expiry_hours"),
                     FieldPanel("report_auto_hide_threshold"),
                     FieldPanel("premoderation_first_posts"),
@@ -220,6 +239,10 @@ class CommunitySettings(BaseGenericSetting):
     @classmethod
     def base_queryset(cls):
         return super().base_queryset().select_related("logo")
+
+    @property
+    def resolution_reminder_after(self) -> timedelta:
+        return timedelta(days=self.resolution_reminder_days)
 
     @property
     def close_after(self) -> timedelta:

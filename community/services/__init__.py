@@ -36,7 +36,12 @@ from community.services.posting import (
     thread_create,
     thread_publish,
 )
-from community.services.resolution import resolution_check_answer
+from community.services.resolution import resolution_check_answer, resolution_checks_remind
+from community.services.satisfaction import (
+    satisfaction_answer,
+    satisfaction_ask,
+    satisfaction_ask_closed,
+)
 from community.services.solutions import reply_set_recommended, thread_accept_reply
 from community.services.translations import translation_ensure
 from community.services.visibility import post_hide, post_restore
@@ -62,7 +67,11 @@ __all__ = [
     "reply_set_recommended",
     "resolution_check_answer",
     "resolution_check_ask",
+    "resolution_checks_remind",
     "response_target",
+    "satisfaction_answer",
+    "satisfaction_ask",
+    "satisfaction_ask_closed",
     "thread_accept_reply",
     "thread_create",
     "thread_edit",

@@ -9,7 +9,7 @@ from django.utils.translation import gettext as _
 from community import permissions
 from community.cache import content_changed
 from community.locking import lock_thread
-from community.models import Notification, ResolutionCheck, Thread, Visibility
+from community.models import CommunitySettings, Notification, ResolutionCheck, Thread, Visibility
 from community.notifications import notify
 from community.services.conversation import customer_came_back_changes
 from community.services.solutions import thread_accept_reply
@@ -52,3 +52,49 @@ def resolution_check_answer(*, user, check: ResolutionCheck, answer: str) -> Res
     # Answered from an e-mail link, without a session: the pages must still see it.
     transaction.on_commit(content_changed)
     return check
+
+
+def resolution_checks_due_for_reminder(at):
+    """Questions still unanswered `resolution_reminder_days` after they were asked, on
+    a thread still public and unsolved, whose asker has not been reminded."""
+    rules = CommunitySettings.load()
+    return ResolutionCheck.objects.filter(
+        answer="",
+        reminded_at__isnull=True,
+        asked_at__lte=at - rules.resolution_reminder_after,
+        asker__is_active=True,
+        thread__visibility=Visibility.VISIBLE,
+        thread__solution__isnull=True,
+    )
+
+
+def resolution_checks_remind(*, at=None, limit: int = 500) -> int:
+    """Remind each asker once, in the bell and by e-mail, of a question they left
+    unanswered; returns how many were reminded. Safe to run on any schedule: a tick
+    that is missed sends its reminders at the next one, and a tick that runs twice,
+    or two at once, cannot remind anyone twice (each reminder is marked in the
+    transaction that sends it, on a row the other tick skips while it is locked)."""
+    at = at or timezone.now()
+    reminded = 0
+    for check_id in resolution_checks_due_for_reminder(at).values_list("pk", flat=True)[:limit]:
+        with transaction.atomic():
+            check = (
+                resolution_checks_due_for_reminder(at)
+                .select_for_update(skip_locked=True, of=("self",))
+                .select_related("thread", "reply__author", "asked_for")
+                .filter(pk=check_id)
+                .first()
+            )
+            if check is None:  # answered, reminded or being reminded meanwhile
+                continue
+            check.reminded_at = at
+            check.save(update_fields=["reminded_at"])
+            notify(
+                recipient_ids=[check.asker_id],
+                kind=Notification.Kind.RESOLUTION_CHECK,
+                actor=check.asked_for or check.reply.author,
+                thread=check.thread,
+                reply=check.reply,
+            )
+            reminded += 1
+    return reminded

@@ -15,6 +15,7 @@ from community.models import MeToo, Notification, Reply, Thread, Visibility
 from community.notifications import notify
 from community.premoderation import is_new_member
 from community.services.conversation import resolution_check_ask
+from community.services.satisfaction import satisfaction_ask
 
 
 @transaction.atomic
@@ -49,10 +50,12 @@ def thread_accept_reply(*, user, thread: Thread, reply: Reply | None) -> Thread:
         thread=thread,
         reply=reply,
     )
+    # Whom the help is rated by hear of the solution through that question alone.
+    asked = satisfaction_ask(thread=thread, reply=reply)
     waiting = set(MeToo.objects.filter(thread=thread).values_list("user_id", flat=True))
     waiting.add(thread.author_id)
     notify(
-        recipient_ids=waiting - {reply.author_id} - told,
+        recipient_ids=waiting - {reply.author_id} - told - asked,
         kind=Notification.Kind.SOLUTION,
         actor=user,
         thread=thread,

@@ -232,6 +232,49 @@ def _solution_cards(report: support.SupportMetrics) -> list[Card]:
     ]
 
 
+def _answers_card(label: str, detail: str, part: int, whole: int) -> Card:
+    """A share of the satisfaction answers, with the counts behind it."""
+    figure = None
+    if whole:
+        figure = ngettext(
+            "%(part)s of %(whole)s answer", "%(part)s of %(whole)s answers", whole
+        ) % {"part": part, "whole": whole}
+    return Card(
+        label=label, value=format_percent(support.share(part, whole)), detail=detail, figure=figure
+    )
+
+
+def _conversation_cards(report: support.SupportMetrics) -> list[Card]:
+    figures = report.conversation
+    asked = figures.ratings_asked
+    return [
+        _share_card(
+            _("Reopened by the customer"),
+            _(
+                "Threads answered officially where the asker said “Not yet”, or the asker "
+                "or a “me too” member wrote again after the brand’s first reply."  # noqa: RUF001
+            ),
+            figures.reopened,
+            figures.answered,
+        ),
+        _answers_card(
+            _("Satisfaction (CSAT)"),
+            _("Answers of 4 or 5 out of 5 to “How satisfied are you with the help?”."),
+            figures.satisfied,
+            figures.ratings_answered,
+        ),
+        Card(
+            label=_("Satisfaction response rate"),
+            value=format_percent(report.satisfaction_response_share),
+            detail=_("Members asked after their thread was solved who answered."),
+            figure=ngettext("%(part)s of %(whole)s asked", "%(part)s of %(whole)s asked", asked)
+            % {"part": figures.ratings_answered, "whole": asked}
+            if asked
+            else None,
+        ),
+    ]
+
+
 def _queue_link(filters: Filters, **params) -> str:
     if filters.language:
         params = {"language": filters.language, **params}
@@ -475,6 +518,7 @@ def metrics(request):
             "time_zone": timezone.get_current_timezone_name(),
             "reply_cards": _reply_cards(report),
             "solution_cards": _solution_cards(report),
+            "conversation_cards": _conversation_cards(report),
             "backlog_cards": _backlog_cards(report, filters),
             "charts": [] if report.is_empty else [_activity_chart(report), _target_chart(report)],
         },
@@ -526,6 +570,12 @@ def metrics_csv(request):
             ["peer_solution_share_of_solved", _plain(report.peer_solution_share), "percent", ""],
             ["solution_median", _plain(report.solution_median, scale=3600), "hours", ""],
             ["questions_answered_before_asking", report.answered_before_asking, "count", ""],
+            ["threads_reopened", report.conversation.reopened, "count", ""],
+            ["reopen_share_of_answered", _plain(report.reopen_share), "percent", ""],
+            ["satisfaction_asked", report.conversation.ratings_asked, "count", ""],
+            ["satisfaction_answered", report.conversation.ratings_answered, "count", ""],
+            ["satisfaction_4_or_5", report.conversation.satisfied, "count", ""],
+            ["satisfaction_score", _plain(report.satisfaction_score), "percent", ""],
             ["awaiting_official_reply_now", report.backlog.awaiting, "count", ""],
             ["overdue_now", report.backlog.overdue, "count", ""],
         ]

@@ -73,8 +73,10 @@ def test_an_official_reply_notifies_the_asker_and_me_too_members_once(asker, thr
 
     services.reply_create(author=moderator, thread=thread, body="We are on it.")
 
-    assert notified(Kind.OFFICIAL_REPLY) == {asker.pk, *(m.pk for m in me_too)}
-    for person in [asker, *me_too]:
+    # The asker is asked whether it solved the problem; the others are told.
+    assert kinds_for(asker) == [Kind.RESOLUTION_CHECK]  # not a second "reply"
+    assert notified(Kind.OFFICIAL_REPLY) == {m.pk for m in me_too}
+    for person in me_too:
         assert kinds_for(person) == [Kind.OFFICIAL_REPLY]  # not a second "reply"
     assert kinds_for(follower) == [Kind.REPLY]
     assert kinds_for(moderator) == []
@@ -91,8 +93,9 @@ def test_accepting_notifies_the_reply_author_and_everyone_waiting(asker, thread)
 
     assert kinds_for(helper) == [Kind.ACCEPTED]
     assert kinds_for(me_too) == [Kind.SOLUTION]
-    assert kinds_for(asker) == []  # the asker accepted it themselves
-    assert Notification.objects.count() == 2
+    # The asker accepted it themselves: not told, only asked how satisfied they are.
+    assert kinds_for(asker) == [Kind.SATISFACTION]
+    assert Notification.objects.count() == 3
 
 
 def test_a_moderator_accepting_also_tells_the_asker(asker, thread):
@@ -103,7 +106,8 @@ def test_a_moderator_accepting_also_tells_the_asker(asker, thread):
 
     services.thread_accept_reply(user=ModeratorFactory(), thread=thread, reply=reply)
 
-    assert kinds_for(asker) == [Kind.SOLUTION]
+    # Told through the question how satisfied they are with the help.
+    assert kinds_for(asker) == [Kind.SATISFACTION]
     assert kinds_for(helper) == [Kind.ACCEPTED]  # not also "solution" for their me-too
 
 

@@ -268,6 +268,9 @@ def _settings_form(**changes) -> dict:
         name: getattr(rules, name)
         for name in (
             "first_response_hours",
+            "follow_up_hours",
+            "resolution_reminder_days",
+            "close_after_days",
             "claim_expiry_hours",
             "report_auto_hide_threshold",
             "premoderation_first_posts",

@@ -548,3 +548,49 @@ def test_the_page_says_times_run_from_the_posting(moderator_client):
 
     assert "run from when the question was posted" in content
     assert "counted from when the question was posted" in content
+
+
+# Following the conversation -----------------------------------------------------------
+
+
+def test_the_reopens_and_the_satisfaction_of_the_scenario(scenario):
+    from community.models import MeToo, ResolutionCheck, SatisfactionRating
+
+    kettles = scenario["kettles"]
+    t1, t2, t3 = (
+        Thread.objects.filter(category=kettles, visibility=Visibility.VISIBLE)
+        .filter(first_official_reply_at__isnull=False)
+        .order_by("created_at")[:3]
+    )
+    # T1: the asker writes again after the brand's reply (reopened).
+    ReplyFactory(thread=t1, author=t1.author, created_at=t1.first_official_reply_at + HOUR)
+    # T2: the asker answers "Not yet" (reopened).
+    official = t2.replies.get(is_official=True)
+    ResolutionCheck.objects.create(
+        thread=t2, asker=t2.author, reply=official, answer=ResolutionCheck.Answer.NOT_YET
+    )
+    # T3: a peer writes after the brand (not a reopen); a "me too" member wrote
+    # before it (not a reopen either).
+    ReplyFactory(thread=t3, created_at=t3.first_official_reply_at + HOUR)
+    waiting = UserFactory()
+    MeToo.objects.create(thread=t3, user=waiting)
+    ReplyFactory(thread=t3, author=waiting, created_at=t3.first_official_reply_at - HOUR / 4)
+    # Ratings: 5 and 2 answered, one asked without answer; one on a thread too old.
+    SatisfactionRating.objects.create(thread=t1, member=t1.author, score=5, answered_at=NOW)
+    SatisfactionRating.objects.create(thread=t2, member=t2.author, score=2, answered_at=NOW)
+    SatisfactionRating.objects.create(thread=t3, member=t3.author)
+    old = Thread.objects.get(created_at=NOW - 40 * DAY)
+    SatisfactionRating.objects.create(thread=old, member=old.author, score=1, answered_at=NOW)
+
+    report = metrics.support_metrics(now=NOW, period_days=30)
+
+    assert report.conversation == metrics.Conversation(
+        answered=5, reopened=2, ratings_asked=3, ratings_answered=2, satisfied=1
+    )
+    assert report.reopen_share == pytest.approx(100 * 2 / 5)
+    assert report.satisfaction_score == pytest.approx(50)
+    assert report.satisfaction_response_share == pytest.approx(100 * 2 / 3)
+    # The toasters alone: nothing reopened, nobody asked.
+    toasters = metrics.support_metrics(now=NOW, period_days=30, category=scenario["toasters"])
+    assert toasters.conversation == metrics.Conversation(answered=1)
+    assert toasters.satisfaction_score is None

@@ -13,7 +13,15 @@ from tests.factories import ReplyFactory
 # Members report posts; everything else in /moderation/ is for staff.
 MEMBER_ROUTES = {"report_thread", "report_reply"}
 # The pages a moderator opens with GET; every other route only takes POST.
-PAGES = {"queue", "metrics", "metrics_csv", "approvals", "reports", "member_suspend"}
+PAGES = {
+    "queue",
+    "metrics",
+    "metrics_csv",
+    "satisfaction",
+    "approvals",
+    "reports",
+    "member_suspend",
+}
 PAGES |= MEMBER_ROUTES
 
 

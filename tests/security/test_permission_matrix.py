@@ -237,6 +237,7 @@ def _placeholder_values() -> dict:
         "thread_slug": "a-thread",
         "article_url": "/help/an-article/",
         "token": "t",
+        "resolution_url": "/community/resolution/t/",
     }
 
 
@@ -262,6 +263,8 @@ WORLD_KEYS = (
     "token",
     "attachment",
     "edit",
+    "check",
+    "resolution_url",
 )
 
 
@@ -282,7 +285,10 @@ def build_world(*, with_help_article: bool = True, with_legal_page: bool = False
         HomePage,
         Notification,
         ProposedEdit,
+        SatisfactionRating,
     )
+    from community.resolution_links import resolution_link_path
+    from community.services.conversation import resolution_check_ask
     from moderation.services.reports import report_create
     from tests.factories import (
         CannedResponseFactory,
@@ -326,6 +332,10 @@ def build_world(*, with_help_article: bool = True, with_legal_page: bool = False
     notification = Notification.objects.filter(recipient=author).order_by("pk").first()
     assert notification is not None
     report = report_create(reporter=users["member"], thread=thread, reply=peer_reply, reason="spam")
+    # The author is asked whether the peer answer a moderator recommended solved it.
+    check = resolution_check_ask(thread=thread, reply=peer_reply, staff=users["moderator"])
+    # ... and how satisfied they are with the help (as when a thread is solved).
+    SatisfactionRating.objects.create(thread=thread, member=author)
     # A change to the author's reply waiting for approval (as pre-moderation holds one).
     edit = ProposedEdit.objects.create(
         reply=reply, editor=author, body="See https://shop.example", body_html="<p>See</p>"
@@ -367,6 +377,8 @@ def build_world(*, with_help_article: bool = True, with_legal_page: bool = False
         "token": make_unsubscribe_token(author),
         "attachment": thread.attachments.get().pk,
         "edit": edit.pk,
+        "check": check.pk,
+        "resolution_url": resolution_link_path(check, "not_yet"),
     }
     assert set(world.values) == set(WORLD_KEYS)
     for role in ROLES:
@@ -424,6 +436,8 @@ KEY_FIELDS = {
         "helpful_count",
     ),
     "community.Notification": ("read_at",),
+    "community.ResolutionCheck": ("answer",),
+    "community.SatisfactionRating": ("score",),
     "accounts.User": (
         "is_active",
         "is_staff",

@@ -12,7 +12,14 @@ from datetime import timedelta
 
 from community.config.demo.backdating import Backdater
 from community.config.demo.content import CATEGORIES, MODERATOR, THREADS
-from community.models import Category, CommunitySettings, Reply, ResolutionCheck, Thread
+from community.models import (
+    Category,
+    CommunitySettings,
+    Reply,
+    ResolutionCheck,
+    SatisfactionRating,
+    Thread,
+)
 from community.services import (
     reply_create,
     reply_edit,
@@ -20,6 +27,7 @@ from community.services import (
     reply_set_recommended,
     resolution_check_answer,
     response_target,
+    satisfaction_answer,
     thread_accept_reply,
     thread_create,
     thread_edit,
@@ -108,6 +116,9 @@ def _events(spec) -> list[tuple[float, str, object]]:
         events.append((spec["edit"]["after_hours"], "edit_thread", None))
     if "solution" in spec:
         events.append((spec["solution"]["after_hours"], "accept", spec["solution"]))
+        if "rating" in spec["solution"]:
+            rating = spec["solution"]["rating"]
+            events.append((rating["after_hours"], "rate", rating))
     if "not_yet_after_hours" in spec:
         events.append((spec["not_yet_after_hours"], "not_yet", None))
     # A stable sort: at equal times, the order above holds (a reply before its votes).
@@ -185,8 +196,15 @@ def _create_thread(spec, *, accounts, category, now) -> Counter:
         elif action == "accept":
             marked_by = asker if detail["by"] == "asker" else moderator
             thread_accept_reply(user=marked_by, thread=thread, reply=replies[detail["reply"]])
+            SatisfactionRating.objects.filter(thread=thread).update(asked_at=at)
             thread_dates["solved_at"] = at
             done["solutions"] += 1
+        elif action == "rate":
+            satisfaction_answer(
+                user=asker, thread=thread, score=detail["score"], comment=detail["comment"]
+            )
+            SatisfactionRating.objects.filter(thread=thread, member=asker).update(answered_at=at)
+            done["satisfaction_answers"] += 1
         backdater.stamp(at)
 
     # The question's own row was last changed by its latest edit or solution.

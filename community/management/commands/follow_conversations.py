@@ -1,0 +1,38 @@
+"""The conversation's scheduled work (promise 1): remind each asker once of a
+"Did this solve your problem?" they left unanswered, and ask the members of each
+thread that closed (the customer stayed silent after the brand's reply) how
+satisfied they are with the help.
+
+    manage.py follow_conversations     # from cron or a timer, every few minutes
+
+Idempotent: run it as often as you like. A run that is missed leaves its reminders
+to the next one; two runs at once, or one repeated, remind or ask nobody twice.
+Closing itself needs no run: a thread's state is read from its rows.
+"""
+
+from django.core.management.base import BaseCommand
+
+from community.services import resolution_checks_remind, satisfaction_ask_closed
+
+
+class Command(BaseCommand):
+    help = (
+        "Remind askers once of the resolution questions they left unanswered, and ask "
+        "how satisfied they are on the threads that closed."
+    )
+
+    def add_arguments(self, parser):
+        parser.add_argument(
+            "--limit",
+            type=int,
+            default=500,
+            help="At most this many reminders, and threads asked, per run; the rest wait "
+            "for the next run.",
+        )
+
+    def handle(self, *args, limit, **options):
+        reminded = resolution_checks_remind(limit=limit)
+        asked = satisfaction_ask_closed(limit=limit)
+        self.stdout.write(
+            f"{reminded} asker(s) reminded; {asked} closed thread(s) asked how satisfied."
+        )
