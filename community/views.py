@@ -18,7 +18,8 @@ from django.http import (
 )
 from django.middleware.csrf import get_token
 from django.shortcuts import get_object_or_404, redirect, render, resolve_url
-from django.utils import translation
+from django.utils import timezone, translation
+from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 from django.views.decorators.vary import vary_on_headers
@@ -297,9 +298,13 @@ def _thread_context(request, thread, page_number=1, reply_form=None, preview_htm
     }
     if view.viewer_awaits_official_reply:
         # The settings are read once per request (the page's header reads them too).
-        context["expected_reply_hours"] = thread.category.response_hours(
-            CommunitySettings.load(request)
-        )
+        rules = CommunitySettings.load(request)
+        context["expected_reply_hours"] = thread.category.response_hours(rules)
+        if not rules.business_calendar.is_plain_clock:
+            # Counted in business hours, the hours alone would mislead on a Friday night.
+            due = timezone.localtime(thread.response_due_at, rules.business_calendar.time_zone)
+            context["expected_reply_by"] = date_format(due, "l j F, H:i")
+            context["team_time_zone"] = rules.time_zone.replace("_", " ")
     if view.viewer_can_moderate:
         # Staff tools (assignment, canned responses, move) belong to the moderation
         # app, which community must not import: it adds what they need through this

@@ -4,7 +4,9 @@ a snippet translated into each language."""
 
 import copy
 import re
-from datetime import timedelta
+import zoneinfo
+from datetime import date, time, timedelta
+from functools import cached_property
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
@@ -17,9 +19,12 @@ from django.db import models
 from django.utils.translation import gettext_lazy as _
 from wagtail import blocks
 from wagtail.admin.panels import FieldPanel, HelpPanel, ObjectList, TabbedInterface
+from wagtail.blocks.struct_block import StructBlockValidationError
 from wagtail.contrib.settings.models import BaseGenericSetting, register_setting
 from wagtail.fields import StreamField
 from wagtail.models import Site, TranslatableMixin
+
+from community.business_hours import BusinessCalendar, OpeningPeriod
 
 HEX_COLOUR_VALIDATOR = RegexValidator(r"^#[0-9A-Fa-f]{6}$", _("Use a hex colour such as #2F5D8A."))
 
@@ -81,6 +86,79 @@ def contact_href(kind: str, value: str) -> str:
     return ""
 
 
+WEEKDAYS = [
+    ("0", _("Monday")),
+    ("1", _("Tuesday")),
+    ("2", _("Wednesday")),
+    ("3", _("Thursday")),
+    ("4", _("Friday")),
+    ("5", _("Saturday")),
+    ("6", _("Sunday")),
+]
+
+# One holiday entry covers a few weeks at most; a longer one is a typing mistake.
+LONGEST_CLOSED_PERIOD_DAYS = 62
+
+
+class OpeningPeriodBlock(blocks.StructBlock):
+    weekday = blocks.ChoiceBlock(label=_("day"), choices=WEEKDAYS)
+    opens = blocks.TimeBlock(label=_("opens at"))
+    closes = blocks.TimeBlock(
+        label=_("closes at"), help_text=_("00:00 means midnight, at the end of the day.")
+    )
+
+    class Meta:
+        icon = "time"
+        label = _("opening hours")
+
+    def clean(self, value):
+        value = super().clean(value)
+        if value["closes"] != time(0) and value["closes"] <= value["opens"]:
+            raise StructBlockValidationError(
+                block_errors={"closes": ValidationError(_("Closing comes after opening."))}
+            )
+        return value
+
+
+class ClosedPeriodBlock(blocks.StructBlock):
+    name = blocks.CharBlock(label=_("name"), max_length=80)
+    first_day = blocks.DateBlock(label=_("first day"))
+    last_day = blocks.DateBlock(
+        label=_("last day"), required=False, help_text=_("Leave blank for a single day.")
+    )
+
+    class Meta:
+        icon = "date"
+        label = _("closed days")
+
+    def clean(self, value):
+        value = super().clean(value)
+        first, last = value["first_day"], value["last_day"] or value["first_day"]
+        if last < first:
+            raise StructBlockValidationError(
+                block_errors={"last_day": ValidationError(_("The last day comes after the first."))}
+            )
+        if (last - first).days >= LONGEST_CLOSED_PERIOD_DAYS:
+            raise StructBlockValidationError(
+                block_errors={
+                    "last_day": ValidationError(
+                        _("A closed period lasts %(days)s days at most.")
+                        % {"days": LONGEST_CLOSED_PERIOD_DAYS}
+                    )
+                }
+            )
+        return value
+
+
+def closed_period_days(first: date, last: date | None) -> list[date]:
+    last = min(last or first, first + timedelta(days=LONGEST_CLOSED_PERIOD_DAYS - 1))
+    return [first + timedelta(days=n) for n in range((last - first).days + 1)]
+
+
+def time_zone_choices() -> list[tuple[str, str]]:
+    return [(name, name.replace("_", " ")) for name in sorted(zoneinfo.available_timezones())]
+
+
 @register_setting(icon="cog")
 class CommunitySettings(BaseGenericSetting):
     """Site-wide rules editors can change in the Wagtail admin."""
@@ -127,6 +205,34 @@ class CommunitySettings(BaseGenericSetting):
         help_text=_(
             "A thread where the team replied and the customer has not answered for this "
             "long counts as closed. The customer reopens it by replying."
+        ),
+    )
+
+    time_zone = models.CharField(
+        _("team's time zone"),
+        max_length=63,
+        default=settings.TIME_ZONE,
+        choices=time_zone_choices,
+        help_text=_("Opening hours and closed days are read in this time zone."),
+    )
+    opening_hours = StreamField(
+        [("period", OpeningPeriodBlock())],
+        verbose_name=_("opening hours"),
+        blank=True,
+        use_json_field=True,
+        help_text=_(
+            "When the team answers, day by day; a day can have several periods. The "
+            "response targets count only these hours. With none, every hour counts."
+        ),
+    )
+    closed_days = StreamField(
+        [("closed", ClosedPeriodBlock())],
+        verbose_name=_("closed days"),
+        blank=True,
+        use_json_field=True,
+        help_text=_(
+            "Public holidays and other days the team does not work: they do not count "
+            "towards the targets. manage.py import_holidays adds a country's holidays."
         ),
     )
 
@@ -212,6 +318,14 @@ class CommunitySettings(BaseGenericSetting):
             ),
             ObjectList(
                 [
+                    FieldPanel("time_zone"),
+                    FieldPanel("opening_hours"),
+                    FieldPanel("closed_days"),
+                ],
+                heading=_("Business hours"),
+            ),
+            ObjectList(
+                [
                     FieldPanel("community_name"),
                     FieldPanel("logo"),
                     FieldPanel("brand_colour"),
@@ -248,6 +362,26 @@ class CommunitySettings(BaseGenericSetting):
     def close_after(self) -> timedelta:
         """How long a thread waits on the customer before it counts as closed."""
         return timedelta(days=self.close_after_days)
+
+    @cached_property
+    def business_calendar(self) -> BusinessCalendar:
+        """The team's hours, for due times and the metrics (community.business_hours)."""
+        try:
+            tz = zoneinfo.ZoneInfo(self.time_zone)
+        except (zoneinfo.ZoneInfoNotFoundError, ValueError):
+            tz = zoneinfo.ZoneInfo(settings.TIME_ZONE)
+        periods = tuple(
+            OpeningPeriod(int(child.value["weekday"]), child.value["opens"], child.value["closes"])
+            for child in self.opening_hours
+            if child.value.get("opens") is not None and child.value.get("closes") is not None
+        )
+        closed = frozenset(
+            day
+            for child in self.closed_days
+            if child.value.get("first_day")
+            for day in closed_period_days(child.value["first_day"], child.value.get("last_day"))
+        )
+        return BusinessCalendar(time_zone=tz, periods=periods, closed_days=closed)
 
     @classmethod
     def load(cls, request_or_site=None):

@@ -7,7 +7,7 @@ so callers write `services.reply_create(...)`.
 """
 
 from community.services.conversation import (
-    follow_up_target,
+    follow_up_due_at,
     resolution_check_ask,
     thread_refresh_conversation,
     threads_refresh_conversation,
@@ -32,7 +32,7 @@ from community.services.posting import (
     normalize_tags,
     reply_create,
     reply_publish,
-    response_target,
+    response_due_at,
     thread_create,
     thread_publish,
 )
@@ -51,7 +51,7 @@ __all__ = [
     "TAG_MAX_LENGTH",
     "deflection_record",
     "edit_apply",
-    "follow_up_target",
+    "follow_up_due_at",
     "help_article_record_feedback",
     "normalize_tags",
     "notification_mark_read",
@@ -68,7 +68,7 @@ __all__ = [
     "resolution_check_answer",
     "resolution_check_ask",
     "resolution_checks_remind",
-    "response_target",
+    "response_due_at",
     "satisfaction_answer",
     "satisfaction_ask",
     "satisfaction_ask_closed",

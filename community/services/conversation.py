@@ -8,9 +8,9 @@ by the functions here and can always be recomputed from the rows
 (ThreadQuerySet.with_conversation_from_rows, which check_queue reads too).
 """
 
-from datetime import timedelta
+from datetime import datetime, timedelta
 
-from django.db.models import Case, DateTimeField, ExpressionWrapper, F, Q, Value, When
+from django.db.models import Case, F, Q, Value, When
 
 from community.models import (
     Category,
@@ -24,10 +24,16 @@ from community.models import (
 )
 from community.notifications import notify
 
+# How many follow-up due times threads_refresh_conversation writes per statement.
+DUE_TIMES_PER_UPDATE = 500
 
-def follow_up_target(category) -> timedelta:
-    """How long the brand gives itself to answer a customer who came back."""
-    return timedelta(hours=category.follow_up_target_hours(CommunitySettings.load()))
+
+def follow_up_due_at(category, since: datetime, rules=None) -> datetime:
+    """When the brand's answer to a customer who came back at `since` is due: the
+    category's follow-up target, in the team's business hours."""
+    rules = rules or CommunitySettings.load()
+    hours = timedelta(hours=category.follow_up_target_hours(rules))
+    return rules.business_calendar.add(since, hours)
 
 
 def is_waiting_customer(thread: Thread, user_id: int) -> bool:
@@ -60,7 +66,7 @@ def customer_came_back_changes(thread: Thread, at) -> dict:
     return {
         "follow_up_since": Case(When(came_back, then=Value(at)), default=F("follow_up_since")),
         "follow_up_due_at": Case(
-            When(came_back, then=Value(at + follow_up_target(thread.category))),
+            When(came_back, then=Value(follow_up_due_at(thread.category, at))),
             default=F("follow_up_due_at"),
         ),
     }
@@ -81,7 +87,7 @@ def thread_refresh_conversation(thread: Thread) -> None:
     if since != rows["follow_up_since"]:
         changes["follow_up_since"] = since
         changes["follow_up_due_at"] = (
-            since + follow_up_target(thread.category) if since is not None else None
+            follow_up_due_at(thread.category, since) if since is not None else None
         )
     Thread.objects.filter(pk=thread.pk).update(**changes)
 
@@ -92,12 +98,17 @@ def threads_refresh_conversation(threads) -> None:
     threads.update(last_official_reply_at=Thread.objects.last_official_reply_rows())
     threads.update(follow_up_since=Thread.objects.follow_up_since_rows("last_official_reply_at"))
     threads.filter(follow_up_since__isnull=True).update(follow_up_due_at=None)
-    for category in Category.objects.filter(pk__in=threads.values("category_id")):
-        threads.filter(category=category, follow_up_since__isnull=False).update(
-            follow_up_due_at=ExpressionWrapper(
-                F("follow_up_since") + follow_up_target(category), output_field=DateTimeField()
-            )
-        )
+    rules = CommunitySettings.load()
+    categories = Category.objects.filter(pk__in=threads.values("category_id")).in_bulk()
+    waiting = threads.filter(follow_up_since__isnull=False).order_by("pk")
+    batch = []
+    for pk, category_id, since in waiting.values_list("pk", "category_id", "follow_up_since"):
+        due = follow_up_due_at(categories[category_id], since, rules)
+        batch.append(Thread(pk=pk, follow_up_due_at=due))
+        if len(batch) == DUE_TIMES_PER_UPDATE:
+            Thread.objects.bulk_update(batch, ["follow_up_due_at"])
+            batch = []
+    Thread.objects.bulk_update(batch, ["follow_up_due_at"])
 
 
 def resolution_check_ask(*, thread: Thread, reply: Reply, staff) -> ResolutionCheck | None:

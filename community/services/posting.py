@@ -8,7 +8,7 @@ posting rules of community/limits.py and pre-moderation, and notifies after comm
 import unicodedata
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
-from datetime import timedelta
+from datetime import datetime, timedelta
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
@@ -119,9 +119,11 @@ def _set_tags(thread: Thread, tags: list[str]) -> None:
     thread.tags.set([existing.get(slugify(name), name) for name in tags])
 
 
-def response_target(category: Category) -> timedelta:
-    """How long the brand gives itself for the first official reply in `category`."""
-    return timedelta(hours=category.response_hours(CommunitySettings.load()))
+def response_due_at(category: Category, start: datetime) -> datetime:
+    """When the first official reply in `category` is due for a question posted at
+    `start`: the category's target, in the team's business hours."""
+    rules = CommunitySettings.load()
+    return rules.business_calendar.add(start, timedelta(hours=category.response_hours(rules)))
 
 
 def _recent_posts(model, *, author, since):
@@ -288,7 +290,7 @@ def thread_create(
         created_at=now,
         last_activity_at=now,
         published_at=None if pending else now,
-        response_due_at=now + response_target(category),
+        response_due_at=response_due_at(category, now),
         language=language,
     )
     if not created:
@@ -326,7 +328,7 @@ def thread_publish(*, thread: Thread) -> Thread:
     thread.published_at = now
     thread.last_activity_at = now
     thread.response_due_at = thread.response_due_at or (
-        thread.created_at + response_target(thread.category)
+        response_due_at(thread.category, thread.created_at)
     )
     thread.save(
         update_fields=[

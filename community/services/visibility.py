@@ -12,7 +12,7 @@ from django.utils import timezone
 from community.models import Reply, Thread, Visibility
 from community.search import thread_reindex_on_commit
 from community.services.counters import thread_refresh_replies
-from community.services.posting import response_target
+from community.services.posting import response_due_at
 
 
 def post_hide(post: Thread | Reply, *, reason: str) -> bool:
@@ -49,7 +49,7 @@ def post_restore(post: Thread | Reply) -> bool:
         post.published_at = post.published_at or now
         post.last_activity_at = now
         post.response_due_at = post.response_due_at or (
-            post.created_at + response_target(post.category)
+            response_due_at(post.category, post.created_at)
         )
         fields += ["published_at", "last_activity_at", "response_due_at"]
     post.save(update_fields=fields)

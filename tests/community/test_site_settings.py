@@ -261,7 +261,7 @@ SETTINGS_URL = "/admin/settings/community/communitysettings/"
 
 
 def _settings_form(**changes) -> dict:
-    from wagtail.test.utils.form_data import nested_form_data
+    from wagtail.test.utils.form_data import nested_form_data, streamfield
 
     rules = CommunitySettings.load()
     fields = {
@@ -280,7 +280,12 @@ def _settings_form(**changes) -> dict:
             "brand_colour",
         )
     }
-    fields.update(logo="")
+    fields.update(
+        logo="",
+        time_zone=rules.time_zone,
+        opening_hours=streamfield([]),
+        closed_days=streamfield([]),
+    )
     fields.update(changes)
     return nested_form_data(fields)
 
@@ -298,6 +303,42 @@ def test_an_editor_opens_and_saves_the_community_settings(editor, editor_client)
 
     assert response.status_code == 302, response.content.decode()[:2000]
     assert CommunitySettings.objects.get().first_response_hours == 8
+
+
+def test_an_editor_sets_the_business_hours_in_the_admin(editor_client):
+    from wagtail.test.utils.form_data import streamfield
+
+    edit_url = f"{SETTINGS_URL}{CommunitySettings.load().pk}/"
+    hours = [("period", {"weekday": "4", "opens": "09:00", "closes": "17:00"})]
+    closed = [("closed", {"name": "Christmas", "first_day": "2026-12-25", "last_day": ""})]
+
+    response = editor_client.post(
+        edit_url,
+        _settings_form(
+            time_zone="Europe/Paris",
+            opening_hours=streamfield(hours),
+            closed_days=streamfield(closed),
+        ),
+    )
+
+    assert response.status_code == 302, response.content.decode()[:2000]
+    calendar = CommunitySettings.load().business_calendar
+    assert str(calendar.time_zone) == "Europe/Paris"
+    assert [(p.weekday, p.opens.hour, p.closes.hour) for p in calendar.periods] == [(4, 9, 17)]
+    assert [str(day) for day in calendar.closed_days] == ["2026-12-25"]
+
+
+def test_hours_that_close_before_they_open_are_a_form_error(editor_client):
+    from wagtail.test.utils.form_data import streamfield
+
+    edit_url = f"{SETTINGS_URL}{CommunitySettings.load().pk}/"
+    hours = [("period", {"weekday": "0", "opens": "17:00", "closes": "09:00"})]
+
+    response = editor_client.post(edit_url, _settings_form(opening_hours=streamfield(hours)))
+
+    assert response.status_code == 200
+    assert "Closing comes after opening." in response.content.decode()
+    assert not CommunitySettings.load().business_calendar.periods
 
 
 def test_an_editor_finds_the_community_settings_in_the_admin_menu(editor_client):

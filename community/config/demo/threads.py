@@ -26,7 +26,7 @@ from community.services import (
     reply_set_helpful,
     reply_set_recommended,
     resolution_check_answer,
-    response_target,
+    response_due_at,
     satisfaction_answer,
     thread_accept_reply,
     thread_create,
@@ -213,7 +213,7 @@ def _create_thread(spec, *, accounts, category, now) -> Counter:
         created_at=asked_at,
         published_at=asked_at,
         updated_at=max([asked_at, *filter(None, changes)]),
-        response_due_at=asked_at + response_target(thread.category),
+        response_due_at=response_due_at(thread.category, asked_at),
         **thread_dates,
     )
     # The conversation's state as the moved-back dates tell it.

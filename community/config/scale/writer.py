@@ -21,6 +21,7 @@ from django.utils.text import slugify
 from taggit.models import Tag
 
 from accounts.roles import MODERATORS_GROUP
+from community.business_hours import BusinessCalendar
 from community.config.scale.generator import (
     MODERATOR_COUNT,
     ReplyPlan,
@@ -119,8 +120,9 @@ def create_people(*, members: int, seed: int, batch_size: int, joined: datetime)
     return [user.pk for user in rows]
 
 
-def ensure_categories() -> list[tuple[int, timedelta]]:
-    """(id, first-response target) per CATEGORY_SPECS entry, reusing slugs that exist."""
+def ensure_categories() -> list[tuple[int, timedelta, BusinessCalendar]]:
+    """(id, first-response target, the team's hours the target counts in) per
+    CATEGORY_SPECS entry, reusing slugs that exist."""
     existing = Category.objects.by_slug([spec["slug"] for spec in CATEGORY_SPECS])
     position = len(existing)
     for spec in CATEGORY_SPECS:
@@ -136,11 +138,12 @@ def ensure_categories() -> list[tuple[int, timedelta]]:
                 )
             existing[spec["slug"]] = category
             position += 1
-    default_hours = CommunitySettings.load().first_response_hours
+    rules = CommunitySettings.load()
     return [
         (
             existing[spec["slug"]].pk,
-            timedelta(hours=existing[spec["slug"]].first_response_hours or default_hours),
+            timedelta(hours=existing[spec["slug"]].response_hours(rules)),
+            rules.business_calendar,
         )
         for spec in CATEGORY_SPECS
     ]
@@ -274,7 +277,7 @@ def _write_batch(plans, *, people, categories, tag_ids, batch_size, totals) -> l
 
 
 def _thread_row(plan: ThreadPlan, *, people, categories) -> Thread:
-    category_id, target = categories[plan.category]
+    category_id, target, calendar = categories[plan.category]
     # A pending question is not public yet (no published time), but the brand's
     # clock runs from the asking, as in the services.
     published = plan.created_at if plan.visibility != Visibility.PENDING else None
@@ -290,7 +293,7 @@ def _thread_row(plan: ThreadPlan, *, people, categories) -> Thread:
         me_too_count=1 + len(plan.me_too),
         first_official_reply_at=plan.first_official_reply_at,
         published_at=published,
-        response_due_at=plan.created_at + target,
+        response_due_at=calendar.add(plan.created_at, target),
         solution_marked_by_id=(
             people[plan.solution_marked_by] if plan.solution_marked_by is not None else None
         ),
