@@ -14,7 +14,11 @@ Definitions (the metrics page explains them in the same words):
   taken down by a moderator, so neither counts.
 - Response times run from the posting of the question (the start of the
   official-reply clock, so a wait for approval counts) to the first official
-  reply; solution times from the posting to the accepted answer.
+  reply; solution times from the posting to the accepted answer. Every time is
+  counted in the team's business hours (CommunitySettings.business_calendar:
+  nights, weekends and closed days left out), which is the plain clock until
+  editors set opening hours. Follow-ups, the wait on the customer and the time to
+  resolution: moderation.conversation_metrics.
 - Within target: answered officially no later than the due time. The
   denominator is the threads that were answered or whose due time has passed,
   so an unanswered thread that is still inside its target is not a miss yet.
@@ -30,7 +34,7 @@ The whole report costs six queries, whatever the number of threads.
 """
 
 import statistics
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import date, datetime, time, timedelta
 
 from django.core.cache import cache
@@ -43,6 +47,7 @@ from accounts.querysets import staff_flag_expression
 from community.cache import content_version
 from community.models import (
     Category,
+    CommunitySettings,
     Deflection,
     MeToo,
     Reply,
@@ -52,6 +57,13 @@ from community.models import (
     Visibility,
 )
 from community.querysets import officially_answered_q, overdue_q, solved_q
+from moderation.conversation_metrics import (
+    ConversationTimes,
+    SatisfactionGroup,
+    conversation_times,
+    satisfaction_by_category,
+    satisfaction_by_moderator,
+)
 
 PERIODS = (7, 30, 90)
 DEFAULT_PERIOD = 30
@@ -247,27 +259,36 @@ def conversation(
 
 @dataclass(frozen=True)
 class Durations:
-    """Seconds from the posting of the question, one value per thread."""
+    """Business seconds from the posting of the question, one value per thread."""
 
     first_response: list[float]
     solution: list[float]
 
 
 def durations(
-    *, now: datetime, period_days: int, category: Category | None, language: str = ""
+    *,
+    now: datetime,
+    period_days: int,
+    category: Category | None,
+    language: str = "",
+    calendar=None,
 ) -> Durations:
-    """Response and solution times of the period, in one query (one row per thread)."""
+    """Response and solution times of the period, in one query (one row per thread),
+    in the business hours of `calendar` (the team's, by default)."""
+    calendar = calendar or CommunitySettings.load().business_calendar
+    period = metrics_period(now=now, period_days=period_days)
     rows = (
         period_threads(now=now, period_days=period_days, category=category, language=language)
         .filter(officially_answered_q() | Q(solved_at__isnull=False))
         .values_list("created_at", "first_official_reply_at", "solution_id", "solved_at")
     )
+    ruler = calendar.ruler(period.start, now)
     first_response, solution = [], []
     for asked_at, answered_at, solution_id, solved_at in rows:
         if answered_at is not None:
-            first_response.append(max(0.0, (answered_at - asked_at).total_seconds()))
+            first_response.append(ruler.seconds_between(asked_at, answered_at))
         if solution_id is not None and solved_at is not None:
-            solution.append(max(0.0, (solved_at - asked_at).total_seconds()))
+            solution.append(ruler.seconds_between(asked_at, solved_at))
     return Durations(first_response=first_response, solution=solution)
 
 
@@ -464,6 +485,9 @@ class SupportMetrics:
     helpers: list[Helper]
     answered_before_asking: int = 0
     conversation: Conversation = Conversation()
+    times: ConversationTimes = field(default_factory=ConversationTimes)
+    satisfaction_by_category: tuple[SatisfactionGroup, ...] = ()
+    satisfaction_by_moderator: tuple[SatisfactionGroup, ...] = ()
 
     @property
     def is_empty(self) -> bool:
@@ -501,6 +525,26 @@ class SupportMetrics:
         return share(self.conversation.satisfied, self.conversation.ratings_answered)
 
     @property
+    def follow_up_median(self) -> float | None:
+        return median(self.times.follow_up)
+
+    @property
+    def follow_up_p90(self) -> float | None:
+        return percentile(self.times.follow_up, P90)
+
+    @property
+    def resolution_median(self) -> float | None:
+        return median(self.times.resolution)
+
+    @property
+    def resolution_p90(self) -> float | None:
+        return percentile(self.times.resolution, P90)
+
+    @property
+    def waiting_median(self) -> float | None:
+        return median(self.times.waiting)
+
+    @property
     def target_buckets(self) -> list[Bucket]:
         """The within-target series: per day over a week, per week over longer periods."""
         return target_buckets(days=self.days, size=1 if self.period.days <= 7 else 7)
@@ -513,12 +557,15 @@ def support_metrics(
     category: Category | None = None,
     language: str = "",
 ) -> SupportMetrics:
-    """Everything the metrics page and its CSV show, in nine queries; `language`
+    """Everything the metrics page and its CSV show, in sixteen queries; `language`
     (one of the site's, or "" for all) narrows every figure to the threads written in it."""
     now = now or timezone.now()
     period_days = clean_period(period_days)
     scope = {"now": now, "period_days": period_days, "category": category, "language": language}
-    times = durations(**scope)
+    calendar = CommunitySettings.load().business_calendar
+    times = durations(**scope, calendar=calendar)
+    threads = period_threads(**scope)
+    period = metrics_period(now=now, period_days=period_days)
     return SupportMetrics(
         period=metrics_period(now=now, period_days=period_days),
         category=category,
@@ -531,6 +578,9 @@ def support_metrics(
         helpers=top_helpers(**scope),
         answered_before_asking=answered_before_asking(**scope),
         conversation=conversation(**scope),
+        times=conversation_times(threads, now=now, start=period.start, calendar=calendar),
+        satisfaction_by_category=tuple(satisfaction_by_category(threads)),
+        satisfaction_by_moderator=tuple(satisfaction_by_moderator(threads)),
     )
 
 

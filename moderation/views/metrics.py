@@ -266,12 +266,73 @@ def _conversation_cards(report: support.SupportMetrics) -> list[Card]:
         Card(
             label=_("Satisfaction response rate"),
             value=format_percent(report.satisfaction_response_share),
-            detail=_("Members asked after their thread was solved who answered."),
+            detail=_("Members asked after their thread was solved or closed who answered."),
             figure=ngettext("%(part)s of %(whole)s asked", "%(part)s of %(whole)s asked", asked)
             % {"part": figures.ratings_answered, "whole": asked}
             if asked
             else None,
         ),
+    ]
+
+
+def _timing_cards(report: support.SupportMetrics) -> list[Card]:
+    return [
+        _duration_card(
+            _("Median time to follow-up"),
+            report.follow_up_median,
+            _(
+                "From the customer writing back (or answering “Not yet”) to the brand’s "  # noqa: RUF001
+                "next official reply, in business hours."
+            ),
+        ),
+        _duration_card(
+            _("Follow-up, 90th percentile"),
+            report.follow_up_p90,
+            _("Nine follow-ups in ten were answered within this time, in business hours."),
+        ),
+        _duration_card(
+            _("Median time to resolution"),
+            report.resolution_median,
+            _(
+                "From the posting to the accepted solution, in business hours, leaving out "
+                "the time the thread waited on the customer."
+            ),
+        ),
+        _duration_card(
+            _("Resolution, 90th percentile"),
+            report.resolution_p90,
+            _("Nine solved threads in ten were solved within this time, counted the same way."),
+        ),
+        _duration_card(
+            _("Median time waiting on the customer"),
+            report.waiting_median,
+            _(
+                "Per thread answered officially: business hours between the brand’s reply "  # noqa: RUF001
+                "and the customer’s answer, until the solution or now."  # noqa: RUF001
+            ),
+        ),
+    ]
+
+
+@dataclass(frozen=True)
+class SatisfactionRow:
+    name: str
+    score: str | None
+    answered: int
+    asked: int
+    response_rate: str | None
+
+
+def _satisfaction_rows(groups, names: dict[int, str] | None = None) -> list[SatisfactionRow]:
+    return [
+        SatisfactionRow(
+            name=(names or {}).get(group.key, group.name) or group.handle,
+            score=format_percent(group.score),
+            answered=group.answered,
+            asked=group.asked,
+            response_rate=format_percent(group.response_rate),
+        )
+        for group in groups
     ]
 
 
@@ -494,13 +555,14 @@ def _report(request, *, cached: bool = False) -> tuple[Filters, support.SupportM
 @require_GET
 def metrics(request):
     filters, report = _report(request, cached=True)
+    categories = list(Category.objects.originals())
     return render(
         request,
         "moderation/metrics.html",
         {
             "report": report,
             "filters": filters,
-            "categories": Category.objects.originals(),
+            "categories": categories,
             "languages": settings.LANGUAGES,
             "period_tabs": [
                 {
@@ -519,6 +581,24 @@ def metrics(request):
             "reply_cards": _reply_cards(report),
             "solution_cards": _solution_cards(report),
             "conversation_cards": _conversation_cards(report),
+            "timing_cards": _timing_cards(report),
+            "satisfaction_tables": [
+                {
+                    "id": "metrics-satisfaction-category",
+                    "caption": _("Satisfaction by category"),
+                    "column": _("Category"),
+                    "rows": _satisfaction_rows(
+                        report.satisfaction_by_category,
+                        {category.pk: category.local_name for category in categories},
+                    ),
+                },
+                {
+                    "id": "metrics-satisfaction-moderator",
+                    "caption": _("Satisfaction by moderator"),
+                    "column": _("Moderator"),
+                    "rows": _satisfaction_rows(report.satisfaction_by_moderator),
+                },
+            ],
             "backlog_cards": _backlog_cards(report, filters),
             "charts": [] if report.is_empty else [_activity_chart(report), _target_chart(report)],
         },
@@ -576,10 +656,29 @@ def metrics_csv(request):
             ["satisfaction_answered", report.conversation.ratings_answered, "count", ""],
             ["satisfaction_4_or_5", report.conversation.satisfied, "count", ""],
             ["satisfaction_score", _plain(report.satisfaction_score), "percent", ""],
+            ["follow_up_median", _plain(report.follow_up_median, scale=3600), "hours", ""],
+            ["follow_up_p90", _plain(report.follow_up_p90, scale=3600), "hours", ""],
+            ["resolution_median", _plain(report.resolution_median, scale=3600), "hours", ""],
+            ["resolution_p90", _plain(report.resolution_p90, scale=3600), "hours", ""],
+            [
+                "waiting_on_customer_median",
+                _plain(report.waiting_median, scale=3600),
+                "hours",
+                "",
+            ],
             ["awaiting_official_reply_now", report.backlog.awaiting, "count", ""],
             ["overdue_now", report.backlog.overdue, "count", ""],
         ]
     )
+    for kind, groups in (
+        ("category", report.satisfaction_by_category),
+        ("moderator", report.satisfaction_by_moderator),
+    ):
+        for group in groups:
+            suffix = f"{kind}:{group.handle}"
+            writer.writerow([f"satisfaction_asked:{suffix}", group.asked, "count", ""])
+            writer.writerow([f"satisfaction_answered:{suffix}", group.answered, "count", ""])
+            writer.writerow([f"satisfaction_score:{suffix}", _plain(group.score), "percent", ""])
     for day in report.days:
         iso = day.date.isoformat()
         writer.writerow(["daily_threads_asked", day.asked, "count", iso])
