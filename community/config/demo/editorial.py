@@ -8,7 +8,7 @@ an editor's work.
 """
 
 from copy import deepcopy
-from datetime import timedelta
+from datetime import date, time, timedelta
 
 from django.conf import settings
 from django.core.files.images import ImageFile
@@ -280,6 +280,45 @@ def ensure_announcements(*, now) -> int:
         )
         written += translated
     return written
+
+
+DEMO_TIME_ZONE = "Europe/Paris"
+
+
+def ensure_business_hours(*, now) -> int:
+    """Maison Brio's customer care hours, where editors have set none: weekdays 9:00
+    to 17:00 in Paris, closed over the holidays the announcement tells about (24 to 26
+    December and 31 December to 1 January of the season to come or under way).
+    Returns 1 when this run set them."""
+    rules = CommunitySettings.load()
+    if rules.opening_hours or rules.closed_days:
+        return 0
+    today = now.date()
+    year = today.year if (today.month, today.day) >= (1, 3) else today.year - 1
+    rules.time_zone = DEMO_TIME_ZONE
+    rules.opening_hours = [
+        ("period", {"weekday": str(day), "opens": time(9), "closes": time(17)}) for day in range(5)
+    ]
+    rules.closed_days = [
+        (
+            "closed",
+            {
+                "name": "Christmas",
+                "first_day": date(year, 12, 24),
+                "last_day": date(year, 12, 26),
+            },
+        ),
+        (
+            "closed",
+            {
+                "name": "New Year",
+                "first_day": date(year, 12, 31),
+                "last_day": date(year + 1, 1, 1),
+            },
+        ),
+    ]
+    rules.save(update_fields=["time_zone", "opening_hours", "closed_days"])
+    return 1
 
 
 def ensure_community_name() -> int:

@@ -20,6 +20,7 @@ from community.config.demo.accounts import backdate_member_since, ensure_account
 from community.config.demo.content import ACCOUNTS
 from community.config.demo.editorial import (
     ensure_announcements,
+    ensure_business_hours,
     ensure_community_name,
     ensure_french_pages,
     ensure_legal_pages,
@@ -59,6 +60,8 @@ def load_demo() -> DemoLoaded:
         done = Counter(accounts=len(created_usernames))
         done["categories"] = ensure_categories()
         now = timezone.now()
+        # Before the threads: their due times count the team's business hours.
+        done["business_hours"] = ensure_business_hours(now=now)
         with established_members():
             done += ensure_threads(accounts, now=now)
             done += ensure_spam_reply(accounts, now=now)
