@@ -227,37 +227,34 @@ def test_a_question_asked_on_friday_evening_is_due_on_monday(team_hours, at, mem
     assert Thread.objects.overdue(paris(2026, 12, 7, 16, 1)).filter(pk=thread.pk).exists()
 
 
-@pytest.mark.django_db
-def test_a_follow_up_is_due_in_business_hours_across_the_holiday(team_hours, at, member):
-    category = CategoryFactory(follow_up_hours=4)
+@pytest.fixture
+def came_back(team_hours, at, member) -> Thread:
+    """The brand replied on Tuesday 22 December; the customer wrote back on Wednesday
+    23 at 15:00, in a category whose follow-up target is 4 hours."""
     at(paris(2026, 12, 22, 10))
-    thread = services.thread_create(author=member, category=category, title="Leaks", body="…")
-    services.reply_create(author=ModeratorFactory(), thread=thread, body="Change the seal.")
-
-    # The customer writes back on Wednesday 23 December at 15:00: two hours that day,
-    # none from the 24th to the 27th, two on Monday 28.
-    at(paris(2026, 12, 23, 15))
-    services.reply_create(author=member, thread=thread, body="Still leaking.")
-
-    thread.refresh_from_db()
-    assert thread.follow_up_since == paris(2026, 12, 23, 15)
-    assert thread.follow_up_due_at == paris(2026, 12, 28, 11)
-
-
-@pytest.mark.django_db
-def test_recounting_gives_the_same_follow_up_due_time(team_hours, at, member):
-    category = CategoryFactory(follow_up_hours=4)
-    at(paris(2026, 12, 22, 10))
-    thread = services.thread_create(author=member, category=category, title="Leaks", body="…")
+    thread = services.thread_create(
+        author=member, category=CategoryFactory(follow_up_hours=4), title="Leaks", body="…"
+    )
     services.reply_create(author=ModeratorFactory(), thread=thread, body="Change the seal.")
     at(paris(2026, 12, 23, 15))
     services.reply_create(author=member, thread=thread, body="Still leaking.")
-    Thread.objects.filter(pk=thread.pk).update(follow_up_since=None, follow_up_due_at=None)
-
-    services.threads_refresh_conversation(Thread.objects.filter(pk=thread.pk))
-
     thread.refresh_from_db()
-    assert thread.follow_up_due_at == paris(2026, 12, 28, 11)
+    return thread
+
+
+def test_a_follow_up_is_due_in_business_hours_across_the_holiday(came_back):
+    # Two hours on the 23rd, none from the 24th to the 27th, two on Monday 28.
+    assert came_back.follow_up_since == paris(2026, 12, 23, 15)
+    assert came_back.follow_up_due_at == paris(2026, 12, 28, 11)
+
+
+def test_recounting_gives_the_same_follow_up_due_time(came_back):
+    threads = Thread.objects.filter(pk=came_back.pk)
+    threads.update(follow_up_since=None, follow_up_due_at=None)
+
+    services.threads_refresh_conversation(threads)
+
+    assert threads.get().follow_up_due_at == paris(2026, 12, 28, 11)
     call_command("check_queue")
 
 
