@@ -287,7 +287,7 @@ DEMO_TIME_ZONE = "Europe/Paris"
 
 def ensure_business_hours(*, now) -> int:
     """Maison Brio's customer care hours, where editors have set none: weekdays 9:00
-    to 17:00 in Paris, closed over the holidays the announcement tells about (24 to 26
+    to 18:00 in Paris, closed over the holidays the announcement tells about (24 to 26
     December and 31 December to 1 January of the season to come or under way).
     Returns 1 when this run set them."""
     rules = CommunitySettings.load()
@@ -297,7 +297,7 @@ def ensure_business_hours(*, now) -> int:
     year = today.year if (today.month, today.day) >= (1, 3) else today.year - 1
     rules.time_zone = DEMO_TIME_ZONE
     rules.opening_hours = [
-        ("period", {"weekday": str(day), "opens": time(9), "closes": time(17)}) for day in range(5)
+        ("period", {"weekday": str(day), "opens": time(9), "closes": time(18)}) for day in range(5)
     ]
     rules.closed_days = [
         (

@@ -478,3 +478,28 @@ def test_seed_demo_french_pages_are_translations_of_the_english_ones(seeded):
 def test_seed_demo_french_help_centre_links_the_french_guidelines(seeded, client):
     assert 'href="/fr/guidelines/"' in client.get("/fr/help/").content.decode()
     assert 'href="/fr/help/"' in client.get("/fr/").content.decode()
+
+
+def test_seed_demo_sets_the_team_hours_its_announcement_tells_about(seeded):
+    from datetime import date
+
+    from community.models import Announcement, CommunitySettings
+
+    calendar = CommunitySettings.load().business_calendar
+    assert str(calendar.time_zone) == "Europe/Paris"
+    assert sorted((p.weekday, p.opens.hour, p.closes.hour) for p in calendar.periods) == [
+        (day, 9, 18) for day in range(5)
+    ]
+    christmas = [day for day in calendar.closed_days if (day.month, day.day) == (12, 25)]
+    assert len(christmas) == 1
+    year = christmas[0].year
+    assert {date(year, 12, 24), date(year, 12, 26), date(year, 12, 31), date(year + 1, 1, 1)} <= (
+        calendar.closed_days
+    )
+    announcement = Announcement.objects.get(title="Customer care hours over the holidays")
+    assert "closed from 24 to 26 December" in announcement.body
+    assert "9:00 to 18:00" in announcement.body
+    # The open threads' due times count those hours.
+    thread = Thread.objects.awaiting_official_reply().exclude(response_due_at=None).first()
+    target = timedelta(hours=thread.category.response_hours(CommunitySettings.load()))
+    assert calendar.add(thread.created_at, target) == thread.response_due_at
