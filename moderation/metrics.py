@@ -557,7 +557,7 @@ def support_metrics(
     category: Category | None = None,
     language: str = "",
 ) -> SupportMetrics:
-    """Everything the metrics page and its CSV show, in sixteen queries; `language`
+    """Everything the metrics page and its CSV show, in thirteen queries; `language`
     (one of the site's, or "" for all) narrows every figure to the threads written in it."""
     now = now or timezone.now()
     period_days = clean_period(period_days)
