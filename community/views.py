@@ -49,6 +49,7 @@ from community.markdown import render_markdown
 from community.models import (
     TITLE_MAX_LENGTH,
     CommunitySettings,
+    ConversationState,
     Notification,
     Visibility,
 )
@@ -296,9 +297,15 @@ def _thread_context(request, thread, page_number=1, reply_form=None, preview_htm
         "preview_html": preview_html,
         "help_articles": help_selectors.related_help_articles(thread=thread),
     }
+    # The settings are read once per request (the page's header reads them too).
+    rules = CommunitySettings.load(request)
+    if thread.conversation_state(close_after=rules.close_after, at=timezone.now()) == (
+        ConversationState.CLOSED
+    ):
+        # Said in public, so that a reader knows nobody is still working on it, and
+        # the asker that one reply opens it again.
+        context["conversation_closed_days"] = rules.close_after_days
     if view.viewer_awaits_official_reply:
-        # The settings are read once per request (the page's header reads them too).
-        rules = CommunitySettings.load(request)
         context["expected_reply_hours"] = thread.category.response_hours(rules)
         if not rules.business_calendar.is_plain_clock:
             # Counted in business hours, the hours alone would mislead on a Friday night.

@@ -291,3 +291,29 @@ def test_moderators_see_on_the_thread_that_it_closed(thread, staff, client):
     content_changed()  # an update() behind the services: the pages must see it
     page = client.get(thread.get_absolute_url()).content.decode()
     assert "Closed: the customer has not answered for 14 days" in page
+
+
+def test_everyone_reads_that_a_silent_conversation_closed_and_the_asker_how_to_reopen(
+    thread, staff, asker, client
+):
+    official(thread, staff)
+    client.force_login(asker)
+    page = client.get(thread.get_absolute_url()).content.decode()
+    assert 'data-testid="conversation-closed"' not in page
+
+    Thread.objects.filter(pk=thread.pk).update(
+        last_official_reply_at=timezone.now() - timedelta(days=30)
+    )
+    content_changed()
+    page = client.get(thread.get_absolute_url()).content.decode()
+    assert 'data-testid="closed-badge"' in page
+    assert "hearing nothing back for 14 days" in page and "Reply below" in page
+
+    client.logout()
+    page = client.get(thread.get_absolute_url()).content.decode()
+    assert "the asker has not written back for 14 days" in page
+
+    # One reply from the asker opens the conversation again, for everyone.
+    services.reply_create(author=asker, thread=thread, body="Back again: it still leaks.")
+    page = client.get(thread.get_absolute_url()).content.decode()
+    assert 'data-testid="conversation-closed"' not in page
