@@ -503,3 +503,18 @@ def test_seed_demo_sets_the_team_hours_its_announcement_tells_about(seeded):
     thread = Thread.objects.awaiting_official_reply().exclude(response_due_at=None).first()
     target = timedelta(hours=thread.category.response_hours(CommunitySettings.load()))
     assert calendar.add(thread.created_at, target) == thread.response_due_at
+
+
+def test_seed_demo_follows_a_conversation_past_a_not_yet_in_both_languages(seeded):
+    from community.models import ResolutionCheck, SatisfactionRating
+    from moderation.metrics import support_metrics
+
+    not_yet = ResolutionCheck.objects.filter(answer="not_yet").select_related("thread")
+    assert {check.thread.language for check in not_yet} == {"en", "fr"}
+    # The French one was followed up, solved and rated: the metrics have a follow-up.
+    followed = not_yet.get(thread__language="fr").thread
+    assert followed.solution_id is not None
+    assert followed.replies.filter(is_official=True).count() == 2
+    assert SatisfactionRating.objects.filter(thread=followed, score=5).exists()
+    metrics = support_metrics(now=timezone.now())
+    assert metrics.follow_up_median is not None
