@@ -1,3 +1,5 @@
+from datetime import timedelta
+
 from django import forms
 from django.conf import settings
 from django.core.files.uploadedfile import UploadedFile
@@ -6,7 +8,7 @@ from django.utils.text import capfirst
 from django.utils.translation import gettext_lazy as _
 
 from accounts.images import square_of
-from accounts.models import User
+from accounts.models import ApiScope, User
 from accounts.names import check_display_name
 from accounts.permissions import public_profile_refusal
 from accounts.services import KEEP
@@ -169,3 +171,40 @@ class CloseAccountForm(forms.Form):
         if not self.user.check_password(password):
             raise forms.ValidationError(_("This is not your password."), code="wrong_password")
         return password
+
+
+class ApiTokenForm(forms.Form):
+    """A new personal API token: what it is for, what it may do, how long it lasts."""
+
+    EXPIRY_DAYS = {"30": 30, "90": 90, "365": 365, "never": None}
+
+    name = forms.CharField(
+        label=_("Name"),
+        max_length=80,
+        help_text=_("What the token is for, e.g. “My home dashboard”."),
+    )
+    scope = forms.ChoiceField(
+        label=_("Access"),
+        widget=forms.RadioSelect,
+        initial="read",
+        help_text=_("Read and write lets the token ask, reply, vote and follow as you."),
+    )
+    expires_in = forms.ChoiceField(
+        label=_("Expires"),
+        initial="90",
+        choices=[
+            ("30", _("In 30 days")),
+            ("90", _("In 90 days")),
+            ("365", _("In a year")),
+            ("never", _("Never")),
+        ],
+    )
+
+    def __init__(self, *args, moderates: bool = False, **kwargs):
+        super().__init__(*args, **kwargs)
+        scopes = [ApiScope.READ, ApiScope.WRITE] + ([ApiScope.MODERATE] if moderates else [])
+        self.fields["scope"].choices = [(scope.value, scope.label) for scope in scopes]
+
+    def expires_at(self, now):
+        days = self.EXPIRY_DAYS[self.cleaned_data["expires_in"]]
+        return None if days is None else now + timedelta(days=days)

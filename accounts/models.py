@@ -122,3 +122,73 @@ class User(AbstractUser):
 
     def get_absolute_url(self):
         return reverse("members:profile", kwargs={"username": self.username})
+
+
+class ApiScope(models.TextChoices):
+    """What an API credential may do, each level including the ones before it."""
+
+    READ = "read", _("Read")
+    WRITE = "write", _("Read and write")
+    MODERATE = "moderate", _("Read, write and moderate")
+
+
+API_SCOPE_LEVELS = {ApiScope.READ: 0, ApiScope.WRITE: 1, ApiScope.MODERATE: 2}
+
+
+class ApiCredential(models.Model):
+    """A secret that lets a program use the API as one member: a personal token the
+    member made in their account, or an integration key staff made in the admin for
+    the brand's own systems (a helpdesk, an app). Only a digest of the secret is
+    kept: it is shown once, when it is made (accounts/api_tokens.py)."""
+
+    class Kind(models.TextChoices):
+        PERSONAL = "personal", _("Personal token")
+        INTEGRATION = "integration", _("Integration key")
+
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.CASCADE,
+        related_name="api_credentials",
+        verbose_name=_("acts as"),
+        help_text=_("The API acts as this member, with their roles at the time of each request."),
+    )
+    kind = models.CharField(_("kind"), max_length=12, choices=Kind, default=Kind.PERSONAL)
+    name = models.CharField(_("name"), max_length=80, help_text=_("What it is for."))
+    scope = models.CharField(_("access"), max_length=10, choices=ApiScope, default=ApiScope.READ)
+    # The first characters of the secret, in the clear: how a request finds its row,
+    # and how a member tells their tokens apart.
+    prefix = models.CharField(_("prefix"), max_length=16, unique=True, editable=False)
+    digest = models.CharField(max_length=64, editable=False)
+    requests_per_minute = models.PositiveIntegerField(
+        _("requests per minute"),
+        default=60,
+        help_text=_("Requests beyond this, in any minute, get 429 Too Many Requests."),
+    )
+    created_at = models.DateTimeField(_("created at"), default=timezone.now, editable=False)
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        editable=False,
+        verbose_name=_("created by"),
+    )
+    expires_at = models.DateTimeField(_("expires at"), null=True, blank=True)
+    last_used_at = models.DateTimeField(_("last used at"), null=True, blank=True, editable=False)
+    revoked_at = models.DateTimeField(_("revoked at"), null=True, blank=True, editable=False)
+
+    class Meta:
+        verbose_name = _("API credential")
+        verbose_name_plural = _("API credentials")
+        ordering = ["-created_at", "-pk"]
+
+    def __str__(self):
+        return f"{self.name} ({self.prefix}…)"
+
+    def is_usable(self, at=None) -> bool:
+        at = at or timezone.now()
+        return self.revoked_at is None and (self.expires_at is None or self.expires_at > at)
+
+    def allows(self, scope: str) -> bool:
+        return API_SCOPE_LEVELS[ApiScope(self.scope)] >= API_SCOPE_LEVELS[ApiScope(scope)]

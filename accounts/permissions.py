@@ -77,3 +77,69 @@ def is_staff_account(user) -> bool:
         and user.is_authenticated
         and (user.is_superuser or user.is_staff or is_moderator(user) or is_editor(user))
     )
+
+
+# Personal API tokens a member may hold at once: enough for a few scripts, too few
+# for a leaked password to mint them by the thousand.
+PERSONAL_TOKENS_MAX = 10
+
+
+def api_token_refusal(user) -> str:
+    """Why `user` may not make a personal API token, or "" when they may."""
+    if not (user.is_authenticated and user.is_active) or user.closed_at is not None:
+        return _("Sign in to make an API token.")
+    if user.is_suspended:
+        return _("Your account is suspended: you cannot make API tokens until it ends.")
+    return ""
+
+
+def check_create_api_token(user, *, scope: str, existing: int) -> None:
+    refusal = api_token_refusal(user)
+    if refusal:
+        raise PermissionDenied(refusal)
+    if scope == "moderate" and not is_moderator(user):
+        raise PermissionDenied(_("Only the brand's staff can make tokens that moderate."))
+    if existing >= PERSONAL_TOKENS_MAX:
+        raise PermissionDenied(
+            _("You already have %(count)s tokens: revoke one you no longer use first.")
+            % {"count": PERSONAL_TOKENS_MAX}
+        )
+
+
+# The Django permission that opens Settings → API keys: Editors hold it (accounts
+# 0008), and so does any group an administrator gives it to.
+MANAGE_INTEGRATION_KEYS_PERMISSION = "accounts.add_apicredential"
+
+
+def can_manage_integration_keys(user) -> bool:
+    """May make and revoke integration keys, which act as any member they name."""
+    return bool(
+        user.is_authenticated
+        and user.is_active
+        and (user.is_superuser or user.has_perm(MANAGE_INTEGRATION_KEYS_PERMISSION))
+    )
+
+
+def check_manage_integration_keys(user) -> None:
+    if not can_manage_integration_keys(user):
+        raise PermissionDenied(_("Only the brand's administrators manage integration keys."))
+
+
+def integration_key_scope_refusal(member, scope: str) -> str:
+    """Why an integration key acting as `member` may not have `scope`, or "" when it
+    may. A key never does more than its member could: moderating needs a moderator."""
+    if scope == "moderate" and not is_moderator(member):
+        return _(
+            "Only a key acting as a moderator can moderate: choose a moderator or less access."
+        )
+    return ""
+
+
+def check_revoke_api_credential(user, credential) -> None:
+    """A member revokes their own personal tokens, and nobody else's; integration
+    keys are revoked by those who manage them."""
+    if credential.kind == "integration":
+        check_manage_integration_keys(user)
+        return
+    if not (user.is_authenticated and credential.user_id == user.pk):
+        raise PermissionDenied(_("This token is not yours."))

@@ -17,14 +17,19 @@ from django.utils.translation import ngettext
 from wagtail.log_actions import log
 
 from accounts import audit
+from accounts.api_tokens import new_secret
 from accounts.export import member_data
 from accounts.images import CleanImage
-from accounts.models import EmailNotifications, User
+from accounts.models import ApiCredential, EmailNotifications, User
 from accounts.names import check_display_name
 from accounts.permissions import (
     check_close_account,
+    check_create_api_token,
     check_edit_public_profile,
     check_export_data,
+    check_manage_integration_keys,
+    check_revoke_api_credential,
+    integration_key_scope_refusal,
 )
 from accounts.signals import account_closed
 
@@ -206,3 +211,108 @@ def user_close(*, user: User) -> None:
     if avatar:
         storage = User._meta.get_field("avatar").storage
         transaction.on_commit(lambda: storage.delete(avatar))
+
+
+@transaction.atomic
+def api_token_create(
+    *, user: User, name: str, scope: str, expires_at: datetime | None = None
+) -> tuple[ApiCredential, str]:
+    """A personal API token for `user`: the row, and the secret, which is never
+    readable again (only its digest is kept)."""
+    # The member's row is locked, so two requests at once cannot pass the count.
+    User.objects.select_for_update().filter(pk=user.pk).first()
+    existing = user.api_credentials.filter(
+        kind=ApiCredential.Kind.PERSONAL, revoked_at=None
+    ).count()
+    check_create_api_token(user, scope=scope, existing=existing)
+    if expires_at is not None and expires_at <= timezone.now():
+        raise ValidationError(_("Choose an expiry date in the future."), code="expired")
+    return api_credential_issue(
+        user=user, name=name, scope=scope, expires_at=expires_at, created_by=user
+    )
+
+
+# How many requests a minute an integration key may be allowed: a helpdesk syncing
+# threads needs more than a person's script, but a typo must not lift the limit.
+INTEGRATION_KEY_RATE_MIN = 1
+INTEGRATION_KEY_RATE_MAX = 10_000
+
+
+@transaction.atomic
+def api_integration_key_create(
+    *,
+    by: User,
+    user: User,
+    name: str,
+    scope: str,
+    requests_per_minute: int,
+    expires_at: datetime | None = None,
+) -> tuple[ApiCredential, str]:
+    """An integration key that `by` makes for the brand's own systems, acting as
+    `user`: the row, and the secret, which is never readable again."""
+    check_manage_integration_keys(by)
+    if not user.is_active or user.closed_at is not None:
+        raise ValidationError(
+            {"user": _("This account is closed or inactive: a key cannot act as it.")}
+        )
+    refusal = integration_key_scope_refusal(user, scope)
+    if refusal:
+        raise ValidationError({"scope": refusal})
+    if not INTEGRATION_KEY_RATE_MIN <= requests_per_minute <= INTEGRATION_KEY_RATE_MAX:
+        raise ValidationError(
+            {
+                "requests_per_minute": _("Choose between %(min)s and %(max)s requests a minute.")
+                % {"min": INTEGRATION_KEY_RATE_MIN, "max": INTEGRATION_KEY_RATE_MAX}
+            }
+        )
+    if expires_at is not None and expires_at <= timezone.now():
+        raise ValidationError({"expires_in": _("Choose an expiry date in the future.")})
+    credential, secret = api_credential_issue(
+        user=user,
+        name=name,
+        scope=scope,
+        expires_at=expires_at,
+        kind=ApiCredential.Kind.INTEGRATION,
+        created_by=by,
+        requests_per_minute=requests_per_minute,
+    )
+    log(credential, "wagtail.create", user=by)
+    return credential, secret
+
+
+def api_credential_issue(
+    *,
+    user: User,
+    name: str,
+    scope: str,
+    expires_at: datetime | None = None,
+    kind: str = ApiCredential.Kind.PERSONAL,
+    created_by: User | None = None,
+    requests_per_minute: int | None = None,
+) -> tuple[ApiCredential, str]:
+    """Make the credential's row and its secret; callers check who may."""
+    secret, prefix, digest = new_secret()
+    credential = ApiCredential(
+        user=user,
+        kind=kind,
+        name=" ".join(name.split()),
+        scope=scope,
+        prefix=prefix,
+        digest=digest,
+        expires_at=expires_at,
+        created_by=created_by,
+    )
+    if requests_per_minute is not None:
+        credential.requests_per_minute = requests_per_minute
+    credential.save()
+    return credential, secret
+
+
+def api_credential_revoke(*, user: User, credential: ApiCredential) -> ApiCredential:
+    """Revoke `credential` at once; revoking it again changes nothing."""
+    check_revoke_api_credential(user, credential)
+    ApiCredential.objects.filter(pk=credential.pk, revoked_at=None).update(
+        revoked_at=timezone.now()
+    )
+    credential.refresh_from_db(fields=["revoked_at"])
+    return credential

@@ -6,10 +6,10 @@ from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth import logout
 from django.contrib.auth.decorators import login_required
-from django.core.exceptions import NON_FIELD_ERRORS, ValidationError
+from django.core.exceptions import NON_FIELD_ERRORS, PermissionDenied, ValidationError
 from django.core.serializers.json import DjangoJSONEncoder
 from django.http import Http404, HttpResponse
-from django.shortcuts import redirect, render
+from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 from django.views import i18n
@@ -17,9 +17,10 @@ from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_http_methods
 
 from accounts import limits, services
-from accounts.forms import CloseAccountForm, ProfileForm
-from accounts.models import EmailNotifications
-from accounts.permissions import check_export_data, close_account_refusal
+from accounts.forms import ApiTokenForm, CloseAccountForm, ProfileForm
+from accounts.models import ApiCredential, EmailNotifications
+from accounts.permissions import api_token_refusal, check_export_data, close_account_refusal
+from accounts.roles import is_moderator
 from accounts.tokens import UnsubscribeLinkExpired, read_unsubscribe_token
 
 
@@ -109,6 +110,55 @@ def account_close(request):
         )
         return redirect("/")
     return render(request, "accounts/account_close.html", {"form": form})
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def api_tokens(request):
+    """The member's personal API tokens: made here, each secret shown once."""
+    form = ApiTokenForm(request.POST or None, moderates=is_moderator(request.user))
+    context = {"refusal": api_token_refusal(request.user)}
+    status = HTTPStatus.OK
+    if request.method == "POST" and not context["refusal"] and form.is_valid():
+        try:
+            credential, secret = services.api_token_create(
+                user=request.user,
+                name=form.cleaned_data["name"],
+                scope=form.cleaned_data["scope"],
+                expires_at=form.expires_at(timezone.now()),
+            )
+        except (ValidationError, PermissionDenied) as error:
+            form.add_error(
+                None, error.messages if isinstance(error, ValidationError) else str(error)
+            )
+            status = HTTPStatus.FORBIDDEN if isinstance(error, PermissionDenied) else status
+        else:
+            # Rendered, never redirected to: the secret must not reach a URL, a
+            # history entry or a cache (no-store below).
+            context.update(new_credential=credential, new_secret=secret)
+            form = ApiTokenForm(moderates=is_moderator(request.user))
+    elif request.method == "POST" and context["refusal"]:
+        status = HTTPStatus.FORBIDDEN
+    context["form"] = form
+    context["credentials"] = ApiCredential.objects.filter(
+        user=request.user, kind=ApiCredential.Kind.PERSONAL
+    )
+    response = render(request, "accounts/api_tokens.html", context, status=status)
+    response["Cache-Control"] = "private, no-store"
+    return response
+
+
+@login_required
+@require_http_methods(["POST"])
+def api_token_revoke(request, pk):
+    credential = get_object_or_404(
+        ApiCredential, pk=pk, user=request.user, kind=ApiCredential.Kind.PERSONAL
+    )
+    services.api_credential_revoke(user=request.user, credential=credential)
+    messages.success(
+        request, _("“%(name)s” is revoked: it stopped working at once.") % {"name": credential.name}
+    )
+    return redirect("accounts:api_tokens")
 
 
 # Mail clients send the one-click unsubscribe (RFC 8058) as a POST without our
