@@ -4,9 +4,11 @@ any view reads them, and visitors answered from the cache before the rest of the
 from django.conf import settings
 from django.contrib.messages.storage.cookie import CookieStorage
 from django.core.exceptions import BadRequest
+from django.http import JsonResponse
 from django.middleware.csrf import CsrfViewMiddleware
 from django.utils.translation import gettext as _
 
+from community.api.errors import error_body
 from community.cache import (
     VISITOR_PAGE_KEY_ATTRIBUTE,
     VISITOR_PAGE_PARTS_ATTRIBUTE,
@@ -19,6 +21,8 @@ from community.cache import (
 )
 from community.config.language import reader_language
 
+API_PREFIX = "/api/"
+
 
 class RejectNulCharacterMiddleware:
     """A NUL character in the path or the query string is a 400 Bad Request.
@@ -26,7 +30,8 @@ class RejectNulCharacterMiddleware:
     No link of ours holds one, and PostgreSQL cannot take one as a text parameter:
     psycopg raises DataError, so a lookup such as `?tag=%00` or `/u/%00/` would be a
     500 there (SQLite happens to accept it). Forms refuse NUL in what they post with
-    a form error instead, so that the member keeps what they typed.
+    a form error instead, so that the member keeps what they typed. The API answers
+    the same refusal in its own JSON shape (community.api.errors).
     """
 
     def __init__(self, get_response):
@@ -35,7 +40,10 @@ class RejectNulCharacterMiddleware:
     def __call__(self, request):
         query = request.META.get("QUERY_STRING", "")
         if "\x00" in request.path_info or "%00" in query or "\x00" in query:
-            raise BadRequest(_("The address holds a character that is not allowed."))
+            message = _("The address holds a character that is not allowed.")
+            if request.path_info.startswith(API_PREFIX):
+                return JsonResponse(error_body(400, message, code="bad_address"), status=400)
+            raise BadRequest(message)
         return self.get_response(request)
 
 

@@ -75,6 +75,9 @@ INSTALLED_APPS = [
     # Accounts
     "allauth",
     "allauth.account",
+    # The API (community/api): Wagtail already depends on REST framework.
+    "rest_framework",
+    "drf_spectacular",
     # Background work
     "django_tasks",
     "django_tasks_db",
@@ -269,6 +272,31 @@ if os.environ.get("TASKS_BACKEND", "immediate" if DEBUG else "database") == "imm
     TASKS = {"default": {"BACKEND": "django_tasks.backends.immediate.ImmediateBackend"}}
 else:
     TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend"}}
+
+# Webhook receivers must use https; plain http only with DEBUG or this switch (a
+# receiver on the same machine, the tests' local receiver).
+WEBHOOKS_ALLOW_HTTP = env_bool("WEBHOOKS_ALLOW_HTTP", False)
+
+# The API (/api/v1/, community/api): its views set their credentials, JSON, limits
+# and error shape themselves (community/api/base.py), so that the REST framework
+# views of Wagtail's admin and of wagtail-localize keep their own defaults.
+REST_FRAMEWORK = {"DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema"}
+SPECTACULAR_SETTINGS = {
+    "TITLE": "Relais community API",
+    "DESCRIPTION": (
+        "Read the community's public threads, replies, categories, help articles and "
+        "profiles; with a token, ask, reply and vote as its member. Errors are "
+        '`{"error": {"status", "code", "message", "fields"}}`.'
+    ),
+    "VERSION": "1.0.0",
+    "SERVE_INCLUDE_SCHEMA": False,
+    "SCHEMA_PATH_PREFIX": "/api/v1",
+    "COMPONENT_SPLIT_REQUEST": True,
+    "SERVE_PERMISSIONS": ["rest_framework.permissions.AllowAny"],
+    "SERVE_AUTHENTICATION": ["community.api.authentication.CredentialAuthentication"],
+    "SECURITY": [{"token": []}, {}],
+    "PREPROCESSING_HOOKS": ["community.api.schema.only_the_public_api"],
+}
 
 # Internationalisation
 LANGUAGE_CODE = "en"

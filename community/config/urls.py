@@ -43,6 +43,7 @@ urlpatterns = [
     path("community/", include("community.forum_urls")),
     path("u/", include("community.member_urls")),
     path("moderation/", include("moderation.urls")),
+    path("api/v1/", include("community.api.urls")),
     path("", include("accounts.urls")),
 ]
 

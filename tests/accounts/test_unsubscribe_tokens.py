@@ -16,6 +16,7 @@ from django.urls import URLPattern, URLResolver, get_resolver, reverse
 
 from accounts.models import EmailNotifications
 from accounts.tokens import UNSUBSCRIBE_MAX_AGE, make_unsubscribe_token
+from community.api.authentication import CredentialAuthentication
 from tests.factories import UserFactory
 
 pytestmark = pytest.mark.django_db
@@ -141,16 +142,41 @@ def _views(resolver: URLResolver, prefix: str = ""):
             yield prefix + str(pattern.pattern), pattern.callback
 
 
-def test_the_unsubscribe_link_is_the_only_csrf_exempt_view_of_the_site():
+def test_the_unsubscribe_link_is_the_only_csrf_exempt_page_of_the_site():
     """One-click unsubscribe POSTs come without a CSRF token (RFC 8058); nothing else
-    the project serves may go without one."""
+    the project serves may go without one, but the API (DRF exempts its views), which
+    reads no cookie: a request is a visitor's unless it carries a credential in its
+    Authorization header, which a cross-site form cannot send."""
     own = ("accounts.", "community.", "moderation.")
-    exempt = sorted(
-        {
-            f"{view.__module__}.{view.__name__}"
-            for _route, view in _views(get_resolver())
-            if getattr(view, "csrf_exempt", False) and view.__module__.startswith(own)
-        }
+    exempt = {
+        (route, f"{view.__module__}.{view.__name__}")
+        for route, view in _views(get_resolver())
+        if getattr(view, "csrf_exempt", False) and view.__module__.startswith(own)
+    }
+
+    pages = sorted(name for route, name in exempt if not route.startswith("api/v1/"))
+    assert pages == ["accounts.views.unsubscribe"]
+    assert {name.rpartition(".")[0] for route, name in exempt if route.startswith("api/v1/")} == {
+        "community.api.views"
+    }
+    api_views = {
+        view.cls
+        for route, view in _views(get_resolver())
+        if route.startswith("api/v1/")
+        if hasattr(view, "cls")
+    }
+    assert api_views and all(
+        cls.authentication_classes == [CredentialAuthentication] for cls in api_views
     )
 
-    assert exempt == ["accounts.views.unsubscribe"]
+
+def test_a_signed_in_members_cookies_do_not_authenticate_to_the_api(client, member):
+    client.force_login(member)
+
+    assert client.get("/api/v1/me/").status_code == 401
+    response = client.post(
+        "/api/v1/threads/",
+        {"category": "x", "title": "A cross-site post", "body": "Forged."},
+        content_type="application/json",
+    )
+    assert response.status_code == 401
