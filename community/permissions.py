@@ -193,3 +193,17 @@ def check_rate_satisfaction(user, rating) -> None:
     _check_not_suspended(user)
     if not can_rate_satisfaction(user, rating):
         raise PermissionDenied(_("Only the member who was asked can rate the help."))
+
+
+# Editors (and superusers) manage the webhook subscriptions (community 0036 gives
+# the Editors group the model's permissions); the admin's views ask the same.
+MANAGE_WEBHOOKS_PERMISSION = "community.change_webhooksubscription"
+
+
+def can_manage_webhooks(user) -> bool:
+    return _is_member(user) and user.has_perm(MANAGE_WEBHOOKS_PERMISSION)
+
+
+def check_manage_webhooks(user) -> None:
+    if not can_manage_webhooks(user):
+        raise PermissionDenied(_("Only editors manage webhooks."))

@@ -1,4 +1,5 @@
 import logging
+from datetime import datetime
 
 from django.conf import settings
 from django.core.mail import EmailMultiAlternatives
@@ -18,6 +19,7 @@ from community.models.notifications import Notification
 from community.models.resolution import ResolutionCheck
 from community.models.site_settings import CommunitySettings
 from community.resolution_links import resolution_link_path
+from community.webhook_delivery import webhook_delivery_attempt
 
 logger = logging.getLogger(__name__)
 
@@ -160,3 +162,14 @@ def index_category_threads_task(category_id: int) -> int:
         last_pk = chunk[-1].pk
     content_changed()
     return done
+
+
+@task()
+def deliver_webhook_task(delivery_id: int, at: str = "") -> bool | None:
+    """Send one webhook delivery if it is due (community.webhook_delivery); `at`, an
+    ISO time, is when the retry step found it due. True when the receiver took it,
+    False when it failed (it is then retried later), None when there was nothing
+    to send (sent or being sent already, or its subscription paused)."""
+    return webhook_delivery_attempt(
+        delivery_id=delivery_id, at=datetime.fromisoformat(at) if at else None
+    )

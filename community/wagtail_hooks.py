@@ -15,6 +15,7 @@ from community.admin_views import (
 from community.models import Announcement, Category, Footer
 from community.privacy import member_data_sections
 from community.translation_admin import TranslatableSnippetViewSet
+from community.webhook_admin import WebhookSubscriptionViewSet
 
 
 class MenuSnippetViewSet(TranslatableSnippetViewSet):
@@ -74,6 +75,9 @@ class FooterViewSet(TranslatableSnippetViewSet):
 
 
 register_snippet(FooterViewSet)
+
+
+register_snippet(WebhookSubscriptionViewSet)
 
 
 @hooks.register("register_admin_viewset")

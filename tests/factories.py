@@ -8,7 +8,7 @@ from django.utils import timezone
 from accounts.models import User
 from accounts.roles import EDITORS_GROUP, MODERATORS_GROUP
 from community.markdown import render_markdown
-from community.models import Category, Reply, Thread
+from community.models import Category, Reply, Thread, WebhookEvent, WebhookSubscription
 
 DEFAULT_PASSWORD = "correct-horse-battery-staple"
 
@@ -95,3 +95,15 @@ class CannedResponseFactory(factory.django.DjangoModelFactory):
     title = factory.Sequence(lambda n: f"Canned answer {n}")
     category = None
     body = "Hello {asker}, thanks for asking about {thread_title}. {staff_name}"
+
+
+class WebhookSubscriptionFactory(factory.django.DjangoModelFactory):
+    """A receiver of every event; tests give their receiver's `target_url`."""
+
+    class Meta:
+        model = WebhookSubscription
+
+    name = factory.Sequence(lambda n: f"Helpdesk {n}")
+    target_url = "https://hooks.example/relais"
+    secret = factory.Sequence(lambda n: f"test-secret-{n}")
+    events = factory.LazyFunction(lambda: list(WebhookEvent.values))

@@ -57,6 +57,12 @@ from community.models.site_settings import (
     FooterLinkBlock,
     contact_href,
 )
+from community.models.webhooks import (
+    ThreadOverdueMark,
+    WebhookDelivery,
+    WebhookEvent,
+    WebhookSubscription,
+)
 
 __all__ = [
     "ATTACHMENTS_PER_POST",
@@ -102,7 +108,11 @@ __all__ = [
     "SatisfactionRating",
     "TaggedThread",
     "Thread",
+    "ThreadOverdueMark",
     "ThreadSearchDocument",
     "Visibility",
+    "WebhookDelivery",
+    "WebhookEvent",
+    "WebhookSubscription",
     "contact_href",
 ]

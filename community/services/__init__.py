@@ -45,6 +45,7 @@ from community.services.satisfaction import (
 from community.services.solutions import reply_set_recommended, thread_accept_reply
 from community.services.translations import translation_ensure
 from community.services.visibility import post_hide, post_restore
+from community.services.webhooks import webhook_delivery_resend, webhook_subscription_resume
 
 __all__ = [
     "MAX_TAGS",
@@ -83,4 +84,6 @@ __all__ = [
     "thread_set_me_too",
     "threads_refresh_conversation",
     "translation_ensure",
+    "webhook_delivery_resend",
+    "webhook_subscription_resume",
 ]

@@ -38,6 +38,7 @@ from community.models import (
     Reply,
     Thread,
     Visibility,
+    WebhookEvent,
 )
 from community.notifications import notify
 from community.premoderation import is_new_member, needs_approval
@@ -50,6 +51,7 @@ from community.services.conversation import (
     resolution_check_ask,
 )
 from community.services.marks import follow
+from community.webhooks import reply_events_emit, webhook_event_emit
 
 MAX_TAGS = 5
 
@@ -309,6 +311,8 @@ def thread_create(
             actor=author,
             thread=thread,
         )
+        # A pending question is announced when it is approved (thread.published).
+        webhook_event_emit(event=WebhookEvent.THREAD_CREATED, thread_id=thread.pk)
     return thread
 
 
@@ -347,6 +351,7 @@ def thread_publish(*, thread: Thread) -> Thread:
         actor=thread.author,
         thread=thread,
     )
+    webhook_event_emit(event=WebhookEvent.THREAD_PUBLISHED, thread_id=thread.pk)
     return thread
 
 
@@ -429,6 +434,8 @@ def _reply_went_public(reply: Reply, *, thread: Thread, mentioned_ids, now) -> N
         changes.update(customer_came_back_changes(thread, reply.created_at))
     Thread.objects.filter(pk=thread.pk).update(**changes)
     thread_reindex_on_commit(thread_id=thread.pk)
+    # Dropped after commit when the thread is not public (a reply to a pending one).
+    reply_events_emit(reply)
 
     follower_ids = set(Follow.objects.filter(thread=thread).values_list("user_id", flat=True))
     follower_ids.discard(reply.author_id)

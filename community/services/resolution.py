@@ -9,10 +9,18 @@ from django.utils.translation import gettext as _
 from community import permissions
 from community.cache import content_changed
 from community.locking import lock_thread
-from community.models import CommunitySettings, Notification, ResolutionCheck, Thread, Visibility
+from community.models import (
+    CommunitySettings,
+    Notification,
+    ResolutionCheck,
+    Thread,
+    Visibility,
+    WebhookEvent,
+)
 from community.notifications import notify
 from community.services.conversation import customer_came_back_changes
 from community.services.solutions import thread_accept_reply
+from community.webhooks import webhook_event_emit
 
 
 @transaction.atomic
@@ -46,6 +54,12 @@ def resolution_check_answer(*, user, check: ResolutionCheck, answer: str) -> Res
                 thread=thread,
                 reply=check.reply,
             )
+        webhook_event_emit(
+            event=WebhookEvent.RESOLUTION_NOT_YET,
+            thread_id=thread.pk,
+            reply_id=check.reply_id,
+            extra={"answered_at": now.isoformat()},
+        )
     elif not check.reply.is_official and check.reply.visibility == Visibility.VISIBLE:
         # A recommended answer: "yes" confirms it as the solution.
         thread_accept_reply(user=user, thread=thread, reply=check.reply)

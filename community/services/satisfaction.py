@@ -20,8 +20,10 @@ from community.models import (
     SatisfactionRating,
     Thread,
     Visibility,
+    WebhookEvent,
 )
 from community.notifications import notify
+from community.webhooks import webhook_event_emit
 
 
 def satisfaction_ask(*, thread: Thread, reply: Reply) -> set[int]:
@@ -108,6 +110,20 @@ def satisfaction_answer(
         raise ValidationError(_("The comment is too long."), code="long_comment")
     rating.score, rating.comment, rating.answered_at = score, comment, timezone.now()
     rating.save(update_fields=["score", "comment", "answered_at"])
+    # For the brand's own systems, as for its staff pages: dropped if the thread is
+    # not public.
+    webhook_event_emit(
+        event=WebhookEvent.SATISFACTION_RECEIVED,
+        thread_id=thread.pk,
+        extra={
+            "rating": {
+                "score": score,
+                "comment": comment,
+                "member": user.username,
+                "answered_at": rating.answered_at.isoformat(),
+            }
+        },
+    )
     # The staff's pages and the metrics show it on their next reading.
     transaction.on_commit(content_changed)
     return rating

@@ -11,11 +11,12 @@ from django.utils.translation import gettext as _
 
 from community import limits, permissions
 from community.locking import lock_reply, lock_thread
-from community.models import MeToo, Notification, Reply, Thread, Visibility
+from community.models import MeToo, Notification, Reply, Thread, Visibility, WebhookEvent
 from community.notifications import notify
 from community.premoderation import is_new_member
 from community.services.conversation import resolution_check_ask
 from community.services.satisfaction import satisfaction_ask
+from community.webhooks import webhook_event_emit
 
 
 @transaction.atomic
@@ -37,6 +38,12 @@ def thread_accept_reply(*, user, thread: Thread, reply: Reply | None) -> Thread:
     _count_change(user, thread)
     thread.solution, thread.solution_marked_by, thread.solved_at = reply, user, timezone.now()
     thread.save(update_fields=["solution", "solution_marked_by", "solved_at", "updated_at"])
+    webhook_event_emit(
+        event=WebhookEvent.THREAD_SOLVED,
+        thread_id=thread.pk,
+        reply_id=reply.pk,
+        extra={"accepted_by": user.username},
+    )
     # Told once per reply: undoing and accepting the same reply again tells nobody twice.
     told = set(
         Notification.objects.filter(

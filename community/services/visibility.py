@@ -9,10 +9,11 @@ changed anything, so a double submit logs nothing twice.
 
 from django.utils import timezone
 
-from community.models import Reply, Thread, Visibility
+from community.models import Reply, Thread, Visibility, WebhookEvent
 from community.search import thread_reindex_on_commit
 from community.services.counters import thread_refresh_replies
 from community.services.posting import response_due_at
+from community.webhooks import webhook_event_emit
 
 
 def post_hide(post: Thread | Reply, *, reason: str) -> bool:
@@ -25,6 +26,9 @@ def post_hide(post: Thread | Reply, *, reason: str) -> bool:
     post.save(update_fields=["visibility", "hidden_reason", "updated_at"])
     if isinstance(post, Thread):
         thread_reindex_on_commit(thread_id=post.pk)
+        # A rejected question was never public: there is nothing to take back.
+        if was_public:
+            webhook_event_emit(event=WebhookEvent.THREAD_HIDDEN, thread_id=post.pk)
     elif was_public:
         # Hiding the only official reply puts the thread back in the queue, with its
         # original due time.
@@ -42,6 +46,7 @@ def post_restore(post: Thread | Reply) -> bool:
     """
     if post.visibility != Visibility.HIDDEN:
         return False
+    first_publication = isinstance(post, Thread) and post.published_at is None
     post.visibility, post.hidden_reason = Visibility.VISIBLE, ""
     fields = ["visibility", "hidden_reason", "updated_at"]
     if isinstance(post, Thread) and (post.published_at is None or post.response_due_at is None):
@@ -55,6 +60,9 @@ def post_restore(post: Thread | Reply) -> bool:
     post.save(update_fields=fields)
     if isinstance(post, Thread):
         thread_reindex_on_commit(thread_id=post.pk)
+        # Restoring a rejected question is its first publication, as an approval is.
+        event = WebhookEvent.THREAD_PUBLISHED if first_publication else WebhookEvent.THREAD_RESTORED
+        webhook_event_emit(event=event, thread_id=post.pk)
     else:
         thread_refresh_replies(post.thread)
     return True

@@ -90,8 +90,10 @@ def test_the_command_reminds_and_says_how_many(check, asker, capsys):
     call_command("follow_conversations")
 
     assert capsys.readouterr().out.splitlines() == [
-        "1 asker(s) reminded; 0 closed thread(s) asked how satisfied.",
-        "0 asker(s) reminded; 0 closed thread(s) asked how satisfied.",
+        "1 asker(s) reminded; 0 closed thread(s) asked how satisfied; "
+        "0 overdue thread(s) announced; 0 webhook delivery(ies) retried.",
+        "0 asker(s) reminded; 0 closed thread(s) asked how satisfied; "
+        "0 overdue thread(s) announced; 0 webhook delivery(ies) retried.",
     ]
     assert asked(asker) == 2
 
