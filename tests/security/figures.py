@@ -36,6 +36,7 @@ FIGURES: dict[str, Figure] = {
         "Bad input", "cases", "failures (5xx, CPU-time overrun, neither 4xx nor form error)"
     ),
     "matrix": Figure("Permission matrix", "cells", "mismatches"),
+    "api_matrix": Figure("API permission matrix", "cells", "mismatches"),
     "concurrency": Figure(
         "Concurrency",
         "concurrent operations",

@@ -41,9 +41,19 @@ MATRIX = tomllib.loads(MATRIX_FILE.read_text())
 
 ROLES = ("visitor", "member", "author", "other", "suspended", "moderator", "editor", "superuser")
 METHODS = ("get", "post")
-OUTCOMES = {"ok", "redirect", "login", "refused", "forbidden", "not_found", "not_allowed", "bad"}
+OUTCOMES = {
+    "ok",
+    "redirect",
+    "login",
+    "refused",
+    "unauthorized",
+    "forbidden",
+    "not_found",
+    "not_allowed",
+    "bad",
+}
 # A refusal: the request must leave every row as it was.
-DENIED = {"login", "refused", "forbidden", "not_found", "not_allowed"}
+DENIED = {"login", "refused", "unauthorized", "forbidden", "not_found", "not_allowed"}
 PROJECT_MODULES = tuple(MATRIX["project"]["view_modules"])
 LOGIN_PATHS = set(MATRIX["project"]["login_paths"])
 REFUSAL_PATHS = set(MATRIX["project"]["refusal_paths"])
@@ -265,6 +275,10 @@ WORLD_KEYS = (
     "edit",
     "check",
     "resolution_url",
+    "webhook",
+    "webhook_delivery",
+    "api_token",
+    "integration_key",
 )
 
 
@@ -277,6 +291,8 @@ class World:
 
 def build_world(*, with_help_article: bool = True, with_legal_page: bool = False) -> World:
     from accounts.images import clean_upload
+    from accounts.models import ApiCredential
+    from accounts.services import api_credential_issue, api_token_create
     from accounts.tokens import make_unsubscribe_token
     from community import services
     from community.models import (
@@ -296,6 +312,7 @@ def build_world(*, with_help_article: bool = True, with_legal_page: bool = False
         EditorFactory,
         ModeratorFactory,
         UserFactory,
+        WebhookSubscriptionFactory,
     )
     from tests.images import upload
 
@@ -379,6 +396,11 @@ def build_world(*, with_help_article: bool = True, with_legal_page: bool = False
         "edit": edit.pk,
         "check": check.pk,
         "resolution_url": resolution_link_path(check, "not_yet"),
+        **_webhook_values(WebhookSubscriptionFactory()),
+        "api_token": api_token_create(user=author, name="Dashboard", scope="write")[0].pk,
+        "integration_key": api_credential_issue(
+            user=author, name="Helpdesk", scope="read", kind=ApiCredential.Kind.INTEGRATION
+        )[0].pk,
     }
     assert set(world.values) == set(WORLD_KEYS)
     for role in ROLES:
@@ -387,6 +409,23 @@ def build_world(*, with_help_article: bool = True, with_legal_page: bool = False
             client.force_login(users[role])
         world.clients[role] = client
     return world
+
+
+def _webhook_values(subscription) -> dict:
+    """A subscription and one delivery in its log (the admin's webhook routes)."""
+    import uuid
+
+    from community.models import WebhookDelivery
+
+    delivery = WebhookDelivery.objects.create(
+        subscription=subscription,
+        event="thread.created",
+        event_id=uuid.uuid4(),
+        payload={},
+        created_at=timezone.now(),
+        status=WebhookDelivery.Status.SUCCEEDED,
+    )
+    return {"webhook": subscription.pk, "webhook_delivery": delivery.pk}
 
 
 def csrf_token(client: Client) -> str:
@@ -406,7 +445,13 @@ def classify(response) -> str:
         if path in LOGIN_PATHS:
             return "login"
         return "refused" if path in REFUSAL_PATHS else "redirect"
-    named = {400: "bad", 403: "forbidden", 404: "not_found", 405: "not_allowed"}
+    named = {
+        400: "bad",
+        401: "unauthorized",
+        403: "forbidden",
+        404: "not_found",
+        405: "not_allowed",
+    }
     return named.get(status, f"status {status}")
 
 
@@ -449,6 +494,7 @@ KEY_FIELDS = {
         "email_notifications",
     ),
     "moderation.Report": ("status",),
+    "accounts.ApiCredential": ("name", "scope", "revoked_at"),
 }
 EXTRA_MODELS = ("wagtailcore.ModelLogEntry", "account.EmailAddress", "taggit.Tag")
 
