@@ -23,7 +23,8 @@ install: $(BIN)/python
 # the sources (no collectstatic), tasks run inside the request.
 RUN_ENV := DEBUG=0 SECRET_KEY=django-insecure-quick-start-only \
 	ALLOWED_HOSTS='127.0.0.1,localhost,[::1]' SECURE_SSL_REDIRECT=0 SECURE_COOKIES=0 \
-	SECURE_HSTS_SECONDS=0 TASKS_BACKEND=immediate STATIC_FROM_SOURCES=1 SERVE_MEDIA=1
+	SECURE_HSTS_SECONDS=0 TASKS_BACKEND=immediate STATIC_FROM_SOURCES=1 SERVE_MEDIA=1 \
+	WEBHOOKS_ALLOW_HTTP=1
 
 # Install, migrate, load the demo community and serve it at http://127.0.0.1:8000
 run: install
