@@ -4,16 +4,24 @@ no script from elsewhere), so it always says what the code does."""
 from functools import lru_cache
 
 from django.shortcuts import render
+from django.utils import translation
+from django.utils.translation import gettext_lazy as _
 from django.views.decorators.http import require_GET
 from drf_spectacular.generators import SchemaGenerator
 
 METHODS = ("get", "post", "put", "patch", "delete")
 
 
-@lru_cache(maxsize=1)
-def _schema() -> dict:
-    # Made from the code, which does not change while the process runs.
-    return SchemaGenerator().get_schema(request=None, public=True)
+# The operation groups (the schema's tags), as the page names them.
+GROUP_NAMES = {"Read": _("Read"), "Write": _("Write"), "Moderate": _("Moderate")}
+
+
+@lru_cache(maxsize=8)
+def _schema(language: str) -> dict:
+    # Made from the code, which does not change while the process runs: once per
+    # language, since its summaries are translated.
+    with translation.override(language):
+        return SchemaGenerator().get_schema(request=None, public=True)
 
 
 def _operations(schema: dict) -> list[dict]:
@@ -47,7 +55,7 @@ def _operations(schema: dict) -> list[dict]:
             )
     order = ["Read", "Write", "Moderate"]
     return [
-        {"name": name, "operations": groups[name]}
+        {"name": GROUP_NAMES.get(name, name), "operations": groups[name]}
         for name in sorted(groups, key=lambda name: order.index(name) if name in order else 9)
     ]
 
@@ -72,7 +80,7 @@ def _components(schema: dict) -> list[dict]:
 
 @require_GET
 def api_docs(request):
-    schema = _schema()
+    schema = _schema(translation.get_language())
     context = {
         "info": schema["info"],
         "groups": _operations(schema),

@@ -4,6 +4,7 @@ bodies for the schema, and their values go to the same forms and services as the
 site's, so every rule is checked in one place."""
 
 from django.conf import settings
+from django.utils.translation import gettext_lazy as _
 from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
@@ -213,7 +214,7 @@ class QueueThreadSerializer(ThreadSummarySerializer):
 class AskSerializer(serializers.Serializer):
     title = serializers.CharField(max_length=TITLE_MAX_LENGTH)
     body = serializers.CharField(max_length=BODY_MAX_LENGTH, trim_whitespace=False)
-    category = serializers.SlugField(help_text="The category's slug (GET /api/v1/categories/).")
+    category = serializers.SlugField(help_text=_("The category's slug (GET /api/v1/categories/)."))
     tags = TagListField(required=False, max_length=MAX_TAGS)
     language = serializers.ChoiceField(
         choices=[code for code, _name in settings.LANGUAGES], required=False
@@ -221,8 +222,10 @@ class AskSerializer(serializers.Serializer):
     submission_key = serializers.RegexField(
         SUBMISSION_KEY,
         required=False,
-        help_text="16 to 64 letters, digits, - or _, unique to this question: the same "
-        "question sent twice with it makes one thread.",
+        help_text=_(
+            "16 to 64 letters, digits, - or _, unique to this question: the same "
+            "question sent twice with it makes one thread."
+        ),
     )
 
 
@@ -237,8 +240,10 @@ class ReplyCreateSerializer(serializers.Serializer):
     submission_key = serializers.RegexField(
         SUBMISSION_KEY,
         required=False,
-        help_text="16 to 64 letters, digits, - or _, unique to this reply: the same "
-        "reply sent twice with it makes one reply.",
+        help_text=_(
+            "16 to 64 letters, digits, - or _, unique to this reply: the same "
+            "reply sent twice with it makes one reply."
+        ),
     )
 
 
@@ -247,7 +252,9 @@ class ReplyEditSerializer(serializers.Serializer):
 
 
 class SolutionSerializer(serializers.Serializer):
-    reply = serializers.IntegerField(min_value=1, help_text="The id of the reply that solved it.")
+    reply = serializers.IntegerField(
+        min_value=1, help_text=_("The id of the reply that solved it.")
+    )
 
 
 class MarkSerializer(serializers.Serializer):

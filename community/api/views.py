@@ -10,6 +10,7 @@ from django.db.models import Prefetch, Q
 from django.shortcuts import get_object_or_404
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 from drf_spectacular.utils import OpenApiParameter, OpenApiResponse, extend_schema
 from rest_framework import status
 from rest_framework.exceptions import NotFound, ValidationError
@@ -35,14 +36,14 @@ from community.selectors import SORTS
 ERRORS = {
     code: OpenApiResponse(s.ErrorSerializer, description=description)
     for code, description in {
-        400: (
+        400: gettext_lazy(
             "The body or a parameter is not valid (`fields` says what to fix), or the "
             "address holds a character no address may (a NUL byte)."
         ),
-        401: "The token is missing, mistyped, expired or revoked.",
-        403: "The member or the token may not do this; `message` says why.",
-        404: "Nothing readable here.",
-        429: "Too many requests or posts: come back after Retry-After seconds.",
+        401: gettext_lazy("The token is missing, mistyped, expired or revoked."),
+        403: gettext_lazy("The member or the token may not do this; `message` says why."),
+        404: gettext_lazy("Nothing readable here."),
+        429: gettext_lazy("Too many requests or posts: come back after Retry-After seconds."),
     }.items()
 }
 
@@ -130,18 +131,22 @@ def _thread_detail(request, thread: Thread, *, status_code=status.HTTP_200_OK):
 
 
 THREAD_FILTERS = [
-    OpenApiParameter("category", str, description="A category's slug."),
-    OpenApiParameter("tag", str, description="A tag's slug."),
+    OpenApiParameter("category", str, description=gettext_lazy("A category's slug.")),
+    OpenApiParameter("tag", str, description=gettext_lazy("A tag's slug.")),
     OpenApiParameter("status", str, enum=sorted(STATUSES)),
-    OpenApiParameter("sort", str, enum=sorted(SORTS), description="Default: activity."),
-    OpenApiParameter("language", str, description="Only threads in this language (en, fr)."),
+    OpenApiParameter(
+        "sort", str, enum=sorted(SORTS), description=gettext_lazy("Default: activity.")
+    ),
+    OpenApiParameter(
+        "language", str, description=gettext_lazy("Only threads in this language (en, fr).")
+    ),
 ]
 
 
 class CategoryList(ApiView):
     @extend_schema(
         operation_id="categories_list",
-        summary="The categories, with their visible thread counts",
+        summary=gettext_lazy("The categories, with their visible thread counts"),
         responses={200: s.CategorySerializer(many=True), **errors(401, 429)},
         tags=["Read"],
     )
@@ -158,7 +163,7 @@ class ThreadList(ApiView):
 
     @extend_schema(
         operation_id="threads_list",
-        summary="Threads, filtered and sorted as on the site, by cursor pages",
+        summary=gettext_lazy("Threads, filtered and sorted as on the site, by cursor pages"),
         parameters=THREAD_FILTERS,
         responses={200: s.ThreadSummarySerializer(many=True), **errors(400, 401, 404, 429)},
         tags=["Read"],
@@ -191,8 +196,8 @@ class ThreadList(ApiView):
 
     @extend_schema(
         operation_id="threads_create",
-        summary="Ask a question",
-        description=(
+        summary=gettext_lazy("Ask a question"),
+        description=gettext_lazy(
             "Posted as the token's member, as from the site's ask page: a new member's "
             "first question may wait for approval (`visibility` is then `pending`), and "
             "the brand's official-reply clock starts now."
@@ -229,7 +234,7 @@ class ThreadDetail(ApiView):
 
     @extend_schema(
         operation_id="threads_read",
-        summary="One thread: its question, its solution and the replies put forward",
+        summary=gettext_lazy("One thread: its question, its solution and the replies put forward"),
         responses={200: s.ThreadDetailSerializer, **errors(401, 404, 429)},
         tags=["Read"],
     )
@@ -238,8 +243,8 @@ class ThreadDetail(ApiView):
 
     @extend_schema(
         operation_id="threads_edit",
-        summary="Edit your own question",
-        description="A change may wait for a moderator's approval, as on the site.",
+        summary=gettext_lazy("Edit your own question"),
+        description=gettext_lazy("A change may wait for a moderator's approval, as on the site."),
         request=s.ThreadEditSerializer,
         responses={200: s.ThreadDetailSerializer, **errors(400, 401, 403, 404, 429)},
         tags=["Write"],
@@ -275,7 +280,7 @@ class ThreadReplies(ApiView):
 
     @extend_schema(
         operation_id="threads_replies_list",
-        summary="A thread's replies, oldest first, by cursor pages",
+        summary=gettext_lazy("A thread's replies, oldest first, by cursor pages"),
         responses={200: s.ReplySerializer(many=True), **errors(401, 404, 429)},
         tags=["Read"],
     )
@@ -292,8 +297,8 @@ class ThreadReplies(ApiView):
 
     @extend_schema(
         operation_id="threads_reply",
-        summary="Reply to a thread",
-        description=(
+        summary=gettext_lazy("Reply to a thread"),
+        description=gettext_lazy(
             "A moderator's reply is official, decided from their role now, and needs "
             "a token with moderate access. A new "
             "member's reply may wait for approval."
@@ -323,7 +328,7 @@ class ReplyDetail(ApiView):
 
     @extend_schema(
         operation_id="replies_read",
-        summary="One reply",
+        summary=gettext_lazy("One reply"),
         responses={200: s.ReplySerializer, **errors(401, 404, 429)},
         tags=["Read"],
     )
@@ -332,7 +337,7 @@ class ReplyDetail(ApiView):
 
     @extend_schema(
         operation_id="replies_edit",
-        summary="Edit your own reply",
+        summary=gettext_lazy("Edit your own reply"),
         request=s.ReplyEditSerializer,
         responses={200: s.ReplySerializer, **errors(400, 401, 403, 404, 429)},
         tags=["Write"],
@@ -384,11 +389,11 @@ class ReplyHelpful(_Mark):
         services.reply_set_helpful(user=request.user, reply=reply, helpful=on)
         return Reply.objects.values_list("helpful_count", flat=True).get(pk=reply.pk)
 
-    @_mark_schema("replies_helpful_set", "Mark a reply helpful")
+    @_mark_schema("replies_helpful_set", gettext_lazy("Mark a reply helpful"))
     def put(self, request, pk):
         return self._answer(request, pk, True)
 
-    @_mark_schema("replies_helpful_unset", "Take back a helpful vote")
+    @_mark_schema("replies_helpful_unset", gettext_lazy("Take back a helpful vote"))
     def delete(self, request, pk):
         return self._answer(request, pk, False)
 
@@ -401,11 +406,11 @@ class ThreadMeToo(_Mark):
         services.thread_set_me_too(user=request.user, thread=thread, me_too=on)
         return Thread.objects.values_list("me_too_count", flat=True).get(pk=thread.pk)
 
-    @_mark_schema("threads_me_too_set", "Say “I have this problem too”")
+    @_mark_schema("threads_me_too_set", gettext_lazy("Say “I have this problem too”"))
     def put(self, request, pk):
         return self._answer(request, pk, True)
 
-    @_mark_schema("threads_me_too_unset", "Take back a “me too”")
+    @_mark_schema("threads_me_too_unset", gettext_lazy("Take back a “me too”"))
     def delete(self, request, pk):
         return self._answer(request, pk, False)
 
@@ -418,11 +423,11 @@ class ThreadFollow(_Mark):
         services.thread_set_follow(user=request.user, thread=thread, following=on)
         return None
 
-    @_mark_schema("threads_follow", "Follow a thread (be notified of replies)")
+    @_mark_schema("threads_follow", gettext_lazy("Follow a thread (be notified of replies)"))
     def put(self, request, pk):
         return self._answer(request, pk, True)
 
-    @_mark_schema("threads_unfollow", "Stop following a thread")
+    @_mark_schema("threads_unfollow", gettext_lazy("Stop following a thread"))
     def delete(self, request, pk):
         return self._answer(request, pk, False)
 
@@ -437,11 +442,13 @@ class ReplyRecommendation(_Mark):
         services.reply_set_recommended(moderator=request.user, reply=reply, recommended=on)
         return None
 
-    @_mark_schema("replies_recommend", "Recommend a reply (staff)", moderate=True)
+    @_mark_schema("replies_recommend", gettext_lazy("Recommend a reply (staff)"), moderate=True)
     def put(self, request, pk):
         return self._answer(request, pk, True)
 
-    @_mark_schema("replies_unrecommend", "Take back a recommendation (staff)", moderate=True)
+    @_mark_schema(
+        "replies_unrecommend", gettext_lazy("Take back a recommendation (staff)"), moderate=True
+    )
     def delete(self, request, pk):
         return self._answer(request, pk, False)
 
@@ -451,7 +458,7 @@ class ThreadSolution(ApiView):
 
     @extend_schema(
         operation_id="threads_accept",
-        summary="Accept the reply that solved your question",
+        summary=gettext_lazy("Accept the reply that solved your question"),
         request=s.SolutionSerializer,
         responses={200: s.ThreadDetailSerializer, **errors(400, 401, 403, 404, 429)},
         tags=["Write"],
@@ -468,7 +475,7 @@ class ThreadSolution(ApiView):
 
     @extend_schema(
         operation_id="threads_unaccept",
-        summary="Undo the accepted solution",
+        summary=gettext_lazy("Undo the accepted solution"),
         request=None,
         responses={200: s.ThreadDetailSerializer, **errors(401, 403, 404, 429)},
         tags=["Write"],
@@ -483,12 +490,14 @@ class ThreadSolution(ApiView):
 class Search(ApiView):
     @extend_schema(
         operation_id="search",
-        summary="Search the threads, best first",
+        summary=gettext_lazy("Search the threads, best first"),
         parameters=[
-            OpenApiParameter("q", str, required=True, description="The words to find."),
-            OpenApiParameter("category", str, description="A category's slug."),
+            OpenApiParameter(
+                "q", str, required=True, description=gettext_lazy("The words to find.")
+            ),
+            OpenApiParameter("category", str, description=gettext_lazy("A category's slug.")),
             OpenApiParameter("status", str, enum=sorted(STATUSES)),
-            OpenApiParameter("page", int, description="The page of results, from 1."),
+            OpenApiParameter("page", int, description=gettext_lazy("The page of results, from 1.")),
         ],
         responses={200: s.SearchPageSerializer, **errors(400, 401, 404, 429)},
         tags=["Read"],
@@ -524,8 +533,10 @@ class Search(ApiView):
 class HelpArticleList(ApiView):
     @extend_schema(
         operation_id="help_articles_list",
-        summary="The help centre's articles (or those matching q)",
-        parameters=[OpenApiParameter("q", str, description="Words to find, optional.")],
+        summary=gettext_lazy("The help centre's articles (or those matching q)"),
+        parameters=[
+            OpenApiParameter("q", str, description=gettext_lazy("Words to find, optional."))
+        ],
         responses={200: s.HelpArticleSerializer(many=True), **errors(401, 429)},
         tags=["Read"],
     )
@@ -547,7 +558,7 @@ class HelpArticleList(ApiView):
 class MemberDetail(ApiView):
     @extend_schema(
         operation_id="members_read",
-        summary="A member's public profile",
+        summary=gettext_lazy("A member's public profile"),
         responses={200: s.MemberSerializer, **errors(401, 404, 429)},
         tags=["Read"],
     )
@@ -561,7 +572,7 @@ class Me(ApiView):
 
     @extend_schema(
         operation_id="me",
-        summary="Who the token acts as, and what it may do",
+        summary=gettext_lazy("Who the token acts as, and what it may do"),
         responses={200: s.MeSerializer, **errors(401, 429)},
         tags=["Read"],
     )
@@ -583,8 +594,10 @@ class Queue(ApiView):
 
     @extend_schema(
         operation_id="queue_list",
-        summary="The threads awaiting the brand, soonest due first (staff)",
-        parameters=[OpenApiParameter("category", str, description="A category's slug.")],
+        summary=gettext_lazy("The threads awaiting the brand, soonest due first (staff)"),
+        parameters=[
+            OpenApiParameter("category", str, description=gettext_lazy("A category's slug."))
+        ],
         responses={200: s.QueueThreadSerializer(many=True), **errors(401, 403, 404, 429)},
         tags=["Moderate"],
     )

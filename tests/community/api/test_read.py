@@ -191,3 +191,14 @@ def test_the_admins_own_rest_views_keep_the_session(client, editor, thread):
 
     assert response.status_code == 200
     assert "items" in response.json()
+
+
+def test_the_documentation_page_lists_every_operation_in_the_readers_language(client):
+    english = client.get("/api/v1/docs/").content.decode()
+    french = client.get("/api/v1/docs/", headers={"accept-language": "fr"}).content.decode()
+
+    for text in (english, french):
+        assert "POST /api/v1/threads/{id}/replies/" in text
+        assert "GET /api/v1/queue/" in text
+    assert "Reply to a thread" in english
+    assert "Répondre à une discussion" in french and "Reply to a thread" not in french
