@@ -26,11 +26,17 @@ RUN_ENV := DEBUG=0 SECRET_KEY=django-insecure-quick-start-only \
 	SECURE_HSTS_SECONDS=0 TASKS_BACKEND=immediate STATIC_FROM_SOURCES=1 SERVE_MEDIA=1 \
 	WEBHOOKS_ALLOW_HTTP=1
 
-# Install, migrate, load the demo community and serve it at http://127.0.0.1:8000
+# The pretend brand page that embeds the help widget (another origin: another port),
+# and the demo secret its pretend backend signs the customer's hand-off token with.
+DEMO_HOST_PORT ?= 8001
+DEMO_ENV := EMBED_DEMO_HOST=1 EMBED_HANDOFF_SECRET=demo-only-handoff-secret-not-for-production
+
+# Install, migrate, load the demo community and serve it at http://127.0.0.1:8000,
+# with the pretend brand page at http://127.0.0.1:8001 (stopped with the site).
 run: install
 	DEBUG=1 $(BIN)/python manage.py migrate --noinput
 	DEBUG=1 $(BIN)/python manage.py seed_demo
-	$(RUN_ENV) $(BIN)/python manage.py runserver 127.0.0.1:$(PORT)
+	$(RUN_ENV) $(DEMO_ENV) sh -c '$(BIN)/python manage.py embed_demo_host --port $(DEMO_HOST_PORT) --community http://127.0.0.1:$(PORT) & trap "kill $$! 2>/dev/null" EXIT INT TERM; $(BIN)/python manage.py runserver 127.0.0.1:$(PORT)'
 
 install-test: install
 	$(BIN)/python -m pip install --quiet -e ".[test]"

@@ -55,6 +55,7 @@ from community.models import (
     SatisfactionRating,
     Thread,
     Visibility,
+    WidgetVisit,
 )
 from community.querysets import officially_answered_q, overdue_q, solved_q
 from moderation.conversation_metrics import (
@@ -488,6 +489,7 @@ class SupportMetrics:
     times: ConversationTimes = field(default_factory=ConversationTimes)
     satisfaction_by_category: tuple[SatisfactionGroup, ...] = ()
     satisfaction_by_moderator: tuple[SatisfactionGroup, ...] = ()
+    widget: tuple["WidgetOrigin", ...] = ()
 
     @property
     def is_empty(self) -> bool:
@@ -550,6 +552,60 @@ class SupportMetrics:
         return target_buckets(days=self.days, size=1 if self.period.days <= 7 else 7)
 
 
+@dataclass(frozen=True)
+class WidgetOrigin:
+    """The help widget on one brand site, over the period."""
+
+    origin: str
+    questions: int = 0
+    searching_visits: int = 0
+    deflected: int = 0
+
+    @property
+    def deflection_share(self) -> float | None:
+        """Of the panel openings that searched, the share that ended without asking."""
+        return share(self.deflected, self.searching_visits)
+
+
+def widget_usage(
+    *, now: datetime, period_days: int, category: Category | None, language: str = ""
+) -> list[WidgetOrigin]:
+    """Per site, the questions asked from the widget (in `category` and `language`
+    when given) and its searches that ended without asking (for every category and
+    language: a search belongs to none). Two queries."""
+    period = metrics_period(now=now, period_days=period_days)
+    visits = (
+        WidgetVisit.objects.filter(started_at__gte=period.start, started_at__lte=period.end)
+        .values("origin")
+        .annotate(visits=Count("pk"), deflected=Count("pk", filter=Q(thread__isnull=True)))
+        .order_by()
+    )
+    asked = Thread.objects.exclude(asked_from="").filter(
+        created_at__gte=period.start, created_at__lte=period.end
+    )
+    if category is not None:
+        asked = asked.filter(category=category)
+    if language:
+        asked = asked.in_language(language)
+    questions = dict(
+        asked.values("asked_from").annotate(count=Count("pk")).values_list("asked_from", "count")
+    )
+    rows = {
+        row["origin"]: WidgetOrigin(
+            origin=row["origin"],
+            searching_visits=row["visits"],
+            deflected=row["deflected"],
+            questions=questions.get(row["origin"], 0),
+        )
+        for row in visits
+    }
+    for origin, count in questions.items():
+        rows.setdefault(origin, WidgetOrigin(origin=origin, questions=count))
+    return sorted(
+        rows.values(), key=lambda row: (-row.questions - row.searching_visits, row.origin)
+    )
+
+
 def support_metrics(
     *,
     now: datetime | None = None,
@@ -557,7 +613,7 @@ def support_metrics(
     category: Category | None = None,
     language: str = "",
 ) -> SupportMetrics:
-    """Everything the metrics page and its CSV show, in thirteen queries; `language`
+    """Everything the metrics page and its CSV show, in fifteen queries; `language`
     (one of the site's, or "" for all) narrows every figure to the threads written in it."""
     now = now or timezone.now()
     period_days = clean_period(period_days)
@@ -581,6 +637,7 @@ def support_metrics(
         times=conversation_times(threads, now=now, start=period.start, calendar=calendar),
         satisfaction_by_category=tuple(satisfaction_by_category(threads)),
         satisfaction_by_moderator=tuple(satisfaction_by_moderator(threads)),
+        widget=tuple(widget_usage(**scope)),
     )
 
 

@@ -34,7 +34,7 @@ from moderation import selectors
 
 ROW_TEMPLATE = "moderation/_queue_row.html"
 # Move it on whenever _queue_row.html (or what it includes) changes what it writes.
-ROW_REVISION = 2
+ROW_REVISION = 3
 # A row's key holds the minute it was rendered in, so it is not asked for again
 # after that minute: a short life keeps the cache small.
 ROW_SECONDS = 2 * 60
@@ -80,6 +80,7 @@ def row_key(thread, *, viewer_id, moderators_shown, back, language, time_zone, m
         thread.me_too_count,
         thread.solution_id is not None,
         bool(thread.has_recommended),
+        thread.asked_from,
     )
     return shown_key("queue-row", shown)
 

@@ -18,7 +18,9 @@ in production, HSTS). Two policies:
   rendered there gets this policy, not the public one: see the middleware).
 
 A view that sets its own policy keeps it (Wagtail serves documents and images
-with "default-src 'none'").
+with "default-src 'none'"). The help widget's panel (community/embed) is the only
+page any other site may frame: its view names the one listed origin that may, on
+`response.frame_ancestors`, and gets the public policy with that origin alone.
 """
 
 from django.http import HttpResponse
@@ -71,6 +73,14 @@ def policy_for_path(path: str) -> str:
     return ADMIN_POLICY_HEADER if path.startswith(ADMIN_PATH_PREFIXES) else PUBLIC_POLICY_HEADER
 
 
+def policy_for_response(path: str, frame_ancestors: list[str] | None) -> str:
+    """The policy for the path; a page that names the origins that may frame it (the
+    help widget's panel, community/embed) gets the public policy with those alone."""
+    if frame_ancestors and not path.startswith(ADMIN_PATH_PREFIXES):
+        return policy_header({**PUBLIC_POLICY, "frame-ancestors": list(frame_ancestors)})
+    return policy_for_path(path)
+
+
 class SecurityHeadersMiddleware:
     """Adds the Content-Security-Policy for the path and the Permissions-Policy.
 
@@ -89,7 +99,10 @@ class SecurityHeadersMiddleware:
             # then served by the admin's preview view: that request's pass through
             # here gives it the admin policy, which lets the editor frame it.
             return response
-        response.headers.setdefault("Content-Security-Policy", policy_for_path(request.path_info))
+        response.headers.setdefault(
+            "Content-Security-Policy",
+            policy_for_response(request.path_info, getattr(response, "frame_ancestors", None)),
+        )
         response.headers.setdefault("Permissions-Policy", PERMISSIONS_POLICY)
         return response
 

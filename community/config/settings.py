@@ -277,6 +277,11 @@ else:
 # receiver on the same machine, the tests' local receiver).
 WEBHOOKS_ALLOW_HTTP = env_bool("WEBHOOKS_ALLOW_HTTP", False)
 
+# The help widget (/embed/, community/embed): the sites that may show it are listed by
+# editors (EmbedSettings). The pretend brand page that embeds it (community.config
+# .embed_demo) is served only with DEBUG or this switch: by `make run` and the tests.
+EMBED_DEMO_HOST = env_bool("EMBED_DEMO_HOST", False)
+
 # The API (/api/v1/, community/api): its views set their credentials, JSON, limits
 # and error shape themselves (community/api/base.py), so that the REST framework
 # views of Wagtail's admin and of wagtail-localize keep their own defaults.

@@ -44,6 +44,7 @@ urlpatterns = [
     path("u/", include("community.member_urls")),
     path("moderation/", include("moderation.urls")),
     path("api/v1/", include("community.api.urls")),
+    path("embed/", include("community.embed.urls")),
     path("", include("accounts.urls")),
 ]
 

@@ -8,6 +8,7 @@ selectors, so importing the whole package there would close an import circle.
 
 from community.models.announcements import Announcement, AnnouncementStatus
 from community.models.attachments import ATTACHMENTS_PER_POST, Attachment
+from community.models.embed import EmbedSettings, WidgetVisit
 from community.models.forum import (
     BODY_MAX_LENGTH,
     HIDDEN_REASON_MAX_LENGTH,
@@ -87,6 +88,7 @@ __all__ = [
     "ContentPage",
     "ConversationState",
     "Deflection",
+    "EmbedSettings",
     "Follow",
     "Footer",
     "FooterLinkBlock",
@@ -114,5 +116,6 @@ __all__ = [
     "WebhookDelivery",
     "WebhookEvent",
     "WebhookSubscription",
+    "WidgetVisit",
     "contact_href",
 ]

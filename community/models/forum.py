@@ -284,6 +284,9 @@ class Thread(index.Indexed, Post):
         default=settings.LANGUAGE_CODE,
         db_index=True,
     )
+    # The brand's site the question was asked from, through the help widget
+    # (community/embed): shown in the queue and counted per site on the metrics page.
+    asked_from = models.CharField(_("asked from"), max_length=200, blank=True, editable=False)
     is_locked = models.BooleanField(_("locked"), default=False)
     is_pinned = models.BooleanField(_("pinned"), default=False)
     created_at = models.DateTimeField(_("asked at"), default=timezone.now)

@@ -14,6 +14,7 @@ from community.services.conversation import (
 )
 from community.services.counters import thread_recount, thread_refresh_replies
 from community.services.editing import edit_apply, reply_edit, thread_edit
+from community.services.embed import widget_question_record, widget_search_record
 from community.services.help import deflection_record, help_article_record_feedback
 from community.services.inbox import (
     notification_mark_read,
@@ -86,4 +87,6 @@ __all__ = [
     "translation_ensure",
     "webhook_delivery_resend",
     "webhook_subscription_resume",
+    "widget_question_record",
+    "widget_search_record",
 ]

@@ -259,6 +259,7 @@ def thread_create(
     submission_key: str = "",
     check_limits: bool = True,
     language: str = "",
+    asked_from: str = "",
 ) -> Thread:
     """Ask a question. It is public at once, or waits for approval (see needs_approval);
     either way the official-reply clock starts now: a customer waits from the moment
@@ -271,6 +272,8 @@ def thread_create(
     such as seed_demo, never for a member's request. `images`, checked and
     re-encoded by the form (accounts.images), are attached to the question.
     `language` is the one the question is written in; without it, the author's.
+    `asked_from` is the brand's site whose help widget it was asked from (an origin
+    the caller checked is listed: community/embed).
     """
     permissions.check_ask(author)
     language = _thread_language(language, author)
@@ -294,6 +297,7 @@ def thread_create(
         published_at=None if pending else now,
         response_due_at=response_due_at(category, now),
         language=language,
+        asked_from=asked_from,
     )
     if not created:
         return thread

@@ -599,6 +599,16 @@ def metrics(request):
                     "rows": _satisfaction_rows(report.satisfaction_by_moderator),
                 },
             ],
+            "widget_rows": [
+                {
+                    "origin": row.origin,
+                    "questions": row.questions,
+                    "searches": row.searching_visits,
+                    "deflected": row.deflected,
+                    "deflection": format_percent(row.deflection_share),
+                }
+                for row in report.widget
+            ],
             "backlog_cards": _backlog_cards(report, filters),
             "charts": [] if report.is_empty else [_activity_chart(report), _target_chart(report)],
         },

@@ -296,6 +296,7 @@ def build_world(*, with_help_article: bool = True, with_legal_page: bool = False
     from accounts.tokens import make_unsubscribe_token
     from community import services
     from community.models import (
+        EmbedSettings,
         HelpArticlePage,
         HelpIndexPage,
         HomePage,
@@ -402,6 +403,10 @@ def build_world(*, with_help_article: bool = True, with_legal_page: bool = False
             user=author, name="Helpdesk", scope="read", kind=ApiCredential.Kind.INTEGRATION
         )[0].pk,
     }
+    # The site the help widget's routes are opened for (embed:* in the matrix).
+    embed = EmbedSettings.load()
+    embed.allowed_origins = "https://shop.example.com"
+    embed.save()
     assert set(world.values) == set(WORLD_KEYS)
     for role in ROLES:
         client = Client(enforce_csrf_checks=True, raise_request_exception=False)

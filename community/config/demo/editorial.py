@@ -37,6 +37,7 @@ from community.models import (
     Category,
     CommunitySettings,
     ContentPage,
+    EmbedSettings,
     Footer,
     HelpArticlePage,
     HelpIndexPage,
@@ -329,6 +330,21 @@ def ensure_community_name() -> int:
         return 0
     rules.community_name = SITE_COMMUNITY_NAME
     rules.save(update_fields=["community_name"])
+    return 1
+
+
+# The pretend brand page of the local run (`make run`, community.config.embed_demo).
+DEMO_WIDGET_ORIGINS = ("http://127.0.0.1:8001", "http://localhost:8001")
+
+
+def ensure_widget_origins() -> int:
+    """Let the local run's pretend brand page show the help widget, unless editors
+    have listed the sites that may."""
+    embed = EmbedSettings.load()
+    if embed.allowed_origins.strip():
+        return 0
+    embed.allowed_origins = "\n".join(DEMO_WIDGET_ORIGINS)
+    embed.save(update_fields=["allowed_origins"])
     return 1
 
 

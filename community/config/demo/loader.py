@@ -27,6 +27,7 @@ from community.config.demo.editorial import (
     ensure_pages,
     ensure_site_footer,
     ensure_site_logo,
+    ensure_widget_origins,
 )
 from community.config.demo.moderation import ensure_moderation_demo, ensure_spam_reply
 from community.config.demo.threads import ensure_categories, ensure_threads, established_members
@@ -74,6 +75,7 @@ def load_demo() -> DemoLoaded:
         done["french_pages"] = ensure_french_pages(home)
         done["footer_items"] = ensure_site_footer()
         done["logo"] = ensure_site_logo()
+        done["widget_origins"] = ensure_widget_origins()
         # Last: the accounts joined before the first act the story gave them.
         backdate_member_since(accounts)
     # Written outside a request: cached pages must not keep showing the old content.
