@@ -7,7 +7,7 @@ from django.utils.translation import gettext_lazy as _
 
 from accounts.forms import AVATAR_SIDE, AVATAR_UPLOAD_MAX_BYTES, AVATAR_UPLOAD_MAX_PIXELS
 from accounts.images import square_of
-from accounts.models import User
+from accounts.models import ExternalIdentity, User
 
 
 class AdminUserChangeForm(UserChangeForm):
@@ -42,3 +42,22 @@ class UserAdmin(DjangoUserAdmin):
         if previous and previous != obj.avatar.name:
             storage = User._meta.get_field("avatar").storage
             transaction.on_commit(lambda: storage.delete(previous))
+
+
+@admin.register(ExternalIdentity)
+class ExternalIdentityAdmin(admin.ModelAdmin):
+    """Links made by the brand's sign-in hand-off: read here, made only by a
+    hand-off. Deleting one unlinks the brand's id, whose next hand-off then
+    follows the rules for a customer seen for the first time."""
+
+    list_display = ("user", "provider", "subject", "created_at")
+    list_filter = ("provider",)
+    search_fields = ("subject", "user__username", "user__email")
+    list_select_related = ("user",)
+    readonly_fields = ("user", "provider", "subject", "created_at")
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False

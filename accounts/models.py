@@ -192,3 +192,47 @@ class ApiCredential(models.Model):
 
     def allows(self, scope: str) -> bool:
         return API_SCOPE_LEVELS[ApiScope(self.scope)] >= API_SCOPE_LEVELS[ApiScope(scope)]
+
+
+class ExternalIdentity(models.Model):
+    """The brand's own id for a customer, linked to the member it signs in
+    (accounts/handoff.py). A brand's id is stable where its customer's e-mail
+    address is not, so a returning customer is found by it, never by address."""
+
+    class Provider(models.TextChoices):
+        HANDOFF = "handoff", _("Brand sign-in hand-off")
+
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.CASCADE,
+        related_name="external_identities",
+        verbose_name=_("member"),
+    )
+    provider = models.CharField(_("provider"), max_length=16, choices=Provider)
+    subject = models.CharField(_("id at the brand"), max_length=255)
+    created_at = models.DateTimeField(_("linked at"), default=timezone.now, editable=False)
+
+    class Meta:
+        verbose_name = _("external identity")
+        verbose_name_plural = _("external identities")
+        constraints = [
+            # One member per brand id, also when two first hand-offs race.
+            models.UniqueConstraint(
+                fields=["provider", "subject"], name="accounts_external_identity_unique"
+            )
+        ]
+
+    def __str__(self):
+        return f"{self.provider}:{self.subject}"
+
+
+class HandoffNonce(models.Model):
+    """A hand-off token's id (its `jti`), kept until the token expires so that the
+    token signs in once. In the database, not in memory: every app server sees the
+    same rows, and the unique constraint decides between two requests at once."""
+
+    jti = models.CharField(max_length=255, unique=True)
+    expires_at = models.DateTimeField(db_index=True)
+
+    def __str__(self):
+        return self.jti

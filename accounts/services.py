@@ -20,7 +20,7 @@ from accounts import audit
 from accounts.api_tokens import new_secret
 from accounts.export import member_data
 from accounts.images import CleanImage
-from accounts.models import ApiCredential, EmailNotifications, User
+from accounts.models import ApiCredential, EmailNotifications, ExternalIdentity, User
 from accounts.names import check_display_name
 from accounts.permissions import (
     check_close_account,
@@ -204,6 +204,9 @@ def user_close(*, user: User) -> None:
     user.closed_at = timezone.now()
     user.save()
     EmailAddress.objects.filter(user=user).delete()
+    # The brand's id for them goes too, like a social account: the closed account
+    # is not theirs to sign in to any more, and a later hand-off starts afresh.
+    ExternalIdentity.objects.filter(user=user).delete()
     if apps.is_installed("allauth.socialaccount"):
         apps.get_model("socialaccount", "SocialAccount").objects.filter(user=user).delete()
     log(user, audit.ACCOUNT_CLOSE, user=user)

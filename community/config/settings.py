@@ -432,3 +432,16 @@ LOGGING = {
         "django_tasks": {"level": os.environ.get("TASKS_LOG_LEVEL", "WARNING")},
     },
 }
+
+# --- Embedded help widget: the signed sign-in hand-off (accounts/handoff.py) ---
+# The brand's backend signs its signed-in customer in to the community with a
+# short-lived JSON Web Token (README, "Signing the hand-off token"). Set the key
+# of the algorithm the brand signs with: EMBED_HANDOFF_SECRET, a shared secret of
+# at least 32 random bytes, for HS256; or EMBED_HANDOFF_PUBLIC_KEY, the brand's RSA
+# public key as PEM text ("\n" written out is accepted), for RS256. Each verifies
+# only its own algorithm; with neither set, hand-off is off. When
+# EMBED_HANDOFF_ISSUER is set, a token's "iss" must equal it.
+EMBED_HANDOFF_SECRET = os.environ.get("EMBED_HANDOFF_SECRET", "")
+EMBED_HANDOFF_PUBLIC_KEY = os.environ.get("EMBED_HANDOFF_PUBLIC_KEY", "")
+EMBED_HANDOFF_ISSUER = os.environ.get("EMBED_HANDOFF_ISSUER", "")
+# --- end of the hand-off settings ---
