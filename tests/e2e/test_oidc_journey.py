@@ -18,7 +18,7 @@ from allauth.socialaccount.models import SocialAccount
 from playwright.sync_api import expect
 
 from accounts.models import User
-from tests.e2e.conftest import REPO_ROOT
+from tests.e2e.conftest import REPO_ROOT, VISITED_PAGES
 
 pytestmark = pytest.mark.django_db(transaction=True, serialized_rollback=True)
 
@@ -113,7 +113,9 @@ def _sign_in_at_provider(page) -> None:
     page.get_by_role("button", name="Sign in").click()
 
 
-def test_oidc_journey_new_member_accepts_terms_once_then_signs_in_again(page, brand_sign_in):
+def test_oidc_journey_new_member_accepts_terms_once_then_signs_in_again(
+    request, page, brand_sign_in
+):
     page.goto("/accounts/login/")
     page.get_by_role("main").get_by_role("button", name=f"Sign in with {PROVIDER_NAME}").click()
 
@@ -151,3 +153,8 @@ def test_oidc_journey_new_member_accepts_terms_once_then_signs_in_again(page, br
     # The same member, found by the provider's subject: no second account.
     assert User.objects.filter(email=CUSTOMER["email"]).get() == member
     assert SocialAccount.objects.get().user == member
+
+    # The markup check got the site's pages of the journey, and none of the provider's.
+    kept = [name for name, _html in request.config.stash[VISITED_PAGES].values()]
+    assert any(name.startswith("/accounts/3rdparty/signup/") for name in kept)
+    assert not any(name.startswith(brand_sign_in) for name in kept)
