@@ -1,5 +1,6 @@
 """Start-up refuses unsafe production configuration; production settings pass --deploy."""
 
+import json
 import os
 import subprocess
 import sys
@@ -80,3 +81,46 @@ def test_production_settings_pass_deploy_checks_without_warnings():
     )
     assert result.returncode == 0, result.stdout + result.stderr
     assert "WARNINGS" not in result.stdout + result.stderr
+
+
+SHOW_SIGN_IN_PROVIDER = """
+import json
+from django.conf import settings
+from community.config.security import policy_for_path
+app = settings.SOCIALACCOUNT_PROVIDERS["openid_connect"]["APPS"]
+print(json.dumps({"apps": app, "policy": policy_for_path("/accounts/login/")}))
+"""
+
+
+def test_sign_in_provider_comes_from_the_environment():
+    result = run_manage(
+        "shell",
+        "-c",
+        SHOW_SIGN_IN_PROVIDER,
+        DEBUG="1",
+        OIDC_SERVER_URL="https://id.brand.example/realms/customers/",
+        OIDC_CLIENT_ID="relais",
+        OIDC_CLIENT_SECRET="the-secret",
+        OIDC_PROVIDER_NAME="Brand",
+    )
+    assert result.returncode == 0, result.stderr
+    shown = json.loads(result.stdout.strip().splitlines()[-1])
+    assert shown["apps"] == [
+        {
+            "provider_id": "brand",
+            "name": "Brand",
+            "client_id": "relais",
+            "secret": "the-secret",
+            "settings": {"server_url": "https://id.brand.example/realms/customers"},
+        }
+    ]
+    # The sign-in button's POST is redirected to the provider: form-action allows it.
+    assert "form-action 'self' https://id.brand.example;" in shown["policy"]
+
+
+def test_without_a_provider_in_the_environment_none_is_configured():
+    result = run_manage("shell", "-c", SHOW_SIGN_IN_PROVIDER, DEBUG="1", OIDC_SERVER_URL="")
+    assert result.returncode == 0, result.stderr
+    shown = json.loads(result.stdout.strip().splitlines()[-1])
+    assert shown["apps"] == []
+    assert "form-action 'self';" in shown["policy"]

@@ -23,6 +23,10 @@ page any other site may frame: its view names the one listed origin that may, on
 `response.frame_ancestors`, and gets the public policy with that origin alone.
 """
 
+import functools
+from urllib.parse import urlsplit
+
+from django.conf import settings
 from django.http import HttpResponse
 from django.views.decorators.http import require_safe
 
@@ -69,8 +73,42 @@ PUBLIC_POLICY_HEADER = policy_header(PUBLIC_POLICY)
 ADMIN_POLICY_HEADER = policy_header(ADMIN_POLICY)
 
 
+def sign_in_provider_origins() -> list[str]:
+    """The origins the sign-in buttons' POST may redirect the browser to.
+
+    Chrome applies form-action to the redirects after a form's POST, and the
+    "Sign in with…" button POSTs to allauth, which redirects to the OpenID
+    Connect provider: its origin must be allowed. The provider set from the
+    environment is known from its server URL (its authorization endpoint is
+    expected on the same origin); one configured in the admin only is listed in
+    OIDC_FORM_ACTION_ORIGINS.
+    """
+    apps = settings.SOCIALACCOUNT_PROVIDERS.get("openid_connect", {}).get("APPS", [])
+    urls = [app.get("settings", {}).get("server_url", "") for app in apps]
+    origins = []
+    for url in [*urls, *settings.OIDC_FORM_ACTION_ORIGINS]:
+        parts = urlsplit(url)
+        if parts.scheme in {"http", "https"} and parts.netloc:
+            origin = f"{parts.scheme}://{parts.netloc}"
+            if origin not in origins:
+                origins.append(origin)
+    return origins
+
+
+@functools.cache
+def public_policy_header(sign_in_origins: tuple[str, ...] = ()) -> str:
+    """PUBLIC_POLICY's header, its form-action also allowing the sign-in providers
+    (`sign_in_provider_origins`); made once per set of origins."""
+    form_action = [*PUBLIC_POLICY["form-action"], *sign_in_origins]
+    return policy_header({**PUBLIC_POLICY, "form-action": form_action})
+
+
 def policy_for_path(path: str) -> str:
-    return ADMIN_POLICY_HEADER if path.startswith(ADMIN_PATH_PREFIXES) else PUBLIC_POLICY_HEADER
+    if path.startswith(ADMIN_PATH_PREFIXES):
+        return ADMIN_POLICY_HEADER
+    # Read from the settings on each response, so that a provider's settings
+    # changed while the process runs (the tests') are honoured.
+    return public_policy_header(tuple(sign_in_provider_origins()))
 
 
 def policy_for_response(path: str, frame_ancestors: list[str] | None) -> str:

@@ -75,6 +75,9 @@ INSTALLED_APPS = [
     # Accounts
     "allauth",
     "allauth.account",
+    # Sign in with the brand's own account (OpenID Connect): see "Sign-in with the brand's account".
+    "allauth.socialaccount",
+    "allauth.socialaccount.providers.openid_connect",
     # The API (community/api): Wagtail already depends on REST framework.
     "rest_framework",
     "drf_spectacular",
@@ -241,6 +244,60 @@ ACCOUNT_RATE_LIMITS = {
 # TRUSTED_PROXY_COUNT to the number of proxies that append to X-Forwarded-For, so
 # the per-address limits count clients, not the proxy.
 ALLAUTH_TRUSTED_PROXY_COUNT = int(os.environ.get("TRUSTED_PROXY_COUNT", "0"))
+
+# Sign-in with the brand's account (OpenID Connect) -------------------------------
+# Members may sign in with the brand's own customer account through allauth's
+# openid_connect provider. Configured here from the environment when
+# OIDC_SERVER_URL is set (the issuer, whose /.well-known/openid-configuration
+# describes the rest), or else in Django's admin as a "Social application" of the
+# provider "OpenID Connect". Without either, the sign-in pages show no such button.
+OIDC_SERVER_URL = os.environ.get("OIDC_SERVER_URL", "").strip().rstrip("/")
+OIDC_PROVIDER_ID = os.environ.get("OIDC_PROVIDER_ID", "brand").strip() or "brand"
+SOCIALACCOUNT_PROVIDERS = {
+    "openid_connect": {
+        # PKCE binds the code the provider returns to this browser's sign-in.
+        "OAUTH_PKCE_ENABLED": True,
+        "APPS": (
+            [
+                {
+                    "provider_id": OIDC_PROVIDER_ID,
+                    # Shown on the button: "Sign in with <name>".
+                    "name": os.environ.get("OIDC_PROVIDER_NAME", "").strip() or "OpenID Connect",
+                    "client_id": os.environ.get("OIDC_CLIENT_ID", ""),
+                    "secret": os.environ.get("OIDC_CLIENT_SECRET", ""),
+                    "settings": {"server_url": OIDC_SERVER_URL},
+                }
+            ]
+            if OIDC_SERVER_URL
+            else []
+        ),
+    }
+}
+# Accounts are linked by the provider's subject (its `sub`) alone. An address the
+# provider reports is never a way into an existing account: another account's
+# owner may not be the person at the provider, so that person is told to sign in
+# to that account first and connect the brand account from there.
+SOCIALACCOUNT_EMAIL_AUTHENTICATION = False
+SOCIALACCOUNT_EMAIL_AUTHENTICATION_AUTO_CONNECT = False
+# Every new member passes through the sign-up form once, to accept the terms of
+# use and the privacy policy (community.forms.ConsentSignupForm).
+SOCIALACCOUNT_AUTO_SIGNUP = False
+SOCIALACCOUNT_ADAPTER = "accounts.social.SocialAccountAdapter"
+SOCIALACCOUNT_FORMS = {"signup": "accounts.social.SocialSignupForm"}
+# An address is verified only if the provider says so (`email_verified`); an
+# unverified one is confirmed by e-mail, as on the password sign-up.
+SOCIALACCOUNT_EMAIL_VERIFICATION = ACCOUNT_EMAIL_VERIFICATION
+# The connect and sign-in buttons POST (with CSRF), never a link a page could
+# make the browser follow.
+SOCIALACCOUNT_LOGIN_ON_GET = False
+# No provider tokens are kept: the site only needs who the member is.
+SOCIALACCOUNT_STORE_TOKENS = False
+# Origins of providers configured in the admin only, for the Content-Security-
+# Policy's form-action (community/config/security.py): the sign-in button's POST
+# redirects the browser to the provider, which the browser allows only to listed
+# origins. The provider set from the environment is listed by itself.
+OIDC_FORM_ACTION_ORIGINS = env_list("OIDC_FORM_ACTION_ORIGINS")
+# ---------------------------------------------------------------------------------
 
 # How many members one post may notify by @mention (community/limits.py); the
 # names past the cap are still linked, they are just not notified.
