@@ -9,7 +9,6 @@ served in the language the host asked for.
 import json
 from functools import wraps
 
-from accounts.handoff import HandoffRefused, handoff_member
 from django.conf import settings
 from django.contrib.auth import login
 from django.core.exceptions import ValidationError
@@ -19,8 +18,8 @@ from django.shortcuts import render
 from django.template.loader import render_to_string
 from django.utils import translation
 from django.utils.cache import patch_cache_control, patch_vary_headers
+from django.utils.safestring import mark_safe
 from django.utils.translation import gettext as _
-from django.views.decorators.clickjacking import xframe_options_exempt
 from django.views.decorators.http import (
     require_GET,
     require_http_methods,
@@ -28,12 +27,14 @@ from django.views.decorators.http import (
     require_safe,
 )
 
+from accounts.handoff import HandoffRefused, handoff_member
 from community import help_selectors, limits, permissions, selectors, services
 from community.embed.context import EmbedContext
 from community.forms import AskForm
 from community.models import EmbedSettings, Reply, Thread, Visibility
 from community.models.forum import TITLE_MAX_LENGTH
 from community.thread_selectors import thread_get_for_reading
+from community.views import SEARCH_QUERY_MAX_LENGTH
 
 SUGGESTIONS_SHOWN = 5
 RESULTS_SHOWN = 6
@@ -47,10 +48,11 @@ def panel_page(view):
     origin that is not listed, and let that origin alone frame the answer."""
 
     @wraps(view)
-    @xframe_options_exempt
     def wrapper(request, *args, **kwargs):
-        # Links carry the context in their address; forms also in hidden fields.
-        data = request.GET if "origin" in request.GET else request.POST
+        # Links carry the context in their address, forms in hidden fields too (a
+        # form's own value wins).
+        data = request.GET.copy()
+        data.update(request.POST)
         context = EmbedContext.parse(data, embed_settings=EmbedSettings.load(request))
         if context is None:
             # Stays impossible to frame (the site's own policy applies).
@@ -60,6 +62,8 @@ def panel_page(view):
             request.LANGUAGE_CODE = language
             response = view(request, context, *args, **kwargs)
         response.frame_ancestors = [context.origin]
+        # Framed by that origin: X-Frame-Options (DENY elsewhere) cannot name one.
+        response.xframe_options_exempt = True
         # A member's panel is theirs alone; the origin and language are in the address.
         patch_cache_control(response, private=True, no_store=True)
         patch_vary_headers(response, ["Cookie"])
@@ -91,7 +95,11 @@ def widget_script(request):
     script = render_to_string(
         "community/embed/widget.js",
         # Our own translated labels, as a JavaScript object literal.
-        {"labels": json.dumps(labels), "default_language": json.dumps(settings.LANGUAGE_CODE)},
+        # Our own translated strings, as JSON (valid JavaScript): never a member's words.
+        {
+            "labels": mark_safe(json.dumps(labels)),  # noqa: S308
+            "default_language": mark_safe(json.dumps(settings.LANGUAGE_CODE)),  # noqa: S308
+        },
     )
     response = HttpResponse(script, content_type="text/javascript; charset=utf-8")
     response["Cache-Control"] = f"public, max-age={SCRIPT_SECONDS}"
@@ -135,7 +143,7 @@ def _search(request, context: EmbedContext, query: str) -> dict:
 
 
 def _query(request) -> str:
-    return " ".join(request.GET.get("q", "").split())[: selectors.SEARCH_QUERY_MAX_LENGTH]
+    return " ".join(request.GET.get("q", "").split())[:SEARCH_QUERY_MAX_LENGTH]
 
 
 @require_GET

@@ -6,6 +6,7 @@ may frame. Each opening of the panel that searched is counted once (WidgetVisit)
 with whether it ended in a question: the metrics page's deflection per origin.
 """
 
+import re
 from urllib.parse import urlsplit
 
 from django.core.exceptions import ValidationError
@@ -39,6 +40,9 @@ def normalize_origin(value: str) -> str:
     if parts.path not in ("", "/") or len(value) > ORIGIN_MAX_LENGTH:
         return ""
     host = parts.hostname.lower()
+    # A name or an address: never a pattern ("*.example.com" frames nothing).
+    if not re.fullmatch(r"[a-z0-9.-]+|[0-9a-f:.]+", host):
+        return ""
     if ":" in host:  # an IPv6 address keeps its brackets
         host = f"[{host}]"
     default_port = {"https": 443, "http": 80}[parts.scheme]
