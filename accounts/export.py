@@ -9,6 +9,8 @@ from allauth.account.models import EmailAddress
 from django.utils import timezone
 from wagtail import hooks
 
+from accounts.models import ExternalIdentity
+
 EXPORT_FORMAT = "relais-member-data/1"
 
 
@@ -18,6 +20,8 @@ def _iso(value):
 
 def profile_section(user) -> dict:
     emails = EmailAddress.objects.filter(user=user).order_by("-primary", "email")
+    # The brand's ids for them (accounts/handoff.py): kept about them, so theirs to read.
+    identities = ExternalIdentity.objects.filter(user=user).order_by("created_at", "pk")
     return {
         "id": user.pk,
         "username": user.username,
@@ -25,6 +29,14 @@ def profile_section(user) -> dict:
         "email_addresses": [
             {"email": address.email, "primary": address.primary, "verified": address.verified}
             for address in emails
+        ],
+        "external_identities": [
+            {
+                "provider": identity.provider,
+                "subject": identity.subject,
+                "linked_at": _iso(identity.created_at),
+            }
+            for identity in identities
         ],
         "first_name": user.first_name,
         "last_name": user.last_name,

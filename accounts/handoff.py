@@ -75,6 +75,10 @@ CREATE_ATTEMPTS = 3
 
 HS256 = "HS256"
 RS256 = "RS256"
+# Weaker keys are a misconfiguration, refused like a missing key: a secret as long
+# as the hash it keys (RFC 7518, 3.2), an RSA key of today's minimum size.
+MIN_SECRET_BYTES = 32
+MIN_RSA_KEY_BITS = 2048
 
 # What the customer reads. The details stay in the code: a refused token tells
 # whoever holds it nothing about why the signature or a claim did not fit.
@@ -118,6 +122,9 @@ def handoff_member(*, token: str, audience: str, signed_in_user=None, now=None) 
     `signed_in_user` the member already signed in on this browser, if any (the
     only proof that lets an unknown brand id link to an existing account); `now`
     the time to check the token against (the current time by default).
+
+    Raises HandoffRefused. Call it outside a transaction (as a view does): the
+    token's nonce is committed here, also when the hand-off is refused.
     """
     now = now or timezone.now()
     claims = _verified_claims(token, audience=audience, now=now)
@@ -145,6 +152,8 @@ def _keys() -> dict:
     keys = {}
     secret = getattr(settings, "EMBED_HANDOFF_SECRET", "")
     if secret:
+        if len(secret.encode()) < MIN_SECRET_BYTES:
+            raise HandoffRefused("not_configured")
         keys[HS256] = secret
     pem = getattr(settings, "EMBED_HANDOFF_PUBLIC_KEY", "")
     if pem:
@@ -153,7 +162,7 @@ def _keys() -> dict:
             public_key = load_pem_public_key(pem.replace("\\n", "\n").encode())
         except ValueError as error:
             raise HandoffRefused("not_configured") from error
-        if not isinstance(public_key, RSAPublicKey):
+        if not isinstance(public_key, RSAPublicKey) or public_key.key_size < MIN_RSA_KEY_BITS:
             raise HandoffRefused("not_configured")
         keys[RS256] = public_key
     return keys
@@ -171,7 +180,7 @@ def _verified_claims(token: str, *, audience: str, now: datetime) -> dict:
         raise HandoffRefused("malformed") from error
     # The header names the algorithm, but only ours may be named, and each is
     # verified with its own key alone.
-    if algorithm not in keys:
+    if not isinstance(algorithm, str) or algorithm not in keys:
         raise HandoffRefused("bad_signature")
     issuer = getattr(settings, "EMBED_HANDOFF_ISSUER", "")
     try:
@@ -198,7 +207,10 @@ def _verified_claims(token: str, *, audience: str, now: datetime) -> dict:
         raise HandoffRefused("wrong_audience") from error
     except jwt.InvalidIssuerError as error:
         raise HandoffRefused("wrong_issuer") from error
-    except jwt.InvalidTokenError as error:
+    except jwt.InvalidKeyError as error:
+        # The key itself is unusable for its algorithm (a PEM given as the secret).
+        raise HandoffRefused("not_configured") from error
+    except jwt.PyJWTError as error:
         raise HandoffRefused("malformed") from error
     _check_times(claims, now=now)
     _check_claims(claims)

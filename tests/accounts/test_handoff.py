@@ -17,10 +17,12 @@ from allauth.account.adapter import get_adapter
 from allauth.account.models import EmailAddress
 from cryptography.hazmat.primitives import serialization
 from cryptography.hazmat.primitives.asymmetric import ec, rsa
+from django.contrib.auth.models import AnonymousUser
 from django.test import override_settings
 from django.utils import translation
 
 from accounts import handoff
+from accounts.export import member_data
 from accounts.handoff import MAX_LIFETIME, HandoffRefused, handoff_member
 from accounts.models import ExternalIdentity, HandoffNonce, User
 from accounts.names import check_display_name, check_username
@@ -309,6 +311,13 @@ def test_handoff_refuses_alg_none(hs256):
     assert not User.objects.exists()
 
 
+@pytest.mark.parametrize("alg", ["None", "NONE", "", None, ["HS256"], {"HS256": 1}])
+def test_handoff_refuses_a_header_naming_no_algorithm_of_ours(hs256, alg):
+    token = hand_made({"alg": alg, "typ": "JWT"}, claims(), hmac_key=SECRET.encode())
+
+    assert refusal(token) == "bad_signature"
+
+
 def test_handoff_refuses_hs256_signed_with_the_public_key(rs256, public_pem):
     # The algorithm-confusion attack: the public key is public, so a token
     # "signed" with it as an HMAC secret must not verify.
@@ -341,6 +350,34 @@ def test_handoff_with_both_keys_accepts_each_algorithm_with_its_own_key(db, rsa_
 def test_handoff_not_configured(db):
     with override_settings(EMBED_HANDOFF_SECRET="", EMBED_HANDOFF_PUBLIC_KEY=""):
         assert refusal(sign(claims())) == "not_configured"
+
+
+# The brand signs with a weak key on purpose here; PyJWT warns about it.
+@pytest.mark.filterwarnings("ignore::jwt.warnings.InsecureKeyLengthWarning")
+def test_handoff_with_a_short_secret_is_not_configured(db):
+    short = "too-short-a-secret"
+    with override_settings(EMBED_HANDOFF_SECRET=short, EMBED_HANDOFF_PUBLIC_KEY=""):
+        assert refusal(sign(claims(), key=short)) == "not_configured"
+
+
+def test_handoff_with_a_public_key_given_as_the_secret_is_not_configured(db, public_pem):
+    confused = hand_made({"alg": "HS256", "typ": "JWT"}, claims(), public_pem.encode())
+    with override_settings(EMBED_HANDOFF_SECRET=public_pem, EMBED_HANDOFF_PUBLIC_KEY=""):
+        assert refusal(confused) == "not_configured"
+    assert not User.objects.exists()
+
+
+# The brand signs with a weak key on purpose here; PyJWT warns about it.
+@pytest.mark.filterwarnings("ignore::jwt.warnings.InsecureKeyLengthWarning")
+def test_handoff_with_a_small_rsa_key_is_not_configured(db):
+    small = rsa.generate_private_key(public_exponent=65537, key_size=1024)  # noqa: S505 - the point
+    pem = (
+        small.public_key()
+        .public_bytes(serialization.Encoding.PEM, serialization.PublicFormat.SubjectPublicKeyInfo)
+        .decode()
+    )
+    with override_settings(EMBED_HANDOFF_SECRET="", EMBED_HANDOFF_PUBLIC_KEY=pem):
+        assert refusal(sign(claims(), key=small, algorithm="RS256")) == "not_configured"
 
 
 @pytest.mark.parametrize(
@@ -428,6 +465,7 @@ def test_handoff_refuses_a_taken_address_when_someone_else_is_signed_in(hs256, o
     UserFactory(email="camille@example.com")
 
     assert refusal(sign(claims()), signed_in_user=other_member) == "email_taken"
+    assert refusal(sign(claims()), signed_in_user=AnonymousUser()) == "email_taken"
     assert not ExternalIdentity.objects.exists()
 
 
@@ -658,3 +696,11 @@ def test_handoff_first_visits_at_once_make_one_member():
     assert User.objects.count() == 1
     assert ExternalIdentity.objects.count() == 1
     assert HandoffNonce.objects.count() == 12
+
+
+def test_handoff_link_is_in_the_members_copy_of_their_data(hs256):
+    member = hand_off(sign(claims()))
+
+    identities = member_data(member)["profile"]["external_identities"]
+
+    assert [(i["provider"], i["subject"]) for i in identities] == [("handoff", "customer-42")]
