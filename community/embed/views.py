@@ -9,8 +9,8 @@ served in the language the host asked for.
 import json
 from functools import wraps
 
+from allauth.account.adapter import get_adapter as get_account_adapter
 from django.conf import settings
-from django.contrib.auth import login
 from django.core.exceptions import ValidationError
 from django.db.models import Case, IntegerField, Q, Value, When
 from django.http import Http404, HttpResponse, JsonResponse
@@ -264,5 +264,7 @@ def handoff(request, context: EmbedContext):
         return JsonResponse(
             {"signed_in": False, "code": refusal.code, "message": str(refusal.message)}, status=403
         )
-    login(request, member, backend="django.contrib.auth.backends.ModelBackend")
+    # Through allauth's adapter, as every sign-in: the member's own language applies.
+    member.backend = "django.contrib.auth.backends.ModelBackend"
+    get_account_adapter(request).login(request, member)
     return JsonResponse({"signed_in": True, "name": member.public_name})
