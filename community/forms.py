@@ -286,6 +286,35 @@ class DeflectionForm(forms.Form):
         return cleaned
 
 
+def consent_label():
+    """ "I accept the terms of use and the privacy policy", with links to both, built
+    per request: the links' text follows the reader's language."""
+    return format_html(
+        gettext("I accept the {terms} and the {privacy}."),
+        terms=format_html(
+            '<a href="{}" target="_blank" rel="noopener">{}</a>',
+            reverse("legal_page", kwargs={"kind": "terms"}),
+            gettext("terms of use"),
+        ),
+        privacy=format_html(
+            '<a href="{}" target="_blank" rel="noopener">{}</a>',
+            reverse("legal_page", kwargs={"kind": "privacy"}),
+            gettext("privacy policy"),
+        ),
+    )
+
+
+def record_consent_now(user) -> None:
+    """`user` accepted the terms and the privacy policy as published now."""
+    revisions = legal_accepted_revisions()
+    user_record_consent(
+        user=user,
+        accepted_at=timezone.now(),
+        terms_revision=revisions["terms"],
+        privacy_revision=revisions["privacy"],
+    )
+
+
 class ConsentSignupForm(SignupForm):
     """allauth's sign-up form with the consent the law asks for: the member accepts
     the terms of use and the privacy policy, and the revisions they accepted are
@@ -302,30 +331,26 @@ class ConsentSignupForm(SignupForm):
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
-        # Built per request: the links' text follows the reader's language.
-        self.fields["accept_terms"].label = format_html(
-            gettext("I accept the {terms} and the {privacy}."),
-            terms=format_html(
-                '<a href="{}" target="_blank" rel="noopener">{}</a>',
-                reverse("legal_page", kwargs={"kind": "terms"}),
-                gettext("terms of use"),
-            ),
-            privacy=format_html(
-                '<a href="{}" target="_blank" rel="noopener">{}</a>',
-                reverse("legal_page", kwargs={"kind": "privacy"}),
-                gettext("privacy policy"),
-            ),
-        )
+        self.fields["accept_terms"].label = consent_label()
 
     def signup(self, request, user):
         super().signup(request, user)
-        revisions = legal_accepted_revisions()
-        user_record_consent(
-            user=user,
-            accepted_at=timezone.now(),
-            terms_revision=revisions["terms"],
-            privacy_revision=revisions["privacy"],
-        )
+        record_consent_now(user)
+
+
+class AskWithConsentForm(AskForm):
+    """The ask form for a member who has accepted no terms of the community yet (one
+    the brand handed over from its own site, community/embed): they accept them with
+    their first question."""
+
+    accept_terms = forms.BooleanField(
+        required=True,
+        error_messages={"required": _("To ask, accept the terms of use and the privacy policy.")},
+    )
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["accept_terms"].label = consent_label()
 
 
 class SatisfactionForm(forms.Form):

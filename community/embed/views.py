@@ -30,7 +30,7 @@ from django.views.decorators.http import (
 from accounts.handoff import HandoffRefused, handoff_member
 from community import help_selectors, limits, permissions, selectors, services
 from community.embed.context import EmbedContext
-from community.forms import AskForm
+from community.forms import AskForm, AskWithConsentForm, record_consent_now
 from community.models import EmbedSettings, Reply, Thread, Visibility
 from community.models.forum import TITLE_MAX_LENGTH
 from community.thread_selectors import thread_get_for_reading
@@ -224,7 +224,12 @@ def ask(request, context: EmbedContext):
         )
     posted = request.method == "POST"
     initial = {"title": title, "category": context.category}
-    form = AskForm(
+    # A member the brand handed over (accounts.handoff) has accepted none of the
+    # community's terms yet: they accept them with their first question.
+    needs_consent = (
+        request.user.terms_accepted_at is None and request.user.external_identities.exists()
+    )
+    form = (AskWithConsentForm if needs_consent else AskForm)(
         request.POST if posted else None,
         request.FILES if posted else None,
         initial=initial,
@@ -232,10 +237,11 @@ def ask(request, context: EmbedContext):
     )
     status = 200
     if posted and form.is_valid():
+        fields = dict(form.cleaned_data)
+        if fields.pop("accept_terms", False):
+            record_consent_now(request.user)
         try:
-            asked = services.thread_create(
-                author=request.user, asked_from=context.origin, **form.cleaned_data
-            )
+            asked = services.thread_create(author=request.user, asked_from=context.origin, **fields)
         except ValidationError as error:
             form.add_error(None, error)
             status = 429 if isinstance(error, limits.PostingLimitReached) else 200

@@ -418,3 +418,23 @@ def test_the_hand_off_needs_the_csrf_token_and_a_listed_origin(listed, handoff_s
     )
     assert unlisted.status_code == 403
     assert "_auth_user_id" not in client.session
+
+
+def test_a_handed_off_member_accepts_the_terms_with_their_first_question(
+    listed, handoff_secret, category
+):
+    client = Client()
+    client.get(panel_url("embed:ask"))
+    assert client.post(panel_url("embed:handoff"), {"token": token()}).json()["signed_in"]
+    refused = client.post(panel_url("embed:ask"), {**ask_data(category), "origin": SHOP})
+    assert "To ask, accept the terms of use and the privacy policy." in refused.content.decode()
+    assert "Water under the kettle after each use." in refused.content.decode()
+    assert not Thread.objects.exists()
+
+    client.post(
+        panel_url("embed:ask"), {**ask_data(category), "origin": SHOP, "accept_terms": "on"}
+    )
+    asked = Thread.objects.get()
+    assert asked.author.terms_accepted_at is not None
+    # Once accepted, never asked again.
+    assert "accept_terms" not in client.get(panel_url("embed:ask")).content.decode()

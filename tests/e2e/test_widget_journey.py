@@ -122,12 +122,18 @@ def test_a_customer_finds_an_answer_then_asks_signed_in_by_the_brand(page, brand
     panel.get_by_label("Details", exact=True).fill(
         "Since last week the grinder hums and nothing comes out."
     )
+    # Handed over by the brand, they accept the community's terms with this question.
+    panel.get_by_role("button", name="Post your question").click()
+    expect(panel.get_by_text("To ask, accept the terms of use")).to_be_visible()
+    expect(panel.get_by_label("Title")).to_have_value(ASKED_TITLE)
+    panel.get_by_label("I accept the terms of use and the privacy policy.").check()
     panel.get_by_role("button", name="Post your question").click()
     expect(panel.get_by_test_id("embed-asked")).to_have_text("Your question is posted")
 
     thread = Thread.objects.get(title=ASKED_TITLE)
     assert thread.asked_from == brand_site["origin"]
     assert thread.author.email == embed_demo.DEMO_CUSTOMER["email"]
+    assert thread.author.terms_accepted_at is not None
     assert WidgetVisit.objects.get(thread=thread).origin == brand_site["origin"]
     queue = Client()
     queue.force_login(ModeratorFactory())
