@@ -174,3 +174,19 @@ def test_the_widget_speaks_french_when_the_brand_page_does(page, brand_site):
     panel = page.frame_locator("iframe[title='Aide de la communauté']")
     expect(panel.get_by_role("heading", level=1)).to_have_text("Comment pouvons-nous vous aider ?")
     expect(panel.get_by_label("Rechercher dans les réponses")).to_be_visible()
+
+
+def test_the_panel_pages_opened_on_their_own(page, brand_site):
+    """Opened outside a frame (a new tab, a link shared), the panel's pages still work,
+    without the close button; the markup check reads them (framed pages it does not)."""
+    origin = brand_site["origin"]
+    solved = Thread.objects.get(title=SOLVED_TITLE)
+    page.goto(f"/embed/panel/?origin={origin}&q=E04")
+    expect(page.get_by_test_id("embed-results")).to_contain_text(SOLVED_TITLE)
+    expect(page.get_by_role("button", name="Close help")).to_be_hidden()
+    page.goto(f"/embed/panel/?origin={origin}&category={brand_site['category'].slug}")
+    expect(page.get_by_test_id("embed-suggestions")).to_contain_text(SOLVED_TITLE)
+    page.goto(f"/embed/t/{solved.pk}/?origin={origin}")
+    expect(page.get_by_test_id("embed-answer")).to_contain_text("Run two rinse cycles")
+    page.goto(f"/embed/ask/?origin={origin}&handoff=1&title=Grinder")
+    expect(page.get_by_test_id("embed-handoff")).to_be_visible()
