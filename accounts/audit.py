@@ -9,10 +9,18 @@ from django.utils.translation import gettext_lazy as _
 
 DATA_EXPORT = "relais.account.data_export"
 ACCOUNT_CLOSE = "relais.account.close"
+HANDOFF_JOIN = "relais.account.handoff_join"
+HANDOFF_LINK = "relais.account.handoff_link"
 
 ACTIONS = (
     (DATA_EXPORT, _("Download own data"), _("Member downloaded a copy of their data")),
     (ACCOUNT_CLOSE, _("Close account"), _("Member closed their account")),
+    (HANDOFF_JOIN, _("Join from the brand's site"), _("Member joined from the brand's site")),
+    (
+        HANDOFF_LINK,
+        _("Link to the brand's account"),
+        _("Member's account was linked to their account at the brand"),
+    ),
 )
 
 

@@ -43,7 +43,9 @@ from django.utils import timezone, translation
 from django.utils.crypto import get_random_string
 from django.utils.text import slugify
 from django.utils.translation import gettext_lazy as _
+from wagtail.log_actions import log
 
+from accounts import audit
 from accounts.language import address_owner, supported_language
 from accounts.models import ExternalIdentity, HandoffNonce, User
 from accounts.names import check_display_name
@@ -315,11 +317,15 @@ def _find_link_or_create(claims: dict, *, signed_in_user) -> User:
     # A savepoint, so that a unique constraint failing here (see _member_for)
     # leaves the transaction usable.
     with transaction.atomic():
-        if member is None:
+        joined = member is None
+        if joined:
             member = _create_member(claims, email=email)
         ExternalIdentity.objects.create(
             user=member, provider=ExternalIdentity.Provider.HANDOFF, subject=subject
         )
+    # In the audit log, as the member's other account events: joining through the
+    # brand's site, or an existing account linked to the brand's id.
+    log(member, audit.HANDOFF_JOIN if joined else audit.HANDOFF_LINK, user=member)
     return member
 
 

@@ -704,3 +704,23 @@ def test_handoff_link_is_in_the_members_copy_of_their_data(hs256):
     identities = member_data(member)["profile"]["external_identities"]
 
     assert [(i["provider"], i["subject"]) for i in identities] == [("handoff", "customer-42")]
+
+
+def test_handoff_joins_and_links_are_in_the_audit_log(hs256):
+    from wagtail.models import ModelLogEntry
+
+    from accounts import audit
+
+    joined = hand_off(sign(claims()))
+    owner = UserFactory(email="sam@example.com")
+    hand_off(sign(claims(sub="customer-7", email="sam@example.com")), signed_in_user=owner)
+    # A returning member's hand-off is no new event.
+    hand_off(sign(claims()))
+
+    entries = ModelLogEntry.objects.filter(action__startswith="relais.account.handoff")
+    assert sorted((entry.action, entry.object_id, entry.user_id) for entry in entries) == sorted(
+        [
+            (audit.HANDOFF_JOIN, str(joined.pk), joined.pk),
+            (audit.HANDOFF_LINK, str(owner.pk), owner.pk),
+        ]
+    )
