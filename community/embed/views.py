@@ -76,7 +76,7 @@ def _render(request, template: str, context: EmbedContext, extra: dict, status: 
     return render(
         request,
         template,
-        {"embed": context, "community_origin": request.build_absolute_uri("/")[:-1], **extra},
+        {"embed": context, **extra},
         status=status,
     )
 
@@ -127,7 +127,7 @@ def _suggestions(context: EmbedContext) -> tuple[list, list]:
     return page.object_list[:SUGGESTIONS_SHOWN], []
 
 
-def _search(request, context: EmbedContext, query: str) -> dict:
+def _search(context: EmbedContext, query: str) -> dict:
     terms = selectors.search_terms(query)
     if not terms:
         return {"query": query, "threads": [], "articles": [], "searched": False}
@@ -152,7 +152,7 @@ def panel(request, context: EmbedContext):
     """The panel: a search field, answers for the host's context, and "Ask"."""
     context = context.with_visit()
     query = _query(request)
-    extra = {"results": _search(request, context, query) if query else None}
+    extra = {"results": _search(context, query) if query else None}
     if not query:
         extra["threads"], extra["articles"] = _suggestions(context)
     return _render(request, "community/embed/panel.html", context, extra)
@@ -166,7 +166,7 @@ def search(request, context: EmbedContext):
         request,
         "community/embed/_results.html",
         context,
-        {"results": _search(request, context, _query(request))},
+        {"results": _search(context, _query(request))},
     )
 
 

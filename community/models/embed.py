@@ -103,11 +103,6 @@ class EmbedSettings(BaseGenericSetting):
         return bool(origin) and normalize_origin(origin) == origin and origin in self.origins
 
 
-class WidgetVisitQuerySet(models.QuerySet):
-    def in_period(self, start, end):
-        return self.filter(started_at__gte=start, started_at__lt=end)
-
-
 class WidgetVisit(models.Model):
     """One opening of the widget's panel on a brand's page that searched.
 
@@ -129,8 +124,6 @@ class WidgetVisit(models.Model):
         related_name="+",
         verbose_name=_("question asked"),
     )
-
-    objects = WidgetVisitQuerySet.as_manager()
 
     class Meta:
         verbose_name = _("help widget visit")
