@@ -89,6 +89,10 @@ class User(AbstractUser):
         _("unsubscribe key"), max_length=32, unique=True, null=True, blank=True, editable=False
     )
 
+    # The address a delivery failure came back for (community/mail): nothing more is
+    # sent to it; a new address, once verified, receives mail again.
+    bounced_email = models.EmailField(_("address that bounced"), blank=True, editable=False)
+
     objects = UserManagerWithQuerySet()
 
     class Meta(AbstractUser.Meta):

@@ -8,6 +8,7 @@ import pytest
 from community import services
 from tests.factories import CategoryFactory, EditorFactory, ModeratorFactory, UserFactory
 from tests.helpers import client_for
+from tests.mail_server import smtp_server  # noqa: F401  (a fixture for every test)
 
 
 @pytest.fixture(autouse=True)

@@ -25,6 +25,7 @@ from community.models.forum import (
     Thread,
     Visibility,
 )
+from community.models.inbound_mail import InboundEmail
 from community.models.marks import (
     Deflection,
     Follow,
@@ -98,6 +99,7 @@ __all__ = [
     "HelpIndexPage",
     "HelpfulVote",
     "HomePage",
+    "InboundEmail",
     "LegalKind",
     "LegalPage",
     "MeToo",

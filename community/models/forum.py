@@ -485,6 +485,8 @@ class Reply(Post):
     recommended_at = models.DateTimeField(
         _("recommended at"), null=True, blank=True, editable=False
     )
+    # Sent as an answer to a notification e-mail (community/mail), not from the site.
+    via_email = models.BooleanField(_("sent by e-mail"), default=False, editable=False)
 
     objects = ReplyQuerySet.as_manager()
 
