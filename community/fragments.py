@@ -35,7 +35,7 @@ from community.models import CommunitySettings
 
 # Bump when _reply.html or what it includes changes: entries of the old markup
 # are no longer asked for.
-FRAGMENT_REVISION = 1
+FRAGMENT_REVISION = 2
 # Keys change with their content, so an entry is never stale; the timeout only
 # lets entries nobody asks for any more leave the cache.
 FRAGMENT_SECONDS = 24 * 60 * 60

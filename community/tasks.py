@@ -14,6 +14,7 @@ from accounts.models import EmailNotifications
 from accounts.tokens import make_unsubscribe_token
 from community.cache import content_changed
 from community.indexing import threads_index_bulk
+from community.mail.keys import reply_address
 from community.models.forum import Thread
 from community.models.notifications import Notification
 from community.models.resolution import ResolutionCheck
@@ -58,6 +59,7 @@ def send_notification_emails_task(notification_ids: list[int]) -> int:
             not recipient.is_active
             or not recipient.email
             or recipient.email_notifications != EmailNotifications.EVERY_EVENT
+            or recipient.bounced_email.lower() == recipient.email.lower()
         ):
             continue
         try:
@@ -106,8 +108,19 @@ def _send(notification: Notification, *, community_name: str) -> None:
             kwargs={"token": make_unsubscribe_token(notification.recipient)},
         )
     )
+    # Answering the e-mail answers on the thread (community/mail); delivery failures
+    # come back to the same address (its envelope sender), which is how a bounced
+    # address is known.
+    reply_to = reply_address(member_id=notification.recipient_id, thread_id=notification.thread_id)
     context = {
         "notification": notification,
+        # What was said, so it can be read, and answered, from the inbox.
+        "reply_text": (
+            notification.reply.body
+            if notification.reply_id and notification.reply.is_visible
+            else ""
+        ),
+        "reply_by_email": bool(reply_to),
         "community_name": community_name,
         "url": _absolute(notification.get_absolute_url()),
         "unsubscribe_url": unsubscribe_url,
@@ -120,14 +133,18 @@ def _send(notification: Notification, *, community_name: str) -> None:
         subject = _one_line(render_to_string("community/email/notification_subject.txt", context))
         text = render_to_string("community/email/notification.txt", context)
         html = render_to_string("community/email/notification.html", context)
+    headers = {
+        "List-Unsubscribe": f"<{unsubscribe_url}>",
+        "List-Unsubscribe-Post": "List-Unsubscribe=One-Click",
+    }
+    if reply_to:
+        headers |= {"From": settings.DEFAULT_FROM_EMAIL, "Reply-To": reply_to}
     message = EmailMultiAlternatives(
         subject=f"[{_one_line(community_name)}] {subject}",
         body=text,
+        from_email=reply_to or None,
         to=[notification.recipient.email],
-        headers={
-            "List-Unsubscribe": f"<{unsubscribe_url}>",
-            "List-Unsubscribe-Post": "List-Unsubscribe=One-Click",
-        },
+        headers=headers,
     )
     message.attach_alternative(html, "text/html")
     message.send()

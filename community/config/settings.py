@@ -322,6 +322,17 @@ else:
 DEFAULT_FROM_EMAIL = os.environ.get("DEFAULT_FROM_EMAIL", "Relais <community@localhost>")
 SERVER_EMAIL = DEFAULT_FROM_EMAIL
 
+# Reply by e-mail (community/mail): the address each notification is answered at,
+# with {key} where the member-and-thread key goes: sub-addressing of one mailbox
+# (reply+{key}@community.example.com) or a domain of its own ({key}@reply.example.com).
+# Empty: notifications carry no reply address. Keys expire after
+# REPLY_EMAIL_KEY_DAYS; messages over REPLY_EMAIL_MAX_BYTES are refused unread;
+# a sender gets at most REPLY_EMAIL_ANSWERS_PER_HOUR refusals an hour.
+REPLY_EMAIL_ADDRESS = os.environ.get("REPLY_EMAIL_ADDRESS", "")
+REPLY_EMAIL_KEY_DAYS = int(os.environ.get("REPLY_EMAIL_KEY_DAYS", "30"))
+REPLY_EMAIL_MAX_BYTES = int(os.environ.get("REPLY_EMAIL_MAX_BYTES", str(10 * 1024 * 1024)))
+REPLY_EMAIL_ANSWERS_PER_HOUR = int(os.environ.get("REPLY_EMAIL_ANSWERS_PER_HOUR", "3"))
+
 # Background work through Django's task API (django-tasks): a database-backed
 # queue in production (worker: `manage.py db_worker`); TASKS_BACKEND=immediate
 # runs tasks inside the request, as the tests and a local DEBUG run do.

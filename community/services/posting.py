@@ -368,9 +368,11 @@ def reply_create(
     images: Sequence[CleanImage] = (),
     submission_key: str = "",
     check_limits: bool = True,
+    via_email: bool = False,
 ) -> Reply:
     """Reply to a thread. A staff reply is official; a new member's reply may wait for
-    approval, and counts (and notifies) only once it is public.
+    approval, and counts (and notifies) only once it is public. `via_email`: it
+    came as an answer to a notification e-mail (community/mail), and says so.
 
     The same reply sent twice (same `submission_key`, or the same body to the same
     thread within minutes) returns the first reply; posting too fast raises
@@ -396,6 +398,7 @@ def reply_create(
         body_html=body_html,
         visibility=Visibility.PENDING if pending else Visibility.VISIBLE,
         created_at=now,
+        via_email=via_email,
     )
     if not created:
         return reply
