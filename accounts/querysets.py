@@ -1,7 +1,7 @@
 from datetime import timedelta
 
 from allauth.account.models import EmailAddress
-from django.contrib.auth.models import Group, UserManager
+from django.contrib.auth.models import Group, Permission, UserManager
 from django.db import models
 from django.db.models import BooleanField, Exists, ExpressionWrapper, F, OuterRef, Q
 from django.db.models.functions import Lower
@@ -39,6 +39,20 @@ class UserQuerySet(models.QuerySet):
 
     def with_staff_flag(self):
         return self.annotate(is_brand_staff=staff_flag_expression())
+
+    def holding_permission(self, permission: str):
+        """Members who hold `permission` ("app_label.codename"): superusers, and
+        members given it directly or through a group, as User.has_perm reads it.
+        Where a list needs the role in SQL; accounts.roles answers for one member."""
+        app_label, _dot, codename = permission.partition(".")
+        granted = Permission.objects.filter(codename=codename, content_type__app_label=app_label)
+        through_group = self.model.groups.through.objects.filter(
+            user_id=OuterRef("pk"), group__permissions__in=granted
+        )
+        directly = self.model.user_permissions.through.objects.filter(
+            user_id=OuterRef("pk"), permission__in=granted
+        )
+        return self.filter(Q(is_superuser=True) | Exists(through_group) | Exists(directly))
 
     def reachable_by_email(self, *, at=None):
         """Members we may send a scheduled e-mail to: an active, open account, not
