@@ -11,6 +11,7 @@ from accounts.images import square_of
 from accounts.models import ApiScope, User
 from accounts.names import check_display_name
 from accounts.permissions import public_profile_refusal
+from accounts.roles import is_moderator
 from accounts.services import KEEP
 
 # An avatar is stored as a square of this side, cropped from the upload's centre;
@@ -68,15 +69,31 @@ class ProfileForm(forms.ModelForm):
         ),
     )
 
-    field_order = ["display_name", "bio", "avatar", "language", "email_notifications"]
+    field_order = [
+        "display_name",
+        "bio",
+        "avatar",
+        "language",
+        "email_notifications",
+        "digest",
+        "moderator_summary",
+    ]
 
     class Meta:
         model = User
-        fields = ["display_name", "bio", "language", "email_notifications"]
+        fields = [
+            "display_name",
+            "bio",
+            "language",
+            "email_notifications",
+            "digest",
+            "moderator_summary",
+        ]
         widgets = {
             "bio": forms.Textarea(attrs={"rows": 4, "maxlength": 500}),
             "language": forms.RadioSelect,
             "email_notifications": forms.RadioSelect,
+            "digest": forms.RadioSelect,
         }
 
     def __init__(self, *args, **kwargs):
@@ -91,6 +108,11 @@ class ProfileForm(forms.ModelForm):
         # The page always sends the checked one; a client that posts only what it
         # changes keeps the member's language as it is.
         self.fields["language"].required = False
+        # As for the language: a client that does not send the digest keeps it.
+        self.fields["digest"].required = False
+        # The moderators' summary is for moderators; others are not offered it.
+        if not is_moderator(self.instance):
+            del self.fields["moderator_summary"]
         # A suspended member sees their public profile but cannot change it; their
         # language and e-mails stay theirs to choose.
         self.public_refusal = public_profile_refusal(self.instance)
@@ -100,6 +122,9 @@ class ProfileForm(forms.ModelForm):
 
     def clean_language(self):
         return self.cleaned_data.get("language") or self.instance.language
+
+    def clean_digest(self):
+        return self.cleaned_data.get("digest") or self.instance.digest
 
     def clean_display_name(self):
         display_name = self.cleaned_data.get("display_name", "")
@@ -144,6 +169,9 @@ class ProfileForm(forms.ModelForm):
             "bio": data["bio"],
             "language": data["language"],
             "email_notifications": data["email_notifications"],
+            "digest": data["digest"],
+            # None: not offered (not a moderator), so left as it is.
+            "moderator_summary": data.get("moderator_summary"),
             "avatar": data["avatar"],
         }
 

@@ -28,6 +28,14 @@ class EmailNotifications(models.TextChoices):
     NONE = "none", _("None")
 
 
+class DigestFrequency(models.TextChoices):
+    """How often a member is sent the digest of what is new where they follow."""
+
+    OFF = "off", _("Never")
+    DAILY = "daily", _("Once a day")
+    WEEKLY = "weekly", _("Once a week")
+
+
 class User(AbstractUser):
     """A member of the community; staff are members in the Moderators or Editors group."""
 
@@ -52,6 +60,36 @@ class User(AbstractUser):
         choices=EmailNotifications,
         default=EmailNotifications.EVERY_EVENT,
         help_text=_("We also show every notification in the bell at the top of the page."),
+    )
+
+    # The digest (community/digests.py): off until the member asks for it. The
+    # *_sent_at fields are the end of the period the last one covered; the next one
+    # covers what happened since, and the sending job claims a member's send by
+    # moving it on (so no digest is sent twice).
+    digest = models.CharField(
+        _("digest e-mail"),
+        max_length=8,
+        choices=DigestFrequency,
+        default=DigestFrequency.OFF,
+        help_text=_(
+            "New questions and solutions in the categories and tags you follow, and a few "
+            "questions still waiting for an answer."
+        ),
+    )
+    digest_sent_at = models.DateTimeField(
+        _("digest last sent at"), null=True, blank=True, editable=False
+    )
+    # For moderators only: a daily e-mail of the threads overdue or reopened.
+    moderator_summary = models.BooleanField(
+        _("daily moderation summary"),
+        default=False,
+        help_text=_(
+            "Once a day, the threads whose official reply is overdue and those the "
+            "customer reopened."
+        ),
+    )
+    moderator_summary_sent_at = models.DateTimeField(
+        _("moderation summary last sent at"), null=True, blank=True, editable=False
     )
 
     # The language of the interface once signed in, and of every e-mail we send.

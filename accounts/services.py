@@ -20,7 +20,13 @@ from accounts import audit
 from accounts.api_tokens import new_secret
 from accounts.export import member_data
 from accounts.images import CleanImage
-from accounts.models import ApiCredential, EmailNotifications, ExternalIdentity, User
+from accounts.models import (
+    ApiCredential,
+    DigestFrequency,
+    EmailNotifications,
+    ExternalIdentity,
+    User,
+)
 from accounts.names import check_display_name
 from accounts.permissions import (
     check_close_account,
@@ -31,6 +37,7 @@ from accounts.permissions import (
     check_revoke_api_credential,
     integration_key_scope_refusal,
 )
+from accounts.roles import is_moderator
 from accounts.signals import account_closed
 
 
@@ -119,10 +126,13 @@ def user_update_profile(
     bio: str,
     language: str,
     email_notifications: str,
+    digest: str | None = None,
+    moderator_summary: bool | None = None,
     avatar: CleanImage | Keep | None = KEEP,
 ) -> User:
     """Save `user`'s profile: the public part (display name, bio, and a new picture,
-    or None to remove it) and their own settings (language, e-mails).
+    or None to remove it) and their own settings (language, e-mails; the digest and
+    the moderators' summary stay as they are when None).
 
     The public part follows the member's rights (a suspended member cannot change
     it) and the reserved names; avatar changes are limited per member. A replaced or
@@ -144,6 +154,18 @@ def user_update_profile(
     member.language = language
     member.email_notifications = email_notifications
     fields = ["display_name", "bio", "language", "email_notifications"]
+    if digest is not None:
+        if digest not in DigestFrequency.values:
+            raise ValidationError({"digest": _("Choose how often to receive the digest.")})
+        member.digest = digest
+        fields.append("digest")
+    if moderator_summary is not None:
+        if moderator_summary and not is_moderator(member):
+            raise ValidationError(
+                {"moderator_summary": _("The moderation summary is for moderators.")}
+            )
+        member.moderator_summary = moderator_summary
+        fields.append("moderator_summary")
     storage = User._meta.get_field("avatar").storage
     previous = member.avatar.name
     stored = ""

@@ -18,7 +18,7 @@ from django.views.decorators.http import require_http_methods
 
 from accounts import limits, services
 from accounts.forms import ApiTokenForm, CloseAccountForm, ProfileForm
-from accounts.models import ApiCredential, EmailNotifications
+from accounts.models import ApiCredential, DigestFrequency, EmailNotifications
 from accounts.permissions import api_token_refusal, check_export_data, close_account_refusal
 from accounts.roles import is_moderator
 from accounts.tokens import UnsubscribeLinkExpired, read_unsubscribe_token
@@ -161,13 +161,24 @@ def api_token_revoke(request, pk):
     return redirect("accounts:api_tokens")
 
 
+# What an unsubscribe link stops, named by its `kind` query value (kept in the URL,
+# so the one-click POST of a mail client carries it too): the notification e-mails
+# when it names none, as every link did before digests; the field and its "off".
+UNSUBSCRIBE_KINDS = {
+    "notifications": ("email_notifications", EmailNotifications.NONE),
+    "digest": ("digest", DigestFrequency.OFF),
+    "moderator_summary": ("moderator_summary", False),
+}
+
+
 # Mail clients send the one-click unsubscribe (RFC 8058) as a POST without our
 # CSRF cookie; the signed token in the URL is what proves the request. This is the
-# site's only view exempt from CSRF, and all it can do is stop notification e-mails.
+# site's only view exempt from CSRF, and all it can do is stop e-mails.
 @csrf_exempt
 @require_http_methods(["GET", "POST"])
 def unsubscribe(request, token):
-    """Stop notification e-mails from a link in one, without signing in."""
+    """Stop notification e-mails, the digest or the moderators' summary from a link
+    in one, without signing in."""
     try:
         user = read_unsubscribe_token(token)
     except UnsubscribeLinkExpired:
@@ -175,11 +186,16 @@ def unsubscribe(request, token):
         return render(request, "accounts/unsubscribe_expired.html", status=HTTPStatus.GONE)
     if user is None:
         raise Http404(_("This unsubscribe link is not valid."))
+    kind = request.GET.get("kind", "notifications")
+    if kind not in UNSUBSCRIBE_KINDS:
+        raise Http404(_("This unsubscribe link is not valid."))
+    context = {"member": user, "kind": kind}
     if request.method == "POST":
-        user.email_notifications = EmailNotifications.NONE
-        user.save(update_fields=["email_notifications"])
-        return render(request, "accounts/unsubscribe_done.html", {"member": user})
-    return render(request, "accounts/unsubscribe_confirm.html", {"member": user})
+        field, off = UNSUBSCRIBE_KINDS[kind]
+        setattr(user, field, off)
+        user.save(update_fields=[field])
+        return render(request, "accounts/unsubscribe_done.html", context)
+    return render(request, "accounts/unsubscribe_confirm.html", context)
 
 
 class LoginView(allauth_views.LoginView):

@@ -1,6 +1,6 @@
 from django.conf import settings
 from django.db import models
-from django.db.models import Case, Count, F, OuterRef, Q, Subquery, When
+from django.db.models import Case, Count, Exists, F, OuterRef, Q, Subquery, When
 from django.db.models.lookups import IsNull, LessThan
 from django.utils import timezone
 from wagtail.search.queryset import SearchableQuerySetMixin
@@ -179,6 +179,33 @@ class ThreadQuerySet(SearchableQuerySetMixin, PostQuerySet):
 
     def solved(self):
         return self.filter(solved_q())
+
+    # What a digest reads (community/digests.py) -------------------------------------
+
+    def followed_by(self, user):
+        """Threads in a category or with a tag that `user` follows."""
+        category = self.model._meta.get_field("category").related_model
+        tagged = self.model.tags.through
+        return self.filter(
+            Exists(category.objects.filter(pk=OuterRef("category_id"), follows__user=user))
+            | Exists(
+                tagged.objects.filter(content_object=OuterRef("pk"), tag__member_follows__user=user)
+            )
+        )
+
+    def published_between(self, since, until):
+        return self.filter(published_at__gte=since, published_at__lt=until)
+
+    def solved_between(self, since, until):
+        """Threads whose reply was accepted in the period, the solution still visible."""
+        return self.filter(
+            solved_at__gte=since, solved_at__lt=until, solution__visibility="visible"
+        )
+
+    def awaiting_peer_help(self):
+        """Visible questions nobody has answered in public yet and members can still
+        answer: where a peer could help."""
+        return self.visible().unanswered().filter(is_locked=False, duplicate_of__isnull=True)
 
     def in_status(self, status: str):
         """One of the lists' status filters by its public name (STATUSES), or all."""

@@ -25,6 +25,7 @@ from community.cache import content_version
 from community.models.announcements import Announcement
 from community.models.attachments import Attachment
 from community.models.forum import Category, Reply, Thread, Visibility
+from community.models.marks import CategoryFollow, TagFollow
 from community.models.notifications import Notification
 from community.models.site_settings import Footer
 from community.querysets import STATUSES
@@ -106,6 +107,20 @@ def category_get(*, slug: str) -> Category:
 
 def tag_get(*, slug: str) -> Tag | None:
     return Tag.objects.filter(slug=slug).first() if slug else None
+
+
+def viewer_follows_list(*, user, category: Category | None, tag: Tag | None) -> dict:
+    """Whether a signed-in member follows the list's category and its tag: the
+    "Follow" buttons of the category and tag pages. One query for each that the
+    page shows, none for visitors (who get no button)."""
+    if not user.is_authenticated:
+        return {}
+    state = {}
+    if category is not None:
+        state["category"] = CategoryFollow.objects.filter(user=user, category=category).exists()
+    if tag is not None:
+        state["tag"] = TagFollow.objects.filter(user=user, tag=tag).exists()
+    return state
 
 
 # A list row shows no body: the largest columns stay in the database.

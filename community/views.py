@@ -18,6 +18,7 @@ from django.http import (
 )
 from django.middleware.csrf import get_token
 from django.shortcuts import get_object_or_404, redirect, render, resolve_url
+from django.urls import reverse
 from django.utils import timezone, translation
 from django.utils.formats import date_format
 from django.utils.translation import gettext as _
@@ -106,6 +107,9 @@ def _render_thread_list(request, category=None):
             "all_languages": selectors.ALL_LANGUAGES,
             "query": query,
             "filters": filters,
+            "viewer_follows": selectors.viewer_follows_list(
+                user=request.user, category=category, tag=tag
+            ),
         },
     )
 
@@ -490,6 +494,54 @@ def thread_follow(request, pk):
             "can_say_me_too": permissions.can_say_me_too(request.user, thread),
             **_thread_state(request, thread),
         },
+    )
+
+
+def _list_follow_response(request, *, kind: str, action: str, redirect_to: str, following: bool):
+    return _action_response(
+        request,
+        redirect_to,
+        "community/_list_follow_fragment.html",
+        {"kind": kind, "action": action, "following": following},
+    )
+
+
+@require_POST
+def category_follow(request, slug):
+    """Follow a category, or stop: its news then comes in the member's digest."""
+    category = selectors.category_get(slug=slug)
+    if response := _members_only(request, category.get_absolute_url()):
+        return response
+    permissions.check_follow(request.user)
+    following = services.category_set_follow(
+        user=request.user, category=category, following=_wants_on(request)
+    )
+    return _list_follow_response(
+        request,
+        kind="category",
+        action=reverse("community:category_follow", kwargs={"slug": category.slug}),
+        redirect_to=category.get_absolute_url(),
+        following=following,
+    )
+
+
+@require_POST
+def tag_follow(request, slug):
+    """Follow a tag, or stop: its news then comes in the member's digest."""
+    tag = selectors.tag_get(slug=slug)
+    if tag is None:
+        raise Http404(_("No such tag."))
+    tag_page = f"{reverse('community:thread_list')}?{urlencode({'tag': tag.slug})}"
+    if response := _members_only(request, tag_page):
+        return response
+    permissions.check_follow(request.user)
+    following = services.tag_set_follow(user=request.user, tag=tag, following=_wants_on(request))
+    return _list_follow_response(
+        request,
+        kind="tag",
+        action=reverse("community:tag_follow", kwargs={"slug": tag.slug}),
+        redirect_to=tag_page,
+        following=following,
     )
 
 

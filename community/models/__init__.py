@@ -27,12 +27,14 @@ from community.models.forum import (
 )
 from community.models.inbound_mail import InboundEmail
 from community.models.marks import (
+    CategoryFollow,
     Deflection,
     Follow,
     HelpArticleVote,
     HelpfulVote,
     MemberMark,
     MeToo,
+    TagFollow,
 )
 from community.models.notifications import Notification
 from community.models.pages import (
@@ -83,6 +85,7 @@ __all__ = [
     "Attachment",
     "CalloutBlock",
     "Category",
+    "CategoryFollow",
     "CommunitySettings",
     "ContactChannelBlock",
     "ContactChannelValue",
@@ -110,6 +113,7 @@ __all__ = [
     "ResolutionCheck",
     "Revision",
     "SatisfactionRating",
+    "TagFollow",
     "TaggedThread",
     "Thread",
     "ThreadOverdueMark",

@@ -1,13 +1,15 @@
 """What members mark on posts: helpful votes, "me too", follows, and questions
 answered before asking. One row per member and post; the posts' counters count
-these rows (promise 4)."""
+these rows (promise 4). Also the categories and tags a member follows, which
+their digest (community/digests.py) reports on."""
 
 from django.conf import settings
 from django.db import models
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
+from taggit.models import Tag
 
-from community.models.forum import Reply, Thread, exactly_one_of
+from community.models.forum import Category, Reply, Thread, exactly_one_of
 
 
 class MemberMark(models.Model):
@@ -63,6 +65,54 @@ class Follow(MemberMark):
 
     class Meta:
         constraints = [models.UniqueConstraint(fields=["thread", "user"], name="follow_once")]
+
+
+class CategoryFollow(models.Model):
+    """A member follows a category: its new questions and solutions are in their digest."""
+
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.CASCADE,
+        related_name="category_follows",
+        verbose_name=_("member"),
+    )
+    category = models.ForeignKey(
+        Category, on_delete=models.CASCADE, related_name="follows", verbose_name=_("category")
+    )
+    created_at = models.DateTimeField(_("followed at"), default=timezone.now)
+
+    class Meta:
+        verbose_name = _("followed category")
+        verbose_name_plural = _("followed categories")
+        constraints = [
+            models.UniqueConstraint(fields=["user", "category"], name="category_follow_once")
+        ]
+
+    def __str__(self):
+        return f"follow: category {self.category_id} by user {self.user_id}"
+
+
+class TagFollow(models.Model):
+    """A member follows a tag: its new questions and solutions are in their digest."""
+
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.CASCADE,
+        related_name="tag_follows",
+        verbose_name=_("member"),
+    )
+    tag = models.ForeignKey(
+        Tag, on_delete=models.CASCADE, related_name="member_follows", verbose_name=_("tag")
+    )
+    created_at = models.DateTimeField(_("followed at"), default=timezone.now)
+
+    class Meta:
+        verbose_name = _("followed tag")
+        verbose_name_plural = _("followed tags")
+        constraints = [models.UniqueConstraint(fields=["user", "tag"], name="tag_follow_once")]
+
+    def __str__(self):
+        return f"follow: tag {self.tag_id} by user {self.user_id}"
 
 
 class Deflection(models.Model):

@@ -15,6 +15,7 @@ from community.services.conversation import (
 from community.services.counters import thread_recount, thread_refresh_replies
 from community.services.editing import edit_apply, reply_edit, thread_edit
 from community.services.embed import widget_question_record, widget_search_record
+from community.services.follows import category_set_follow, tag_set_follow
 from community.services.help import deflection_record, help_article_record_feedback
 from community.services.inbox import (
     notification_mark_read,
@@ -51,6 +52,7 @@ from community.services.webhooks import webhook_delivery_resend, webhook_subscri
 __all__ = [
     "MAX_TAGS",
     "TAG_MAX_LENGTH",
+    "category_set_follow",
     "deflection_record",
     "edit_apply",
     "follow_up_due_at",
@@ -74,6 +76,7 @@ __all__ = [
     "satisfaction_answer",
     "satisfaction_ask",
     "satisfaction_ask_closed",
+    "tag_set_follow",
     "thread_accept_reply",
     "thread_create",
     "thread_edit",
