@@ -37,6 +37,7 @@ from accounts.models import DigestFrequency, User
 from accounts.querysets import DIGEST_PERIODS, MODERATOR_SUMMARY_PERIOD
 from accounts.roles import MODERATE_PERMISSION, is_moderator
 from accounts.tokens import make_unsubscribe_token
+from community.mail.links import absolute_url, one_line
 from community.models.forum import Thread
 from community.models.marks import CategoryFollow, TagFollow
 from community.models.site_settings import CommunitySettings
@@ -161,15 +162,6 @@ def moderator_summary_for(*, since: datetime, until: datetime) -> ModeratorSumma
 # Sending -----------------------------------------------------------------------------
 
 
-def _absolute(path: str) -> str:
-    return settings.WAGTAILADMIN_BASE_URL.rstrip("/") + path
-
-
-def _one_line(text: str) -> str:
-    # A header must not be able to hold a line break.
-    return " ".join(str(text).split())
-
-
 def _claim(member: User, field_name: str, *, at: datetime) -> bool:
     """Move the member's `field_name` on to `at` if it still holds what it was read
     with; False when another run moved it first."""
@@ -179,7 +171,7 @@ def _claim(member: User, field_name: str, *, at: datetime) -> bool:
 
 
 def _send(member: User, *, kind: str, subject: str, template: str, context: dict) -> None:
-    unsubscribe_url = _absolute(
+    unsubscribe_url = absolute_url(
         reverse("accounts:unsubscribe", kwargs={"token": make_unsubscribe_token(member)})
         + f"?kind={kind}"
     )
@@ -187,13 +179,13 @@ def _send(member: User, *, kind: str, subject: str, template: str, context: dict
         **context,
         "member": member,
         "unsubscribe_url": unsubscribe_url,
-        "preferences_url": _absolute(reverse("accounts:profile_edit")),
+        "preferences_url": absolute_url(reverse("accounts:profile_edit")),
         "base_url": settings.WAGTAILADMIN_BASE_URL.rstrip("/"),
     }
     text = render_to_string(f"community/email/{template}.txt", context)
     html = render_to_string(f"community/email/{template}.html", context)
     message = EmailMultiAlternatives(
-        subject=_one_line(subject),
+        subject=one_line(subject),
         body=text,
         to=[member.email],
         headers={
@@ -225,7 +217,7 @@ def _digest_send_one(member: User, *, at: datetime, community_name: str) -> bool
             _send(
                 member,
                 kind="digest",
-                subject=f"[{_one_line(community_name)}] {subject}",
+                subject=f"[{one_line(community_name)}] {subject}",
                 template="digest",
                 context={"digest": digest, "community_name": community_name, "title": subject},
             )
@@ -245,7 +237,7 @@ def _summary_send_one(member: User, *, at: datetime, community_name: str) -> boo
             _send(
                 member,
                 kind="moderator_summary",
-                subject=f"[{_one_line(community_name)}] {subject}",
+                subject=f"[{one_line(community_name)}] {subject}",
                 template="moderator_summary",
                 context={"summary": summary, "community_name": community_name, "title": subject},
             )

@@ -15,6 +15,7 @@ from accounts.tokens import make_unsubscribe_token
 from community.cache import content_changed
 from community.indexing import threads_index_bulk
 from community.mail.keys import reply_address
+from community.mail.links import absolute_url, one_line
 from community.models.forum import Thread
 from community.models.notifications import Notification
 from community.models.resolution import ResolutionCheck
@@ -23,15 +24,6 @@ from community.resolution_links import resolution_link_path
 from community.webhook_delivery import webhook_delivery_attempt
 
 logger = logging.getLogger(__name__)
-
-
-def _absolute(path: str) -> str:
-    return settings.WAGTAILADMIN_BASE_URL.rstrip("/") + path
-
-
-def _one_line(text: str) -> str:
-    # Titles never hold line breaks, but a header must not even be able to.
-    return " ".join(str(text).split())
 
 
 @task()
@@ -96,13 +88,13 @@ def _resolution_links(notification: Notification) -> dict | None:
     if check is None:
         return None
     return {
-        answer: _absolute(resolution_link_path(check, answer))
+        answer: absolute_url(resolution_link_path(check, answer))
         for answer in ResolutionCheck.Answer.values
     }
 
 
 def _send(notification: Notification, *, community_name: str) -> None:
-    unsubscribe_url = _absolute(
+    unsubscribe_url = absolute_url(
         reverse(
             "accounts:unsubscribe",
             kwargs={"token": make_unsubscribe_token(notification.recipient)},
@@ -122,15 +114,15 @@ def _send(notification: Notification, *, community_name: str) -> None:
         ),
         "reply_by_email": bool(reply_to),
         "community_name": community_name,
-        "url": _absolute(notification.get_absolute_url()),
+        "url": absolute_url(notification.get_absolute_url()),
         "unsubscribe_url": unsubscribe_url,
-        "preferences_url": _absolute(reverse("accounts:profile_edit")),
+        "preferences_url": absolute_url(reverse("accounts:profile_edit")),
         "resolution_links": _resolution_links(notification),
     }
     # In the recipient's language, whoever caused it and in whatever language they
     # read: a moderator reading in English notifies a French member in French.
     with translation.override(notification.recipient.language or settings.LANGUAGE_CODE):
-        subject = _one_line(render_to_string("community/email/notification_subject.txt", context))
+        subject = one_line(render_to_string("community/email/notification_subject.txt", context))
         text = render_to_string("community/email/notification.txt", context)
         html = render_to_string("community/email/notification.html", context)
     headers = {
@@ -140,7 +132,7 @@ def _send(notification: Notification, *, community_name: str) -> None:
     if reply_to:
         headers |= {"From": settings.DEFAULT_FROM_EMAIL, "Reply-To": reply_to}
     message = EmailMultiAlternatives(
-        subject=f"[{_one_line(community_name)}] {subject}",
+        subject=f"[{one_line(community_name)}] {subject}",
         body=text,
         from_email=reply_to or None,
         to=[notification.recipient.email],

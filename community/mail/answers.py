@@ -15,16 +15,13 @@ from django.utils.translation import gettext as _
 
 from accounts.models import User
 from community.mail.keys import is_reply_address
+from community.mail.links import absolute_url
 from community.mail.parsing import ParsedMail
 from community.models.forum import BODY_MAX_LENGTH
 from community.models.inbound_mail import InboundEmail
 from community.models.site_settings import CommunitySettings
 
 logger = logging.getLogger("community.mail")
-
-
-def _absolute(path: str) -> str:
-    return settings.WAGTAILADMIN_BASE_URL.rstrip("/") + path
 
 
 def _may_answer(sender: str, *, now) -> bool:
@@ -64,8 +61,8 @@ def inbound_answer_send(record: InboundEmail, *, mail: ParsedMail, detail: str =
         "max_characters": BODY_MAX_LENGTH,
         "community_name": CommunitySettings.load().display_name,
         "thread": thread,
-        "thread_url": _absolute(thread.get_absolute_url()) if thread is not None else "",
-        "site_url": _absolute(reverse("community:thread_list")),
+        "thread_url": absolute_url(thread.get_absolute_url()) if thread is not None else "",
+        "site_url": absolute_url(reverse("community:thread_list")),
     }
     with translation.override(_language(record, mail.sender)):
         body = render_to_string("community/email/inbound_answer.txt", context)
