@@ -6,6 +6,7 @@ read each message back parsed, headers and parts as a mail client would see them
 
 import email
 import email.policy
+import logging
 import socket
 import threading
 from dataclasses import dataclass, field
@@ -13,6 +14,10 @@ from email.message import EmailMessage
 
 import pytest
 from aiosmtpd.controller import Controller
+
+# aiosmtpd logs each connection at INFO from its own thread, also after a test has
+# ended and its captured output is closed; its warnings and errors still show.
+logging.getLogger("mail.log").setLevel(logging.WARNING)
 
 
 @dataclass
