@@ -251,6 +251,8 @@ def test_a_french_members_digest_is_written_in_french(smtp_server, category):
     assert french_date != english_date
     assert '<html lang="fr">' in mail.html()
     assert french_date in mail.text() and english_date not in mail.text()
+    assert mail.subject.endswith("] Votre récapitulatif du jour")
+    assert "En attente d\u2019une réponse : pouvez-vous aider ?" in mail.text()
 
 
 # The moderators' summary --------------------------------------------------------------------
@@ -286,6 +288,19 @@ def test_the_summary_lists_overdue_and_reopened_threads(smtp_server, category, r
     assert "Still leaking after the new seal" in reopened_part
     assert mail.message["List-Unsubscribe"].strip().strip("<>").endswith("?kind=moderator_summary")
     assert moderator_summaries_send(at=later()) == 0  # once a day
+
+
+def test_a_french_moderators_summary_is_written_in_french(smtp_server, category, reopened):
+    summary_reader = ModeratorFactory(moderator_summary=True, digest="off", language="fr")
+    ThreadFactory(category=category, created_at=timezone.now() - timedelta(days=3))
+    smtp_server.clear()
+
+    moderator_summaries_send(at=later())
+
+    mail = digest_of(smtp_server, summary_reader)
+    assert mail.subject.endswith("] Résumé quotidien de modération")
+    assert "1 discussion attend sa réponse officielle" in mail.text()
+    assert "Rouvertes par le client depuis le" in mail.text()
 
 
 def test_non_moderators_never_get_a_summary_even_with_the_flag(smtp_server, category):
