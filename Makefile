@@ -29,7 +29,8 @@ RUN_ENV := DEBUG=0 SECRET_KEY=django-insecure-quick-start-only \
 # The pretend brand page that embeds the help widget (another origin: another port),
 # and the demo secret its pretend backend signs the customer's hand-off token with.
 DEMO_HOST_PORT ?= 8001
-DEMO_ENV := EMBED_DEMO_HOST=1 EMBED_HANDOFF_SECRET=demo-only-handoff-secret-not-for-production
+DEMO_ENV := EMBED_DEMO_HOST=1 EMBED_HANDOFF_SECRET=demo-only-handoff-secret-not-for-production \
+	REPLY_EMAIL_ADDRESS='reply+{key}@localhost'
 
 # Install, migrate, load the demo community and serve it at http://127.0.0.1:8000,
 # with the pretend brand page at http://127.0.0.1:8001 (stopped with the site).
