@@ -16,7 +16,7 @@ from community.mail.inbound import inbound_email_receive
 logger = logging.getLogger("community.mail")
 
 
-def _receive(raw: bytes, recipients: list[str], sender: str) -> None:
+def _receive(raw: bytes, recipients: list[str], sender: str | None) -> None:
     close_old_connections()  # a connection the database closed meanwhile
     try:
         inbound_email_receive(raw, envelope_recipients=recipients, envelope_sender=sender)
@@ -31,7 +31,10 @@ class InboundHandler:
     async def handle_DATA(self, server, session, envelope):
         try:
             await sync_to_async(_receive, thread_sensitive=False)(
-                envelope.original_content, list(envelope.rcpt_tos), envelope.mail_from or ""
+                # The envelope sender as given: empty ("<>") only for a delivery report.
+                envelope.original_content,
+                list(envelope.rcpt_tos),
+                envelope.mail_from,
             )
         except Exception:
             logger.exception("Inbound e-mail not taken; the sender will try again")
