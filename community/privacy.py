@@ -11,9 +11,11 @@ from django.utils import timezone
 
 from community.cache import content_changed
 from community.models import (
+    CategoryFollow,
     Follow,
     HelpArticleVote,
     HelpfulVote,
+    InboundEmail,
     MeToo,
     Notification,
     ProposedEdit,
@@ -21,6 +23,7 @@ from community.models import (
     ResolutionCheck,
     Revision,
     SatisfactionRating,
+    TagFollow,
     Thread,
 )
 
@@ -176,6 +179,30 @@ def member_data_sections(user) -> dict:
             .order_by("created_at", "pk")
             .values("thread_id", "thread__title", "created_at")
         ],
+        "followed_categories": [
+            {"category": row["category__slug"], "created_at": _iso(row["created_at"])}
+            for row in CategoryFollow.objects.filter(user=user)
+            .order_by("created_at", "pk")
+            .values("category__slug", "created_at")
+        ],
+        "followed_tags": [
+            {"tag": row["tag__name"], "created_at": _iso(row["created_at"])}
+            for row in TagFollow.objects.filter(user=user)
+            .order_by("created_at", "pk")
+            .values("tag__name", "created_at")
+        ],
+        "emails_received": [
+            {
+                "received_at": _iso(row["received_at"]),
+                "sender": row["sender"],
+                "outcome": row["outcome"],
+                "thread": row["thread_id"],
+                "reply": row["reply_id"],
+            }
+            for row in InboundEmail.objects.filter(member=user)
+            .order_by("received_at", "pk")
+            .values("received_at", "sender", "outcome", "thread_id", "reply_id")
+        ],
         "notifications": [
             {
                 "kind": row["kind"],
@@ -193,12 +220,17 @@ def member_data_sections(user) -> dict:
 
 
 def forget_closed_member(sender, *, user, **kwargs) -> None:
-    """A closed account follows nothing and is told nothing any more, and its changes
+    """A closed account follows nothing and is told nothing any more, the mail it sent
+    keeps no address, and its changes
     still waiting for approval are withdrawn. Its posts and votes stay (the counters
     keep counting them); cached pages drop its old name."""
     ProposedEdit.objects.filter(editor=user, status=ProposedEdit.Status.PENDING).update(
         status=ProposedEdit.Status.SUPERSEDED, decided_at=timezone.now()
     )
     Follow.objects.filter(user=user).delete()
+    CategoryFollow.objects.filter(user=user).delete()
+    TagFollow.objects.filter(user=user).delete()
     Notification.objects.filter(recipient=user).delete()
+    # The mail it sent to a reply address: the record stays, its address goes.
+    InboundEmail.objects.filter(member=user).update(sender="")
     transaction.on_commit(content_changed)

@@ -427,3 +427,21 @@ def test_the_notification_says_how_to_answer_in_the_members_language(
     post_reply(author=moderator, thread=thread, body=mails.QUOTED)
     [mail] = smtp_server.to(member.email)
     assert "Répondez à cet e-mail pour répondre dans la discussion" in mail.text()
+
+
+# The member's data -------------------------------------------------------------
+
+
+def test_the_mail_a_member_sent_is_in_their_export_and_loses_its_address_on_closing(
+    client, member, thread, official
+):
+    from tests.accounts.test_privacy import close, download
+
+    receive(mails.message(sender=member.email, to=address_for(member, thread), text=ANSWER))
+    client.force_login(member)
+    [received] = download(client)["emails_received"]
+    assert (received["sender"], received["outcome"]) == (member.email, "posted")
+
+    close(client)
+    record = InboundEmail.objects.get(member=member)
+    assert record.sender == "" and record.reply.body == ANSWER
