@@ -10,11 +10,12 @@ on the site; and a moderator's reply is official by their role at that moment.
 import hashlib
 import logging
 from dataclasses import dataclass
+from datetime import timedelta
 
 from django.conf import settings
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import IntegrityError, transaction
-from django.utils import translation
+from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
 from accounts.models import User
@@ -161,3 +162,18 @@ def _bounced(mail: ParsedMail) -> None:
     if member is not None:
         User.objects.filter(pk=member.pk).update(bounced_email=member.email)
         logger.info("Member %s: mail to their address bounced; not sent any more", member.pk)
+
+
+# Kept a month past the keys' lifetime: a message sent again later meets an expired
+# key anyway, and no record of a member's mail is kept longer than it serves.
+KEPT_AFTER_KEYS_EXPIRE = timedelta(days=30)
+
+
+def inbound_emails_prune(*, limit: int) -> int:
+    """Forget the records of mail older than the keys' lifetime and a month, at most
+    `limit` at a time. Returns how many."""
+    kept = timedelta(days=settings.REPLY_EMAIL_KEY_DAYS) + KEPT_AFTER_KEYS_EXPIRE
+    old = InboundEmail.objects.filter(received_at__lt=timezone.now() - kept)
+    ids = list(old.order_by("pk").values_list("pk", flat=True)[:limit])
+    deleted, _rows = InboundEmail.objects.filter(pk__in=ids).delete()
+    return deleted

@@ -445,3 +445,14 @@ def test_the_mail_a_member_sent_is_in_their_export_and_loses_its_address_on_clos
     close(client)
     record = InboundEmail.objects.get(member=member)
     assert record.sender == "" and record.reply.body == ANSWER
+
+
+def test_records_of_old_mail_are_forgotten_by_the_scheduled_run(settings, member, thread):
+    settings.REPLY_EMAIL_KEY_DAYS = 30
+    recent = receive(mails.message(sender=member.email, to="hello@example.com", text="Hi"))
+    old = receive(mails.message(sender=member.email, to="hello@example.com", text="Hello"))
+    InboundEmail.objects.filter(pk=old.pk).update(received_at=timezone.now() - timedelta(days=61))
+
+    call_command("follow_conversations")
+
+    assert list(InboundEmail.objects.values_list("pk", flat=True)) == [recent.pk]

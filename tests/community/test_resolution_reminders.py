@@ -91,9 +91,11 @@ def test_the_command_reminds_and_says_how_many(check, asker, capsys):
 
     assert capsys.readouterr().out.splitlines() == [
         "1 asker(s) reminded; 0 closed thread(s) asked how satisfied; "
-        "0 overdue thread(s) announced; 0 webhook delivery(ies) retried.",
+        "0 overdue thread(s) announced; 0 webhook delivery(ies) retried; "
+        "0 old inbound e-mail record(s) forgotten.",
         "0 asker(s) reminded; 0 closed thread(s) asked how satisfied; "
-        "0 overdue thread(s) announced; 0 webhook delivery(ies) retried.",
+        "0 overdue thread(s) announced; 0 webhook delivery(ies) retried; "
+        "0 old inbound e-mail record(s) forgotten.",
     ]
     assert asked(asker) == 2
 

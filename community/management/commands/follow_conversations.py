@@ -3,7 +3,7 @@
 thread that closed (the customer stayed silent after the brand's reply) how
 satisfied they are with the help. It also tells the webhook subscriptions of the
 threads that just became overdue, and retries the webhook deliveries that failed
-(community.webhooks).
+(community.webhooks), and forgets the records of old mail to the reply addresses.
 
     manage.py follow_conversations     # from cron or a timer, every few minutes
 
@@ -15,6 +15,7 @@ Closing itself needs no run: a thread's state is read from its rows.
 
 from django.core.management.base import BaseCommand
 
+from community.mail.inbound import inbound_emails_prune
 from community.services import resolution_checks_remind, satisfaction_ask_closed
 from community.webhooks import webhook_deliveries_retry, webhook_overdue_check
 
@@ -40,7 +41,9 @@ class Command(BaseCommand):
         asked = satisfaction_ask_closed(limit=limit)
         overdue = webhook_overdue_check(limit=limit)
         retried = webhook_deliveries_retry(limit=limit)
+        pruned = inbound_emails_prune(limit=limit)
         self.stdout.write(
             f"{reminded} asker(s) reminded; {asked} closed thread(s) asked how satisfied; "
-            f"{overdue} overdue thread(s) announced; {retried} webhook delivery(ies) retried."
+            f"{overdue} overdue thread(s) announced; {retried} webhook delivery(ies) retried; "
+            f"{pruned} old inbound e-mail record(s) forgotten."
         )
